@@ -1,0 +1,116 @@
+"""Input types, registered by name: each knows how to check a value and which widget edits it.
+
+The catalogue names a type per input ("boolean", "integer", ...); the designer and the
+validation rules look the class up here and never branch on the type themselves.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import ClassVar
+
+from .registry import InputSpec
+
+INPUT_TYPES: dict[str, type[InputType]] = {}
+
+
+def register(cls: type[InputType]) -> type[InputType]:
+    INPUT_TYPES[cls.name] = cls
+    return cls
+
+
+class InputType:
+    name: ClassVar[str] = "string"
+    widget: ClassVar[str] = "text"  # which branch of the designer's value widget renders it
+
+    @classmethod
+    def check(cls, spec: InputSpec, value: str) -> tuple[str, str] | None:
+        """Return (CDM error code, message) when the value is wrong for this type."""
+        return None
+
+
+@register
+class StringInput(InputType):
+    name = "string"
+
+
+@register
+class SecretInput(InputType):
+    """Passwords and keys: masked in the designer and in the preview."""
+
+    name = "secret"
+    widget = "secret"
+
+
+@register
+class BooleanInput(InputType):
+    name = "boolean"
+    widget = "boolean"
+
+    @classmethod
+    def check(cls, spec: InputSpec, value: str) -> tuple[str, str] | None:
+        if value not in ("true", "false"):
+            return "Cdm.0004", f"{spec.key} must be true or false, not {value!r}."
+        return None
+
+
+@register
+class IntegerInput(InputType):
+    name = "integer"
+    widget = "integer"
+
+    @classmethod
+    def check(cls, spec: InputSpec, value: str) -> tuple[str, str] | None:
+        text = value.strip()
+        if not text.lstrip("-").isdigit() or text != value:
+            return "Cdm.0009", f"{spec.key} must be a whole number, not {value!r}."
+        number = int(text)
+        if (spec.min is not None and number < spec.min) or (spec.max is not None and number > spec.max):
+            return "Cdm.0024", f"{spec.key} must be within [{spec.min}, {spec.max}]; {number} is outside."
+        return None
+
+
+@register
+class EnumInput(InputType):
+    name = "enum"
+    widget = "select"
+
+    @classmethod
+    def check(cls, spec: InputSpec, value: str) -> tuple[str, str] | None:
+        if spec.choices and value not in spec.choices:
+            return "Cdm.0014", f"{spec.key} must be one of {', '.join(spec.choices)}; {value!r} is not."
+        return None
+
+
+@register
+class ListInput(InputType):
+    """A list CDM carries as one string (e.g. "a&b") or a JSON array."""
+
+    name = "list"
+    widget = "textarea"
+
+
+@register
+class MapInput(InputType):
+    """Key/value properties; CDM takes them as a JSON object written into the string."""
+
+    name = "map"
+    widget = "textarea"
+
+    @classmethod
+    def check(cls, spec: InputSpec, value: str) -> tuple[str, str] | None:
+        if not value.strip():
+            return None
+        try:
+            parsed = json.loads(value)
+        except ValueError:
+            return "Cdm.0004", f'{spec.key} should be a JSON object such as {{"key": "value"}}.'
+        if not isinstance(parsed, dict):
+            return "Cdm.0004", f'{spec.key} should be a JSON object such as {{"key": "value"}}.'
+        return None
+
+
+def input_type(spec: InputSpec | None) -> type[InputType]:
+    if spec is None:
+        return StringInput
+    return INPUT_TYPES.get(spec.type, StringInput)

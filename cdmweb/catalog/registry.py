@@ -1,0 +1,166 @@
+"""The connector and driver catalogue: data loaded once from the generated JSON, plus lookups.
+
+The designer, the validation rules and the admin only ever iterate what is here; adding a
+connector or an input is a data change in ``data/catalog.json`` (see scripts/build_catalog.py).
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass, field
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+DATA_FILE = Path(__file__).resolve().parent / "data" / "catalog.json"
+
+SIDES = ("from", "to", "driver")
+SIDE_GROUP = {"from": "fromJobConfig", "to": "toJobConfig"}
+SIDE_LABELS = {"from": "Source", "to": "Destination", "driver": "Driver"}
+
+# Custom inputs the catalogue does not know are still masked when their key names a secret.
+SECRET_KEY = re.compile(r"(?i)(password|passwd|secret|securitykey|securitytoken|\.sk$|\.dek$|\.iv$|token$)")
+
+
+def is_secret_name(name: str) -> bool:
+    return bool(SECRET_KEY.search(name))
+
+
+@dataclass(frozen=True)
+class Condition:
+    """The input ``input`` must hold one of ``values`` for the owning input to apply."""
+
+    input: str
+    values: tuple[str, ...]
+
+    def describe(self) -> str:
+        return f"{self.input.split('.', 1)[-1]}={' or '.join(self.values)}"
+
+
+@dataclass(frozen=True)
+class InputSpec:
+    name: str
+    type: str
+    required: bool = False
+    help: str = ""
+    default: str | None = None
+    choices: tuple[str, ...] = ()
+    min: int | None = None
+    max: int | None = None
+    when: tuple[Condition, ...] = ()
+    context: str = ""
+    observed_only: bool = False
+    notes: tuple[str, ...] = ()
+    examples: tuple[str, ...] = ()
+    source: str = ""
+
+    @property
+    def key(self) -> str:
+        return self.name.split(".", 1)[-1]
+
+    @property
+    def group(self) -> str:
+        return self.name.split(".", 1)[0]
+
+    @property
+    def secret(self) -> bool:
+        return self.type == "secret"
+
+    def describe_when(self) -> str:
+        return " and ".join(c.describe() for c in self.when)
+
+    @classmethod
+    def from_data(cls, data: dict[str, Any]) -> InputSpec:
+        return cls(
+            name=data["name"],
+            type=data["type"],
+            required=data.get("required", False),
+            help=data.get("help", ""),
+            default=data.get("default"),
+            choices=tuple(data.get("choices", ())),
+            min=data.get("min"),
+            max=data.get("max"),
+            when=tuple(Condition(c["input"], tuple(c["in"])) for c in data.get("when", ())),
+            context=data.get("context", ""),
+            observed_only=data.get("observed_only", False),
+            notes=tuple(data.get("notes", ())),
+            examples=tuple(data.get("examples", ())),
+            source=data.get("source", ""),
+        )
+
+
+@dataclass(frozen=True)
+class Connector:
+    name: str
+    label: str
+    directions: tuple[str, ...]
+    notes: tuple[str, ...]
+    inputs: dict[str, tuple[InputSpec, ...]] = field(hash=False)
+
+    def side_inputs(self, side: str) -> tuple[InputSpec, ...]:
+        return self.inputs.get(side, ())
+
+
+@dataclass(frozen=True)
+class Catalog:
+    connectors: dict[str, Connector]
+    driver: dict[str, tuple[InputSpec, ...]]
+    driver_order: tuple[str, ...]
+    job_types: tuple[tuple[str, str], ...]
+    error_codes: dict[str, dict[str, Any]]
+    by_name: dict[tuple[str, str], InputSpec]
+
+    def connector(self, name: str | None) -> Connector | None:
+        return self.connectors.get(name or "")
+
+    def connectors_for(self, side: str) -> list[Connector]:
+        return [c for c in self.connectors.values() if side in c.directions]
+
+    def specs_for_group(self, connector_name: str | None, side: str, group: str) -> tuple[InputSpec, ...]:
+        """Documented inputs for one config group of a side."""
+        if side == "driver":
+            return self.driver.get(group, ())
+        connector = self.connector(connector_name)
+        if connector is None or group != SIDE_GROUP.get(side):
+            return ()
+        return connector.side_inputs(side)
+
+    def spec(self, connector_name: str | None, side: str, input_name: str) -> InputSpec | None:
+        if side == "driver":
+            return self.by_name.get(("driver", input_name))
+        return self.by_name.get((f"{connector_name}:{side}", input_name))
+
+    def error_message(self, code: str) -> str:
+        return self.error_codes.get(code, {}).get("message", "")
+
+
+@cache
+def get_catalog() -> Catalog:
+    data = json.loads(DATA_FILE.read_text(encoding="utf-8"))
+    by_name: dict[tuple[str, str], InputSpec] = {}
+    connectors = {}
+    for name, raw in data["connectors"].items():
+        inputs = {side: tuple(InputSpec.from_data(i) for i in items) for side, items in raw["inputs"].items()}
+        for side, specs in inputs.items():
+            for spec in specs:
+                by_name[(f"{name}:{side}", spec.name)] = spec
+        connectors[name] = Connector(
+            name=name,
+            label=raw["label"],
+            directions=tuple(raw["directions"]),
+            notes=tuple(raw.get("notes", ())),
+            inputs=inputs,
+        )
+    driver = {group: tuple(InputSpec.from_data(i) for i in items) for group, items in data["driver"].items()}
+    for specs in driver.values():
+        for spec in specs:
+            by_name[("driver", spec.name)] = spec
+    return Catalog(
+        connectors=connectors,
+        driver=driver,
+        driver_order=tuple(data["driver_order"]),
+        job_types=tuple((jt["value"], jt["label"]) for jt in data["job_types"]),
+        error_codes=data["error_codes"],
+        by_name=by_name,
+    )

@@ -1,0 +1,225 @@
+"""What the designer shows: rows, panels and pickers computed from a draft in one pass.
+
+Views call ``designer_state(draft)`` and render; templates only iterate what is here.
+"""
+
+from __future__ import annotations
+
+import copy
+from dataclasses import dataclass, field
+from typing import Any
+
+from cdmweb.catalog.input_types import InputType, input_type
+from cdmweb.catalog.registry import SIDE_GROUP, SIDE_LABELS, SIDES, Catalog, InputSpec, get_catalog, is_secret_name
+
+from .models import ConfigGroup, DraftInput, JobDraft
+from .payload import SIDE_KEYS
+from .validation import ERROR, Finding, applies, validate_job
+
+SECRET_MASK = "********"
+
+
+@dataclass
+class InputRow:
+    item: DraftInput
+    spec: InputSpec | None
+    kind: type[InputType]
+    findings: list[Finding] = field(default_factory=list)
+    applies: bool = True
+    controls: bool = False
+    first: bool = False
+    last: bool = False
+
+    @property
+    def secret(self) -> bool:
+        return (self.spec.secret if self.spec else is_secret_name(self.item.name)) and not self.item.value_is_json
+
+    @property
+    def widget(self) -> str:
+        if self.item.value_is_json:
+            return "json"
+        if self.secret:
+            return "secret"
+        return self.kind.widget
+
+    @property
+    def has_error(self) -> bool:
+        return any(f["status"] == ERROR for f in self.findings)
+
+    @property
+    def label(self) -> str:
+        """The key without its group prefix; the full name when it sits in another group."""
+        prefix = f"{self.item.group.name}."
+        name = self.item.name
+        return name[len(prefix) :] if name.startswith(prefix) and len(name) > len(prefix) else name
+
+
+@dataclass
+class GroupPanel:
+    group: ConfigGroup
+    rows: list[InputRow]
+    findings: list[Finding] = field(default_factory=list)
+    addable: list[InputSpec] = field(default_factory=list)
+    not_applicable: list[InputSpec] = field(default_factory=list)
+    documented: bool = True
+
+
+@dataclass
+class SidePanel:
+    side: str
+    label: str
+    groups: list[GroupPanel]
+    connector: str | None
+    raw: Any = None  # a config-values shape the designer cannot edit, shown read-only
+    suggested_groups: list[str] = field(default_factory=list)
+
+
+@dataclass
+class DesignerState:
+    draft: JobDraft
+    job: dict[str, Any]
+    findings: list[Finding]
+    sides: dict[str, SidePanel]
+    header_findings: dict[str, list[Finding]]
+    rows_by_id: dict[int, InputRow]
+    panels_by_id: dict[int, GroupPanel]
+
+    @property
+    def errors(self) -> list[Finding]:
+        return [f for f in self.findings if f["status"] == ERROR]
+
+    @property
+    def warnings(self) -> list[Finding]:
+        return [f for f in self.findings if f["status"] != ERROR]
+
+    @property
+    def side_list(self) -> list[SidePanel]:
+        return [self.sides[s] for s in SIDES]
+
+
+def designer_state(draft: JobDraft, catalog: Catalog | None = None) -> DesignerState:
+    catalog = catalog or get_catalog()
+    groups = draft.load_groups()
+    job = draft.build(groups)
+    findings = validate_job(job, catalog)
+    by_side: dict[str, list[ConfigGroup]] = {side: [] for side in SIDES}
+    for group in groups:
+        by_side[group.side].append(group)
+
+    rows_by_id: dict[int, InputRow] = {}
+    panels_by_id: dict[int, GroupPanel] = {}
+    rows_at: dict[tuple[str, int, int], InputRow] = {}
+    sides: dict[str, SidePanel] = {}
+    for side in SIDES:
+        connector = getattr(draft, f"{side}_connector", None) if side != "driver" else None
+        panels = []
+        for g_index, group in enumerate(by_side[side]):
+            panel = _group_panel(group, side, connector, catalog)
+            panels.append(panel)
+            panels_by_id[group.id] = panel
+            for i_index, row in enumerate(panel.rows):
+                rows_by_id[row.item.id] = row
+                rows_at[(side, g_index, i_index)] = row
+        raw = draft.extra.get(SIDE_KEYS[side])
+        sides[side] = SidePanel(
+            side=side,
+            label=SIDE_LABELS[side],
+            groups=panels,
+            connector=connector,
+            raw=raw,
+            suggested_groups=_suggested_groups(side, [g.name for g in by_side[side]], catalog),
+        )
+
+    header_findings: dict[str, list[Finding]] = {}
+    group_by_name = {(g.side, g.name): panels_by_id[g.id] for g in groups}
+    for found in findings:
+        where = found.get("where")
+        if where:
+            row = rows_at.get((where["side"], where["group"], where["index"]))
+            if row is not None:
+                row.findings.append(found)
+                continue
+        spec_side = _side_of_input(found["input"])
+        panel = group_by_name.get((spec_side, found["input"].split(".", 1)[0])) if spec_side else None
+        if panel is None and spec_side is None:
+            panel = next((p for (s, n), p in group_by_name.items() if n == found["input"]), None)
+        if panel is not None:
+            panel.findings.append(found)
+        else:
+            header_findings.setdefault(found["input"] or "job", []).append(found)
+    return DesignerState(
+        draft=draft,
+        job=job,
+        findings=findings,
+        sides=sides,
+        header_findings=header_findings,
+        rows_by_id=rows_by_id,
+        panels_by_id=panels_by_id,
+    )
+
+
+def _side_of_input(name: str) -> str | None:
+    group = name.split(".", 1)[0] if "." in name else ""
+    if group == "fromJobConfig":
+        return "from"
+    if group == "toJobConfig":
+        return "to"
+    if group and group in get_catalog().driver:
+        return "driver"
+    return None
+
+
+def _group_panel(group: ConfigGroup, side: str, connector: str | None, catalog: Catalog) -> GroupPanel:
+    specs = {s.name: s for s in catalog.specs_for_group(connector, side, group.name)}
+    items: list[DraftInput] = group.input_list
+    values = {i.name: i.value for i in items if not i.value_is_json}
+    controllers = {c.input for s in specs.values() for c in s.when}
+    rows = []
+    for item in items:
+        spec = specs.get(item.name)
+        rows.append(
+            InputRow(
+                item=item,
+                spec=spec,
+                kind=input_type(spec),
+                applies=spec is None or applies(spec, specs, values),
+                controls=item.name in controllers,
+            )
+        )
+    if rows:
+        rows[0].first = True
+        rows[-1].last = True
+    present = set(values) | {i.name for i in items}
+    addable, not_applicable = [], []
+    for spec in specs.values():
+        if spec.name in present:
+            continue
+        (addable if applies(spec, specs, values) else not_applicable).append(spec)
+    documented = bool(specs) or (side == "driver" and group.name in catalog.driver)
+    return GroupPanel(group=group, rows=rows, addable=addable, not_applicable=not_applicable, documented=documented)
+
+
+def _suggested_groups(side: str, present: list[str], catalog: Catalog) -> list[str]:
+    if side == "driver":
+        return [g for g in catalog.driver_order if g not in present]
+    expected = SIDE_GROUP[side]
+    return [] if expected in present else [expected]
+
+
+def masked_job(job: dict[str, Any], draft: JobDraft, catalog: Catalog | None = None) -> dict[str, Any]:
+    """A copy of ``job`` with secret values replaced, for anything shown on a page."""
+    catalog = catalog or get_catalog()
+    masked = copy.deepcopy(job)
+    for side, key in SIDE_KEYS.items():
+        connector = getattr(draft, f"{side}_connector", None) if side != "driver" else None
+        configs = masked.get(key, {}).get("configs", []) if isinstance(masked.get(key), dict) else []
+        for config in configs if isinstance(configs, list) else []:
+            inputs = config.get("inputs") if isinstance(config, dict) else None
+            for item in inputs if isinstance(inputs, list) else []:
+                if not isinstance(item, dict) or not isinstance(item.get("name"), str):
+                    continue
+                spec = catalog.spec(connector, side, item["name"])
+                secret = spec.secret if spec else is_secret_name(item["name"])
+                if secret and isinstance(item.get("value"), str) and item["value"]:
+                    item["value"] = SECRET_MASK
+    return masked

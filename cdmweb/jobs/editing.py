@@ -1,0 +1,146 @@
+"""Changes the designer makes to a draft, one input or group at a time.
+
+Each function does its writes in one transaction and a fixed number of queries, whatever the
+size of the draft; the caller re-validates (``designer_state``) and records the findings.
+"""
+
+from __future__ import annotations
+
+from django.db import transaction
+from django.db.models import Max
+
+from cdmweb.catalog.registry import SIDE_GROUP, get_catalog
+
+from .models import ConfigGroup, DraftInput, JobDraft
+
+# What a new draft starts with: the groups and values every official sample sends.
+DEFAULT_DRIVER: list[tuple[str, list[tuple[str, str]]]] = [
+    (
+        "throttlingConfig",
+        [
+            ("throttlingConfig.numExtractors", "1"),
+            ("throttlingConfig.submitToCluster", "false"),
+            ("throttlingConfig.numLoaders", "1"),
+            ("throttlingConfig.recordDirtyData", "false"),
+        ],
+    ),
+    ("jarConfig", []),
+    ("schedulerConfig", [("schedulerConfig.isSchedulerJob", "false"), ("schedulerConfig.disposableType", "NONE")]),
+    ("transformConfig", []),
+    ("retryJobConfig", [("retryJobConfig.retryJobType", "NONE")]),
+]
+
+
+@transaction.atomic
+def create_draft(
+    owner, *, name: str, job_type: str, from_connector: str, from_link: str, to_connector: str, to_link: str
+) -> JobDraft:
+    """A new draft with the source and destination groups, the driver defaults and the
+    connector's required inputs (with their defaults) ready to fill in."""
+    draft = JobDraft.objects.create(
+        owner=owner,
+        name=name,
+        job_type=job_type,
+        from_connector=from_connector,
+        from_link=from_link,
+        to_connector=to_connector,
+        to_link=to_link,
+        side_meta={"from": {}, "to": {}, "driver": {}},
+    )
+    catalog = get_catalog()
+    position = 0
+    inputs: list[DraftInput] = []
+    for side, connector in (("from", from_connector), ("to", to_connector)):
+        group = ConfigGroup.objects.create(draft=draft, side=side, name=SIDE_GROUP[side], position=0)
+        specs = catalog.specs_for_group(connector, side, group.name)
+        values = {}
+        for spec in specs:
+            if spec.required and not spec.when:
+                value = spec.default or ""
+                values[spec.name] = value
+                inputs.append(DraftInput(draft=draft, group=group, name=spec.name, value=value, position=position))
+                position += 1
+    for index, (group_name, defaults) in enumerate(DEFAULT_DRIVER):
+        group = ConfigGroup.objects.create(draft=draft, side="driver", name=group_name, position=index)
+        for name, value in defaults:
+            inputs.append(DraftInput(draft=draft, group=group, name=name, value=value, position=position))
+            position += 1
+    DraftInput.objects.bulk_create(inputs)
+    draft.revalidate()
+    return draft
+
+
+def default_value(draft: JobDraft, group: ConfigGroup, name: str) -> str:
+    """The catalogue's documented default for a new input, or empty."""
+    connector = getattr(draft, f"{group.side}_connector", None) if group.side != "driver" else None
+    spec = get_catalog().spec(connector, group.side, name)
+    return (spec.default if spec else None) or ""
+
+
+def _next_position(draft: JobDraft) -> int:
+    top = draft.inputs.aggregate(top=Max("position"))["top"]
+    return 0 if top is None else top + 1
+
+
+@transaction.atomic
+def add_input(draft: JobDraft, group: ConfigGroup, name: str, value: str) -> DraftInput:
+    item = DraftInput.objects.create(draft=draft, group=group, name=name, value=value, position=_next_position(draft))
+    if group.inputs_form != "list":
+        ConfigGroup.objects.filter(pk=group.pk).update(inputs_form="list")
+    return item
+
+
+def update_input(item: DraftInput, value: str) -> None:
+    item.value = value
+    item.value_is_json = False
+    fields = ["value", "value_is_json"]
+    if item.value_key != "value" and "value" not in item.extra:
+        # Editing a legacy "values" or value-less input writes the documented spelling.
+        item.value_key = "value"
+        fields.append("value_key")
+    item.save(update_fields=fields)
+
+
+def remove_input(item: DraftInput) -> None:
+    item.delete()
+
+
+@transaction.atomic
+def move_input(item: DraftInput, direction: str) -> bool:
+    """Swap with the neighbour above or below in the same group; False at either end."""
+    siblings = DraftInput.objects.filter(group_id=item.group_id)
+    if direction == "up":
+        neighbour = siblings.filter(position__lt=item.position).order_by("-position", "-id").first()
+    else:
+        neighbour = siblings.filter(position__gt=item.position).order_by("position", "id").first()
+    if neighbour is None:
+        return False
+    item.position, neighbour.position = neighbour.position, item.position
+    DraftInput.objects.bulk_update([item, neighbour], ["position"])
+    return True
+
+
+@transaction.atomic
+def add_group(draft: JobDraft, side: str, name: str) -> ConfigGroup:
+    top = draft.groups.filter(side=side).aggregate(top=Max("position"))["top"]
+    meta = dict(draft.side_meta)
+    if meta.get(side) is None:
+        # The job had no such config-values at all: a group brings the object back.
+        meta[side] = {}
+        JobDraft.objects.filter(pk=draft.pk).update(side_meta=meta)
+        draft.side_meta = meta
+    return ConfigGroup.objects.create(draft=draft, side=side, name=name, position=0 if top is None else top + 1)
+
+
+def remove_group(group: ConfigGroup) -> None:
+    group.delete()
+
+
+def update_header(draft: JobDraft, changes: dict[str, str | None]) -> list[str]:
+    """Write the changed header fields; returns which changed."""
+    changed = [field for field, value in changes.items() if getattr(draft, field) != value]
+    for field in changed:
+        setattr(draft, field, changes[field])
+    if changed:
+        draft.save(update_fields=changed)
+    return changed

@@ -1,0 +1,161 @@
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from crispy_forms.helper import FormHelper
+from crispy_forms.layout import Column, Layout, Row, Submit
+from django import forms
+from django.conf import settings
+
+from cdmweb.catalog.registry import get_catalog
+
+from .validation import NAME_MAX
+
+INPUT_NAME = re.compile(r"^[A-Za-z_][\w.\-]*$")
+GROUP_NAME = re.compile(r"^[A-Za-z][A-Za-z0-9_]*$")
+MAX_VALUE_CHARS = 1_000_000
+
+
+def job_type_choices(current: str | None = None) -> list[tuple[str, str]]:
+    choices = [(value, f"{value} — {label}") for value, label in get_catalog().job_types]
+    if current and current not in dict(choices):
+        choices.append((current, f"{current} (not a CDM job type)"))
+    return choices
+
+
+def connector_choices(side: str, current: str | None = None) -> list[tuple[str, str]]:
+    catalog = get_catalog()
+    choices = [(c.name, f"{c.name} — {c.label}") for c in catalog.connectors_for(side)]
+    if current and current not in dict(choices):
+        label = "not in the catalogue" if catalog.connector(current) is None else "undocumented in this direction"
+        choices.append((current, f"{current} ({label})"))
+    return choices
+
+
+class JobHeaderForm(forms.Form):
+    """Name, type, connectors and links: used to create a draft and to edit its header."""
+
+    name = forms.CharField(max_length=NAME_MAX, strip=False, help_text="1 to 240 characters, as CDM allows.")
+    job_type = forms.ChoiceField(label="Job type")
+    from_connector = forms.ChoiceField(label="Source connector")
+    from_link = forms.CharField(label="Source link name", max_length=NAME_MAX)
+    to_connector = forms.ChoiceField(label="Destination connector")
+    to_link = forms.CharField(label="Destination link name", max_length=NAME_MAX)
+
+    def __init__(self, *args: Any, current: dict[str, str | None] | None = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        current = current or {}
+        self.fields["job_type"].choices = job_type_choices(current.get("job_type"))
+        self.fields["from_connector"].choices = connector_choices("from", current.get("from_connector"))
+        self.fields["to_connector"].choices = connector_choices("to", current.get("to_connector"))
+        self.helper = FormHelper()
+        self.helper.layout = Layout(
+            Row(Column("name", css_class="col-md-8"), Column("job_type", css_class="col-md-4")),
+            Row(Column("from_connector", css_class="col-md-6"), Column("from_link", css_class="col-md-6")),
+            Row(Column("to_connector", css_class="col-md-6"), Column("to_link", css_class="col-md-6")),
+            Submit("create", "Create draft"),
+        )
+
+    def clean_name(self) -> str:
+        name = self.cleaned_data["name"]
+        if not name.strip():
+            raise forms.ValidationError("The job name cannot be blank.")
+        return name
+
+    def clean_from_link(self) -> str:
+        return self._clean_link("from_link")
+
+    def clean_to_link(self) -> str:
+        return self._clean_link("to_link")
+
+    def _clean_link(self, field: str) -> str:
+        value = self.cleaned_data[field].strip()
+        if not value:
+            raise forms.ValidationError("A link name is required.")
+        return value
+
+
+class AddInputForm(forms.Form):
+    """Add one input to a group: a catalogue key from the list, or a custom key."""
+
+    catalog_name = forms.CharField(required=False, max_length=255)
+    custom_name = forms.CharField(required=False, max_length=255)
+    value = forms.CharField(required=False, strip=False, max_length=MAX_VALUE_CHARS)
+
+    def __init__(self, *args: Any, group_name: str, existing: set[str], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.group_name = group_name
+        self.existing = existing
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        name = (data.get("custom_name") or "").strip() or (data.get("catalog_name") or "").strip()
+        if not name:
+            raise forms.ValidationError("Choose an input from the list or type a custom key.")
+        if "." not in name:
+            name = f"{self.group_name}.{name}"
+        if not INPUT_NAME.match(name):
+            raise forms.ValidationError(
+                f"{name!r} is not a usable key: start with a letter and use letters, digits, '.', '_' or '-'."
+            )
+        if name in self.existing:
+            raise forms.ValidationError(f"{name} is already in {self.group_name}; edit it there.")
+        data["name"] = name
+        return data
+
+
+class EditInputForm(forms.Form):
+    value = forms.CharField(required=False, strip=False, max_length=MAX_VALUE_CHARS)
+
+
+class AddGroupForm(forms.Form):
+    name = forms.CharField(max_length=100)
+
+    def __init__(self, *args: Any, existing: set[str], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.existing = existing
+
+    def clean_name(self) -> str:
+        name = self.cleaned_data["name"].strip()
+        if not GROUP_NAME.match(name):
+            raise forms.ValidationError("A group name starts with a letter and holds letters, digits and _ only.")
+        if name in self.existing:
+            raise forms.ValidationError(f"{name} is already there.")
+        return name
+
+
+class ImportForm(forms.Form):
+    text = forms.CharField(
+        required=False,
+        strip=False,
+        label="Paste JSON",
+        widget=forms.Textarea(attrs={"rows": 14, "class": "font-monospace", "spellcheck": "false"}),
+        help_text='A Job, {"jobs": [...]}, a random-cluster body or a show_jobs response.',
+    )
+    file = forms.FileField(required=False, label="…or upload a .json file")
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.helper = FormHelper()
+        self.helper.form_tag = False
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        upload = data.get("file")
+        limit = settings.CDMWEB_MAX_IMPORT_BYTES
+        if upload:
+            if upload.size > limit:
+                raise forms.ValidationError(f"The file is {upload.size:,} bytes; the limit is {limit:,}.")
+            raw = upload.read()
+            try:
+                data["body"] = raw.decode("utf-8-sig")
+            except UnicodeDecodeError as exc:
+                raise forms.ValidationError("The file is not UTF-8 text.") from exc
+        elif data.get("text", "").strip():
+            if len(data["text"].encode()) > limit:
+                raise forms.ValidationError(f"The text is over the {limit:,}-byte limit.")
+            data["body"] = data["text"]
+        else:
+            raise forms.ValidationError("Paste a CDM job JSON or choose a file.")
+        return data

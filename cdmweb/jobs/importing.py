@@ -1,0 +1,29 @@
+"""Import and export of request bodies, shared by the import screen and the commands."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db import transaction
+
+from .models import JobDraft
+from .payload import ParsedBody, build_request_body, loads_body
+
+
+def import_text(text: str, owner: Any) -> tuple[list[JobDraft], ParsedBody]:
+    """One draft per job in the body, all or none. Raises PayloadError with a reason."""
+    parsed = loads_body(text)
+    with transaction.atomic():
+        drafts = [JobDraft.create_from_data(owner, job) for job in parsed.jobs]
+    return drafts, parsed
+
+
+def parse_clusters(text: str | None) -> list[str] | None:
+    """ "a, b" -> ["a", "b"]; None or blank -> None (create-in-cluster body)."""
+    if text is None or not text.strip():
+        return None
+    return [part.strip() for part in text.split(",") if part.strip()]
+
+
+def export_body(draft: JobDraft, clusters: list[str] | None = None) -> dict[str, Any]:
+    return build_request_body([draft.build()], clusters)

@@ -1,0 +1,28 @@
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+
+from cdmweb.jobs.importing import export_body, parse_clusters
+from cdmweb.jobs.models import JobDraft
+from cdmweb.jobs.payload import dumps
+
+
+class Command(BaseCommand):
+    help = 'Print a draft\'s request body: {"jobs": [job]}, or with "clusters" for a random-cluster call.'
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("draft_id", help="the draft's id")
+        parser.add_argument("--clusters", help="comma-separated cluster ids: write a random-cluster body")
+
+    def handle(self, *args: Any, draft_id: str, clusters: str | None, **options: Any) -> None:
+        if not draft_id.isdigit():
+            raise CommandError(f"{draft_id!r} is not a draft id", returncode=2)
+        draft = JobDraft.objects.filter(pk=int(draft_id)).first()
+        if draft is None:
+            raise CommandError(f"no draft with id {draft_id}", returncode=2)
+        pool = parse_clusters(clusters) if clusters is not None else None
+        if clusters is not None and not pool:
+            raise CommandError("--clusters needs at least one cluster id", returncode=2)
+        self.stdout.write(dumps(export_body(draft, pool)))

@@ -1,0 +1,34 @@
+from __future__ import annotations
+
+import sys
+from typing import Any
+
+from django.contrib.auth import get_user_model
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+
+from cdmweb.jobs.importing import import_text
+from cdmweb.jobs.payload import PayloadError
+
+from ._io import read_source
+
+
+class Command(BaseCommand):
+    help = "Import a CDM job body (PATH, or - for stdin) as drafts; the last line printed is the new draft ids."
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("path", help="a JSON file, or - to read standard input")
+        parser.add_argument("--owner", required=True, help="username that will own the drafts")
+
+    def handle(self, *args: Any, path: str, owner: str, **options: Any) -> None:
+        user = get_user_model().objects.filter(username=owner).first()
+        if user is None:
+            raise CommandError(f"no user named {owner!r}", returncode=2)
+        text = read_source(path, sys.stdin)
+        try:
+            drafts, parsed = import_text(text, user)
+        except PayloadError as exc:
+            raise CommandError(f"nothing imported: {exc}", returncode=2) from exc
+        for draft in drafts:
+            state = f"{draft.error_count} error(s), {draft.warning_count} warning(s)"
+            self.stdout.write(f"draft {draft.pk}: {draft.display_name} ({state})")
+        self.stdout.write(" ".join(str(draft.pk) for draft in drafts))

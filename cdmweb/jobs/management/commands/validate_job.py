@@ -1,0 +1,39 @@
+from __future__ import annotations
+
+import sys
+from typing import Any
+
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+
+from cdmweb.jobs.payload import PayloadError, build_job, loads_body
+from cdmweb.jobs.validation import ERROR, validate_job
+
+from ._io import read_source
+
+
+class Command(BaseCommand):
+    help = "Validate a CDM job body: exit 0 without errors (warnings allowed), 1 with errors, 2 if malformed."
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("path", help="a JSON file, or - to read standard input")
+
+    def handle(self, *args: Any, path: str, **options: Any) -> None:
+        text = read_source(path, sys.stdin)
+        try:
+            parsed = loads_body(text)
+        except PayloadError as exc:
+            raise CommandError(f"malformed: {exc}", returncode=2) from exc
+        errors = 0
+        for index, job in enumerate(parsed.jobs, start=1):
+            body = build_job(job)
+            label = body.get("name") if isinstance(body.get("name"), str) else f"job {index}"
+            findings = validate_job(body)
+            if not findings:
+                self.stdout.write(f"{label}: OK")
+            for found in findings:
+                code = f" {found['code']}" if found["code"] else ""
+                where = f" [{found['input']}]" if found["input"] else ""
+                self.stdout.write(f"{label}: {found['status']}{code}{where} {found['message']}")
+                errors += found["status"] == ERROR
+        if errors:
+            raise CommandError(f"{errors} error(s) found", returncode=1)

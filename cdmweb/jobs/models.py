@@ -1,0 +1,248 @@
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from django.conf import settings
+from django.db import models, transaction
+from django.urls import reverse
+from django.utils import timezone
+
+from .payload import (
+    INPUTS_ABSENT,
+    INPUTS_LIST,
+    INPUTS_OBJECT,
+    SIDES,
+    GroupData,
+    InputData,
+    JobData,
+    SideData,
+    build_job,
+)
+from .validation import ERROR, WARNING, Finding, validate_job
+
+SIDE_CHOICES = [("from", "Source"), ("to", "Destination"), ("driver", "Driver")]
+INPUTS_FORM_CHOICES = [(INPUTS_LIST, "list"), (INPUTS_OBJECT, "empty object {}"), (INPUTS_ABSENT, "no inputs key")]
+
+
+class JobDraft(models.Model):
+    """A CDM job being designed. The header fields are None when the Job had no such key, so an
+    imported body comes back out exactly as it went in."""
+
+    owner = models.ForeignKey(settings.AUTH_USER_MODEL, models.CASCADE, related_name="drafts")
+    job_type = models.TextField(null=True, blank=True)  # noqa: DJ001 (None = key absent)
+    name = models.TextField(null=True, blank=True)  # noqa: DJ001 (None = key absent)
+    from_connector = models.TextField(null=True, blank=True)  # noqa: DJ001 (None = key absent)
+    from_link = models.TextField(null=True, blank=True)  # noqa: DJ001 (None = key absent)
+    to_connector = models.TextField(null=True, blank=True)  # noqa: DJ001 (None = key absent)
+    to_link = models.TextField(null=True, blank=True)  # noqa: DJ001 (None = key absent)
+    # Job keys the designer does not edit (read-only GET fields, unknown keys) kept verbatim.
+    extra = models.JSONField(default=dict, blank=True)
+    # Per side: None when the Job had no such config-values; else its keys besides "configs".
+    side_meta = models.JSONField(default=dict, blank=True)
+    # Bumped on every change; the designer's optimistic lock.
+    version = models.PositiveIntegerField(default=1)
+    error_count = models.PositiveIntegerField(default=0)
+    warning_count = models.PositiveIntegerField(default=0)
+    created_at = models.DateTimeField(default=timezone.now)
+    updated_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-updated_at", "-id"]
+        indexes = [models.Index(fields=["owner", "-updated_at", "-id"], name="draft_owner_recent")]
+
+    def __str__(self) -> str:
+        return self.display_name
+
+    def get_absolute_url(self) -> str:
+        return reverse("designer", args=[self.pk])
+
+    @property
+    def display_name(self) -> str:
+        return self.name if self.name else f"Untitled draft #{self.pk}"
+
+    @property
+    def validation_state(self) -> str:
+        if self.error_count:
+            return "errors"
+        if self.warning_count:
+            return "warnings"
+        return "valid"
+
+    # --- payload ---------------------------------------------------------------------------
+
+    def load_groups(self) -> list[ConfigGroup]:
+        """Groups with their inputs attached as ``.input_list``, in two queries whatever the size."""
+        groups = list(self.groups.order_by("side", "position", "id"))
+        by_id = {g.id: g for g in groups}
+        for group in groups:
+            group.input_list = []
+        for item in self.inputs.order_by("position", "id"):
+            by_id[item.group_id].input_list.append(item)
+        return groups
+
+    def to_data(self, groups: list[ConfigGroup] | None = None) -> JobData:
+        groups = self.load_groups() if groups is None else groups
+        data = JobData(
+            job_type=self.job_type,
+            name=self.name,
+            from_connector=self.from_connector,
+            from_link=self.from_link,
+            to_connector=self.to_connector,
+            to_link=self.to_link,
+            extra=dict(self.extra),
+        )
+        for side in SIDES:
+            meta = self.side_meta.get(side)
+            if meta is not None:
+                meta = dict(meta)
+                has_configs = not meta.pop("__no_configs__", False)
+                data.sides[side] = SideData(meta=meta, has_configs=has_configs)
+        for group in groups:
+            side = data.sides.get(group.side)
+            if side is None:
+                side = data.sides[group.side] = SideData()
+            side.groups.append(group.to_data())
+        return data
+
+    def build(self, groups: list[ConfigGroup] | None = None) -> dict[str, Any]:
+        return build_job(self.to_data(groups))
+
+    def record_findings(self, findings: list[Finding]) -> None:
+        """Store the counts the dashboard shows and bump the version: one UPDATE."""
+        self.error_count = sum(1 for f in findings if f["status"] == ERROR)
+        self.warning_count = sum(1 for f in findings if f["status"] == WARNING)
+        self.version += 1
+        self.updated_at = timezone.now()
+        JobDraft.objects.filter(pk=self.pk).update(
+            error_count=self.error_count,
+            warning_count=self.warning_count,
+            version=models.F("version") + 1,
+            updated_at=self.updated_at,
+        )
+
+    def revalidate(self) -> list[Finding]:
+        findings = validate_job(self.build())
+        self.record_findings(findings)
+        return findings
+
+    @classmethod
+    @transaction.atomic
+    def create_from_data(cls, owner: Any, data: JobData) -> JobDraft:
+        side_meta: dict[str, Any] = {}
+        for side in SIDES:
+            side_data = data.sides.get(side)
+            if side_data is None:
+                side_meta[side] = None
+            else:
+                meta = dict(side_data.meta)
+                if not side_data.has_configs:
+                    meta["__no_configs__"] = True
+                side_meta[side] = meta
+        draft = cls.objects.create(
+            owner=owner,
+            job_type=data.job_type,
+            name=data.name,
+            from_connector=data.from_connector,
+            from_link=data.from_link,
+            to_connector=data.to_connector,
+            to_link=data.to_link,
+            extra=data.extra,
+            side_meta=side_meta,
+        )
+        groups: list[ConfigGroup] = []
+        for side in SIDES:
+            side_data = data.sides.get(side)
+            for position, group in enumerate(side_data.groups if side_data else []):
+                groups.append(
+                    ConfigGroup(
+                        draft=draft,
+                        side=side,
+                        name=group.name,
+                        position=position,
+                        inputs_form=group.inputs_form,
+                        meta=group.meta,
+                    )
+                )
+        ConfigGroup.objects.bulk_create(groups)
+        inputs: list[DraftInput] = []
+        position = 0
+        for group_row, group in zip(
+            groups, (g for s in SIDES if data.sides.get(s) for g in data.sides[s].groups), strict=True
+        ):
+            for item in group.inputs:
+                inputs.append(DraftInput.from_data(draft, group_row, item, position))
+                position += 1
+        DraftInput.objects.bulk_create(inputs, batch_size=500)
+        draft.record_findings(validate_job(build_job(data)))
+        return draft
+
+
+class ConfigGroup(models.Model):
+    """One entry of a side's ``configs`` list: fromJobConfig, throttlingConfig, a custom group..."""
+
+    draft = models.ForeignKey(JobDraft, models.CASCADE, related_name="groups")
+    side = models.CharField(max_length=8, choices=SIDE_CHOICES)
+    name = models.TextField()
+    position = models.IntegerField(default=0)
+    inputs_form = models.CharField(max_length=8, choices=INPUTS_FORM_CHOICES, default=INPUTS_LIST)
+    # Config keys besides name and inputs (id, type, validators...) kept as they came.
+    meta = models.JSONField(default=dict, blank=True)
+
+    class Meta:
+        ordering = ["side", "position", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.side}: {self.name}"
+
+    def to_data(self) -> GroupData:
+        return GroupData(
+            name=self.name,
+            inputs=[item.to_data() for item in getattr(self, "input_list", None) or self.inputs.all()],
+            inputs_form=self.inputs_form,
+            meta=dict(self.meta),
+        )
+
+
+class DraftInput(models.Model):
+    """One ``{"name", "value"}`` of a config group, the value kept as the string on the wire."""
+
+    draft = models.ForeignKey(JobDraft, models.CASCADE, related_name="inputs")
+    group = models.ForeignKey(ConfigGroup, models.CASCADE, related_name="inputs")
+    name = models.TextField()
+    value = models.TextField(blank=True, default="")
+    # True when the imported value was not a string (a number, an object...): ``value`` then holds
+    # its JSON text and the export writes the original JSON back.
+    value_is_json = models.BooleanField(default=False)
+    value_key = models.CharField(max_length=8, default="value", blank=True)
+    extra = models.JSONField(default=dict, blank=True)
+    # Ordered across the whole draft; only the order within a group matters.
+    position = models.IntegerField(default=0)
+
+    class Meta:
+        ordering = ["position", "id"]
+        indexes = [models.Index(fields=["draft", "position"], name="input_draft_position")]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def wire_value(self) -> Any:
+        return json.loads(self.value) if self.value_is_json else self.value
+
+    def to_data(self) -> InputData:
+        return InputData(name=self.name, value=self.wire_value, value_key=self.value_key, extra=dict(self.extra))
+
+    @classmethod
+    def from_data(cls, draft: JobDraft, group: ConfigGroup, item: InputData, position: int) -> DraftInput:
+        is_json = not isinstance(item.value, str)
+        return cls(
+            draft=draft,
+            group=group,
+            name=item.name,
+            value=json.dumps(item.value, ensure_ascii=False) if is_json else item.value,
+            value_is_json=is_json,
+            value_key=item.value_key,
+            extra=item.extra,
+            position=position,
+        )

@@ -1,0 +1,307 @@
+"""The job payload, both ways: ``parse_job`` reads a CDM Job object, ``build_job`` writes it back.
+
+Both are pure: they work on plain data (``JobData``), never on the database, so the preview,
+export, admin, import and submission share them. The pair is lossless: for any Job object ``j``,
+``build_job(parse_job(j)) == j`` as JSON, with key order inside objects the only thing not kept.
+What the designer does not model (read-only GET fields, config ``id``/``type``/``validators``,
+``extended-configs``, input ``type``, unknown keys, even shapes CDM would refuse) rides along in
+``extra``/``meta`` so that nothing a user imported is silently dropped.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from typing import Any
+
+# The Job keys the designer edits, in the order the preview writes them.
+JOB_FIELDS: tuple[tuple[str, str], ...] = (
+    ("job_type", "job_type"),
+    ("name", "name"),
+    ("from-connector-name", "from_connector"),
+    ("from-link-name", "from_link"),
+    ("to-connector-name", "to_connector"),
+    ("to-link-name", "to_link"),
+)
+SIDE_KEYS: dict[str, str] = {
+    "from": "from-config-values",
+    "to": "to-config-values",
+    "driver": "driver-config-values",
+}
+SIDES = tuple(SIDE_KEYS)
+
+# How a config group carried its inputs: a list (normal), ``{}`` (several official samples) or
+# no "inputs" key at all; kept so the round trip gives back exactly what came in.
+INPUTS_LIST, INPUTS_OBJECT, INPUTS_ABSENT = "list", "object", "absent"
+
+MAX_NESTING = 64
+
+
+class PayloadError(ValueError):
+    """A body that is not a CDM job body at all; the message is shown to the user as is."""
+
+
+@dataclass
+class InputData:
+    name: str
+    value: Any = ""
+    # Where the value sat: "value" (normal), "values" (Sqoop spelling) or "" (no value key).
+    value_key: str = "value"
+    extra: dict[str, Any] = field(default_factory=dict)
+
+    def as_json(self) -> dict[str, Any]:
+        result: dict[str, Any] = {"name": self.name}
+        if self.value_key:
+            result[self.value_key] = self.value
+        result.update(self.extra)
+        return result
+
+
+@dataclass
+class GroupData:
+    name: str
+    inputs: list[InputData] = field(default_factory=list)
+    inputs_form: str = INPUTS_LIST
+    meta: dict[str, Any] = field(default_factory=dict)
+
+    def as_json(self) -> dict[str, Any]:
+        result: dict[str, Any] = {}
+        if self.inputs:
+            result["inputs"] = [item.as_json() for item in self.inputs]
+        elif self.inputs_form == INPUTS_OBJECT:
+            result["inputs"] = {}
+        elif self.inputs_form == INPUTS_LIST:
+            result["inputs"] = []
+        result["name"] = self.name
+        result.update(self.meta)
+        return result
+
+
+@dataclass
+class SideData:
+    groups: list[GroupData] = field(default_factory=list)
+    # Keys of the config-values object besides "configs", e.g. "extended-configs".
+    meta: dict[str, Any] = field(default_factory=dict)
+    has_configs: bool = True
+
+    def as_json(self) -> dict[str, Any]:
+        result: dict[str, Any] = {}
+        if self.has_configs or self.groups:
+            result["configs"] = [group.as_json() for group in self.groups]
+        result.update(self.meta)
+        return result
+
+
+@dataclass
+class JobData:
+    job_type: str | None = None
+    name: str | None = None
+    from_connector: str | None = None
+    from_link: str | None = None
+    to_connector: str | None = None
+    to_link: str | None = None
+    # None means the job had no such config-values key.
+    sides: dict[str, SideData | None] = field(default_factory=lambda: {side: None for side in SIDES})
+    # Top-level keys the designer does not edit, and known keys whose value was not a string.
+    extra: dict[str, Any] = field(default_factory=dict)
+
+    def input_count(self) -> int:
+        return sum(len(g.inputs) for s in self.sides.values() if s for g in s.groups)
+
+
+# The order the preview writes a Job in: header, then each side next to its connector and link.
+BUILD_ORDER: tuple[str, ...] = (
+    "job_type",
+    "name",
+    "from-connector-name",
+    "from-link-name",
+    "from-config-values",
+    "to-connector-name",
+    "to-link-name",
+    "to-config-values",
+    "driver-config-values",
+)
+JOB_ATTRS = dict(JOB_FIELDS)
+SIDE_OF_KEY = {key: side for side, key in SIDE_KEYS.items()}
+
+
+def build_job(job: JobData) -> dict[str, Any]:
+    """The CDM Job object for ``job``, exactly as it goes on the wire."""
+    result: dict[str, Any] = {}
+    for key in BUILD_ORDER:
+        if key in SIDE_OF_KEY:
+            side = job.sides.get(SIDE_OF_KEY[key])
+            if side is not None:
+                result[key] = side.as_json()
+        elif (value := getattr(job, JOB_ATTRS[key])) is not None:
+            result[key] = value
+    result.update(job.extra)
+    return result
+
+
+def build_request_body(jobs: list[dict[str, Any]], clusters: list[str] | None = None) -> dict[str, Any]:
+    """The POST body: ``{"jobs": [...]}`` to create in a cluster, plus ``clusters`` for a random pool."""
+    body: dict[str, Any] = {"jobs": jobs}
+    if clusters is not None:
+        body["clusters"] = list(clusters)
+    return body
+
+
+def parse_job(raw: Any) -> JobData:
+    """Read one CDM Job object. Anything that is not an object is refused with PayloadError."""
+    if not isinstance(raw, dict):
+        raise PayloadError(f"a job must be a JSON object, not {_json_kind(raw)}")
+    job = JobData()
+    for key, value in raw.items():
+        if key in JOB_ATTRS and isinstance(value, str):
+            setattr(job, JOB_ATTRS[key], value)
+        elif key in SIDE_OF_KEY:
+            parsed = _parse_side(value)
+            if parsed is None:
+                job.extra[key] = value  # a shape we cannot edit: kept verbatim, flagged by validation
+            else:
+                job.sides[SIDE_OF_KEY[key]] = parsed
+        else:
+            job.extra[key] = value
+    return job
+
+
+def _parse_side(value: Any) -> SideData | None:
+    if not isinstance(value, dict):
+        return None
+    configs = value.get("configs", None)
+    side = SideData(meta={k: v for k, v in value.items() if k != "configs"}, has_configs="configs" in value)
+    if not side.has_configs:
+        return side
+    if not isinstance(configs, list):
+        return None
+    for config in configs:
+        group = _parse_group(config)
+        if group is None:
+            return None
+        side.groups.append(group)
+    return side
+
+
+def _parse_group(config: Any) -> GroupData | None:
+    if not isinstance(config, dict) or not isinstance(config.get("name"), str):
+        return None
+    group = GroupData(name=config["name"], meta={k: v for k, v in config.items() if k not in ("name", "inputs")})
+    if "inputs" not in config:
+        group.inputs_form = INPUTS_ABSENT
+        return group
+    inputs = config["inputs"]
+    if inputs == {}:
+        group.inputs_form = INPUTS_OBJECT
+        return group
+    if not isinstance(inputs, list):
+        return None
+    for item in inputs:
+        if not isinstance(item, dict) or not isinstance(item.get("name"), str):
+            return None
+        if "value" in item:
+            value_key = "value"
+        elif "values" in item:
+            value_key = "values"
+        else:
+            value_key = ""
+        group.inputs.append(
+            InputData(
+                name=item["name"],
+                value=item[value_key] if value_key else "",
+                value_key=value_key,
+                extra={k: v for k, v in item.items() if k not in ("name", value_key)},
+            )
+        )
+    return group
+
+
+@dataclass
+class ParsedBody:
+    """What an import found: the jobs, plus the pool of a random-cluster body if there was one."""
+
+    jobs: list[JobData]
+    clusters: list[Any] | None = None
+    kind: str = "job"
+
+
+def parse_body(raw: Any) -> ParsedBody:
+    """Read any body a user may bring: a bare Job, ``{"jobs": [...]}``, a random-cluster body
+    (``jobs`` + ``clusters``) or a ``show_jobs`` response (``total``, ``jobs``, ``page_no``...)."""
+    if isinstance(raw, list):
+        raise PayloadError('the top level is a JSON array; wrap the jobs as {"jobs": [...]}')
+    if not isinstance(raw, dict):
+        raise PayloadError(f"expected a JSON object, got {_json_kind(raw)}")
+    _check_depth(raw)
+    if "jobs" in raw:
+        jobs = raw["jobs"]
+        if not isinstance(jobs, list):
+            raise PayloadError(f'"jobs" must be a list, not {_json_kind(jobs)}')
+        if not jobs:
+            raise PayloadError('"jobs" is empty: there is no job to import')
+        parsed = []
+        for index, job in enumerate(jobs, start=1):
+            if not isinstance(job, dict):
+                raise PayloadError(f"job {index} is {_json_kind(job)}, not a JSON object")
+            parsed.append(parse_job(job))
+        if "clusters" in raw:
+            kind = "random-cluster"
+        elif "total" in raw or "page_no" in raw:
+            kind = "show-jobs"
+        else:
+            kind = "jobs"
+        clusters = raw.get("clusters") if isinstance(raw.get("clusters"), list) else None
+        return ParsedBody(jobs=parsed, clusters=clusters, kind=kind)
+    if not raw:
+        raise PayloadError("the object is empty: there is no job in it")
+    # "name" alone is not enough: CDM's own answers ({"name": ...}, a cluster) carry one too.
+    if not any(key in raw for key in (*JOB_ATTRS, *SIDE_KEYS.values()) if key != "name"):
+        raise PayloadError("this does not look like a CDM job: none of its keys is a Job key")
+    return ParsedBody(jobs=[parse_job(raw)], kind="job")
+
+
+def loads_body(text: str) -> ParsedBody:
+    """Decode JSON text and read it as a body; every failure is a PayloadError with a reason."""
+    if not text.strip():
+        raise PayloadError("the input is empty")
+    try:
+        raw = json.loads(text)
+    except RecursionError as exc:
+        raise PayloadError(f"the JSON is nested too deeply (more than {MAX_NESTING} levels)") from exc
+    except json.JSONDecodeError as exc:
+        where = f"line {exc.lineno}, column {exc.colno}"
+        if exc.pos >= len(text.rstrip()):
+            raise PayloadError(f"the JSON ends too early ({where}): is it truncated?") from exc
+        raise PayloadError(f"not valid JSON at {where}: {exc.msg}") from exc
+    return parse_body(raw)
+
+
+def _check_depth(raw: Any) -> None:
+    stack: list[tuple[Any, int]] = [(raw, 1)]
+    while stack:
+        value, depth = stack.pop()
+        if depth > MAX_NESTING:
+            raise PayloadError(f"the JSON is nested too deeply (more than {MAX_NESTING} levels)")
+        if isinstance(value, dict):
+            stack.extend((v, depth + 1) for v in value.values())
+        elif isinstance(value, list):
+            stack.extend((v, depth + 1) for v in value)
+
+
+def _json_kind(value: Any) -> str:
+    if value is None:
+        return "null"
+    if isinstance(value, bool):
+        return "a boolean"
+    if isinstance(value, (int, float)):
+        return "a number"
+    if isinstance(value, str):
+        return "a string"
+    if isinstance(value, list):
+        return "a list"
+    return "an object"
+
+
+def dumps(body: Any) -> str:
+    """The JSON text shown in the preview and written by the export."""
+    return json.dumps(body, indent=2, ensure_ascii=False)

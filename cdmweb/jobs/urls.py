@@ -1,0 +1,20 @@
+from django.urls import path
+
+from . import views
+
+urlpatterns = [
+    path("", views.dashboard, name="dashboard"),
+    path("drafts/new/", views.draft_create, name="draft-create"),
+    path("drafts/import/", views.import_view, name="draft-import"),
+    path("drafts/<int:pk>/", views.designer, name="designer"),
+    path("drafts/<int:pk>/delete/", views.draft_delete, name="draft-delete"),
+    path("drafts/<int:pk>/header/", views.header_update, name="header-update"),
+    path("drafts/<int:pk>/preview/", views.preview, name="preview"),
+    path("drafts/<int:pk>/export.json", views.export, name="export"),
+    path("drafts/<int:pk>/sides/<str:side>/groups/", views.group_add, name="group-add"),
+    path("drafts/<int:pk>/groups/<int:group_id>/delete/", views.group_delete, name="group-delete"),
+    path("drafts/<int:pk>/groups/<int:group_id>/inputs/", views.input_add, name="input-add"),
+    path("drafts/<int:pk>/inputs/<int:input_id>/", views.input_update, name="input-update"),
+    path("drafts/<int:pk>/inputs/<int:input_id>/delete/", views.input_delete, name="input-delete"),
+    path("drafts/<int:pk>/inputs/<int:input_id>/move/", views.input_move, name="input-move"),
+]

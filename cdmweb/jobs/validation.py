@@ -1,0 +1,340 @@
+"""One set of rules for a CDM Job object, shaped like CDM's own ``validation-result``.
+
+``validate_job(job)`` takes the JSON object (what ``build_job`` gives, or anything imported) and
+returns findings ``{"status", "message", "code", "input"}``: status ERROR or WARNING, the CDM error
+code CDM itself would answer with where the reference gives one, and the input (or Job key) the
+finding concerns. A ``where`` entry locates an input exactly (side, group index, input index) so
+the designer can show the finding beside the right row even when a name appears twice.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+from urllib.parse import unquote
+
+from cdmweb.catalog.input_types import input_type
+from cdmweb.catalog.registry import SIDE_GROUP, Catalog, InputSpec, get_catalog
+
+from .payload import SIDE_KEYS
+
+ERROR, WARNING = "ERROR", "WARNING"
+NAME_MAX = 240
+NAME_PATTERN = re.compile(r"^[A-Za-z][A-Za-z0-9_-]*$")
+URL_ESCAPE = re.compile(r"%[0-9A-Fa-f]{2}")
+
+# Keys the seeds mark mandatory, and those OTC calls optional but the official SDK requires.
+MANDATORY_KEYS = ("from-connector-name", "to-link-name")
+SDK_REQUIRED_KEYS = ("job_type", "name", "from-link-name", "to-connector-name")
+
+Finding = dict[str, Any]
+
+
+def finding(status: str, message: str, code: str = "", input: str = "", where: dict | None = None) -> Finding:
+    result: Finding = {"status": status, "message": message, "code": code, "input": input}
+    if where is not None:
+        result["where"] = where
+    return result
+
+
+def validate_job(job: Any, catalog: Catalog | None = None) -> list[Finding]:
+    catalog = catalog or get_catalog()
+    if not isinstance(job, dict):
+        return [finding(ERROR, "A job must be a JSON object.", "Cdm.0018")]
+    findings: list[Finding] = []
+    _check_header(job, catalog, findings)
+    for side, key in SIDE_KEYS.items():
+        if key not in job:
+            findings.append(finding(ERROR, f"{key} is missing: every job needs this object.", "Cdm.0238", key))
+            continue
+        groups = _config_groups(job[key])
+        if groups is None:
+            findings.append(finding(ERROR, f'{key} must be an object holding a "configs" list.', "Cdm.0018", key))
+            continue
+        connector = job.get(f"{side}-connector-name") if side != "driver" else None
+        _check_side(side, connector if isinstance(connector, str) else None, groups, catalog, findings)
+    return findings
+
+
+def _check_header(job: dict[str, Any], catalog: Catalog, findings: list[Finding]) -> None:
+    for key in MANDATORY_KEYS:
+        if key not in job:
+            findings.append(finding(ERROR, f"{key} is missing.", "Cdm.0238", key))
+    for key in SDK_REQUIRED_KEYS:
+        if key not in job:
+            findings.append(finding(WARNING, f"{key} is missing; the official SDK always sends it.", "", key))
+    for key in (*MANDATORY_KEYS, *SDK_REQUIRED_KEYS):
+        if key in job and not isinstance(job[key], str):
+            findings.append(finding(ERROR, f"{key} must be a string.", "Cdm.0004", key))
+    name = job.get("name")
+    if isinstance(name, str):
+        if not name.strip():
+            findings.append(finding(ERROR, "The job name cannot be empty.", "Cdm.0238", "name"))
+        elif len(name) > NAME_MAX:
+            findings.append(
+                finding(
+                    ERROR,
+                    f"The job name has {len(name)} characters; CDM allows 1 to {NAME_MAX}.",
+                    "Cdm.0024",
+                    "name",
+                )
+            )
+        elif not NAME_PATTERN.match(name):
+            findings.append(
+                finding(
+                    WARNING,
+                    "Job names usually start with a letter and hold only letters, digits, - and _"
+                    " (macros such as ${currentTime} are expanded by DataArts before CDM sees them).",
+                    "",
+                    "name",
+                )
+            )
+    job_type = job.get("job_type")
+    known_types = [value for value, _ in catalog.job_types]
+    if isinstance(job_type, str) and job_type not in known_types:
+        findings.append(
+            finding(
+                ERROR,
+                f"Unsupported job type {job_type!r}; use one of {', '.join(known_types)}.",
+                "Cdm.0055",
+                "job_type",
+            )
+        )
+    for side in ("from", "to"):
+        key = f"{side}-connector-name"
+        name = job.get(key)
+        if not isinstance(name, str):
+            continue
+        connector = catalog.connector(name)
+        if connector is None:
+            findings.append(finding(ERROR, f"Connector [{name}] does not exist.", "Cdm.0102", key))
+        elif side not in connector.directions:
+            direction = "source" if side == "from" else "destination"
+            findings.append(
+                finding(
+                    WARNING,
+                    f"{name} is not documented as a {direction}; the cluster may refuse it.",
+                    "Cdm.0061",
+                    key,
+                )
+            )
+    for side in ("from", "to"):
+        key = f"{side}-link-name"
+        if isinstance(job.get(key), str) and not job[key].strip():
+            findings.append(finding(ERROR, f"{key} cannot be empty.", "Cdm.0238", key))
+
+
+def _config_groups(value: Any) -> list[dict[str, Any]] | None:
+    if not isinstance(value, dict):
+        return None
+    configs = value.get("configs", [])
+    if not isinstance(configs, list) or not all(isinstance(c, dict) for c in configs):
+        return None
+    return configs
+
+
+def _group_inputs(config: dict[str, Any]) -> list[Any] | None:
+    inputs = config.get("inputs", [])
+    if inputs == {}:
+        return []
+    return inputs if isinstance(inputs, list) else None
+
+
+def _check_side(
+    side: str,
+    connector: str | None,
+    groups: list[dict[str, Any]],
+    catalog: Catalog,
+    findings: list[Finding],
+) -> None:
+    known_connector = side == "driver" or catalog.connector(connector) is not None
+    seen_groups: dict[str, dict[str, str]] = {}
+    for g_index, config in enumerate(groups):
+        group = config.get("name")
+        inputs = _group_inputs(config)
+        if not isinstance(group, str) or inputs is None:
+            findings.append(
+                finding(
+                    ERROR,
+                    f"A config in {SIDE_KEYS[side]} needs a name and an inputs list.",
+                    "Cdm.0018",
+                    SIDE_KEYS[side],
+                )
+            )
+            continue
+        specs = {s.name: s for s in catalog.specs_for_group(connector, side, group)}
+        values: dict[str, str] = {}
+        seen: set[str] = set()
+        for i_index, item in enumerate(inputs):
+            where = {"side": side, "group": g_index, "index": i_index}
+            if not isinstance(item, dict) or not isinstance(item.get("name"), str):
+                findings.append(finding(ERROR, f"An input of {group} has no name.", "Cdm.0018", group, where))
+                continue
+            name = item["name"]
+            value = item.get("value", item.get("values"))
+            if name in seen:
+                findings.append(
+                    finding(WARNING, f"{name} appears twice in {group}; CDM keeps one of them.", "", name, where)
+                )
+            seen.add(name)
+            if isinstance(value, str):
+                values[name] = value
+            _check_input(side, group, name, item, value, specs, known_connector, where, findings)
+        seen_groups[group] = values
+        _check_conditions(group, inputs, specs, values, g_index, side, findings)
+    _check_required(side, connector, seen_groups, catalog, findings)
+    expected = SIDE_GROUP.get(side)
+    if side == "driver":
+        for group in seen_groups:
+            if group not in catalog.driver:
+                findings.append(
+                    finding(WARNING, f"{group} is not a documented driver group; CDM may ignore it.", "Cdm.0089", group)
+                )
+    elif expected:
+        for group in seen_groups:
+            if group != expected:
+                findings.append(
+                    finding(WARNING, f"{SIDE_KEYS[side]} normally holds only {expected}, not {group}.", "", group)
+                )
+
+
+def _check_input(
+    side: str,
+    group: str,
+    name: str,
+    item: dict[str, Any],
+    value: Any,
+    specs: dict[str, InputSpec],
+    known_connector: bool,
+    where: dict[str, Any],
+    findings: list[Finding],
+) -> None:
+    if not name.startswith(f"{group}."):
+        findings.append(
+            finding(
+                ERROR, f"{name} does not belong to {group}: its name must start with {group}.", "Cdm.0089", name, where
+            )
+        )
+        return
+    if "value" not in item:
+        if "values" in item:
+            findings.append(finding(WARNING, f'{name} uses "values"; CDM documents "value".', "", name, where))
+        else:
+            findings.append(finding(ERROR, f"{name} has no value.", "Cdm.0238", name, where))
+            return
+    spec = specs.get(name)
+    if spec is None:
+        if known_connector and (specs or side == "driver"):
+            findings.append(
+                finding(
+                    WARNING,
+                    f"{name} is not in the catalogue: a custom input, sent as written.",
+                    "Cdm.0089",
+                    name,
+                    where,
+                )
+            )
+    if not isinstance(value, str):
+        if value is not None:
+            findings.append(
+                finding(
+                    WARNING, f"{name} is not a string; CDM documents every value as a string.", "Cdm.0004", name, where
+                )
+            )
+        return
+    if spec is not None:
+        if not value.strip():
+            if spec.required:
+                findings.append(finding(ERROR, f"{name} cannot be left blank.", "Cdm.0238", name, where))
+            return
+        problem = input_type(spec).check(spec, value)
+        if problem:
+            code, message = problem
+            findings.append(finding(ERROR, message, code, name, where))
+    if URL_ESCAPE.search(value) and unquote(value) != value and not spec_is_secret(spec):
+        findings.append(
+            finding(
+                WARNING,
+                f"{name} looks URL-encoded, as a GET returns values; decoded it reads {unquote(value)!r}."
+                " CDM takes it as written.",
+                "",
+                name,
+                where,
+            )
+        )
+
+
+def spec_is_secret(spec: InputSpec | None) -> bool:
+    return spec is not None and spec.secret
+
+
+def effective_value(spec: InputSpec | None, values: dict[str, str], name: str) -> str | None:
+    """What CDM acts on: the value sent, else the documented default, else false for booleans."""
+    if name in values:
+        return values[name]
+    if spec is None:
+        return None
+    if spec.default is not None:
+        return spec.default
+    return "false" if spec.type == "boolean" else None
+
+
+def applies(spec: InputSpec, specs: dict[str, InputSpec], values: dict[str, str]) -> bool:
+    return all(effective_value(specs.get(c.input), values, c.input) in c.values for c in spec.when)
+
+
+def _check_conditions(
+    group: str,
+    inputs: list[Any],
+    specs: dict[str, InputSpec],
+    values: dict[str, str],
+    g_index: int,
+    side: str,
+    findings: list[Finding],
+) -> None:
+    for i_index, item in enumerate(inputs):
+        if not isinstance(item, dict):
+            continue
+        spec = specs.get(item.get("name"))
+        if spec is not None and spec.when and not applies(spec, specs, values):
+            findings.append(
+                finding(
+                    WARNING,
+                    f"{spec.name} applies only when {spec.describe_when()}; CDM ignores it here.",
+                    "",
+                    spec.name,
+                    {"side": side, "group": g_index, "index": i_index},
+                )
+            )
+
+
+def _check_required(
+    side: str,
+    connector: str | None,
+    seen_groups: dict[str, dict[str, str]],
+    catalog: Catalog,
+    findings: list[Finding],
+) -> None:
+    if side == "driver":
+        candidates = [(group, catalog.driver.get(group, ())) for group in seen_groups]
+    else:
+        group = SIDE_GROUP[side]
+        candidates = [(group, catalog.specs_for_group(connector, side, group))]
+    for group, group_specs in candidates:
+        specs = {s.name: s for s in group_specs}
+        values = seen_groups.get(group, {})
+        present = set(values)
+        for spec in group_specs:
+            if not spec.required or spec.name in present or not applies(spec, specs, values):
+                continue
+            if spec.type == "boolean":
+                # Official samples CDM accepted leave required booleans out; CDM reads them as false.
+                message = f"{spec.name} is documented as required but not sent; CDM reads it as false."
+                findings.append(finding(WARNING, message, "Cdm.0238", spec.name))
+            else:
+                message = f"{spec.name} cannot be left blank: the connector requires it."
+                findings.append(finding(ERROR, message, "Cdm.0238", spec.name))
+
+
+def has_errors(findings: list[Finding]) -> bool:
+    return any(f["status"] == ERROR for f in findings)
