@@ -12,6 +12,7 @@ from django.db.models import Max
 from cdmweb.catalog.registry import SIDE_GROUP, get_catalog
 
 from .models import ConfigGroup, DraftInput, JobDraft
+from .validation import applies
 
 # What a new draft starts with: the groups and values every official sample sends.
 DEFAULT_DRIVER: list[tuple[str, list[tuple[str, str]]]] = [
@@ -53,10 +54,11 @@ def create_draft(
     for side, connector in (("from", from_connector), ("to", to_connector)):
         group = ConfigGroup.objects.create(draft=draft, side=side, name=SIDE_GROUP[side], position=0)
         specs = catalog.specs_for_group(connector, side, group.name)
-        values = {}
+        by_name = {spec.name: spec for spec in specs}
+        values: dict[str, str] = {}
         for spec in specs:
-            if spec.required and not spec.when:
-                value = spec.default or ""
+            if spec.required and applies(spec, by_name, values):
+                value = spec.default or ("false" if spec.type == "boolean" else "")
                 values[spec.name] = value
                 inputs.append(DraftInput(draft=draft, group=group, name=spec.name, value=value, position=position))
                 position += 1

@@ -78,7 +78,9 @@ class JobDraft(models.Model):
         for group in groups:
             group.input_list = []
         for item in self.inputs.order_by("position", "id"):
-            by_id[item.group_id].input_list.append(item)
+            group = by_id[item.group_id]
+            item.group = group  # cached, so rows never fetch their group again
+            group.input_list.append(item)
         return groups
 
     def to_data(self, groups: list[ConfigGroup] | None = None) -> JobData:

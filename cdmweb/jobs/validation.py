@@ -269,8 +269,9 @@ def spec_is_secret(spec: InputSpec | None) -> bool:
 
 
 def effective_value(spec: InputSpec | None, values: dict[str, str], name: str) -> str | None:
-    """What CDM acts on: the value sent, else the documented default, else false for booleans."""
-    if name in values:
+    """What CDM acts on: the value sent (if not blank), else the documented default, else false
+    for booleans."""
+    if values.get(name):
         return values[name]
     if spec is None:
         return None

@@ -248,7 +248,8 @@ def input_add(request: HtmxRequest, pk: int, group_id: int) -> HttpResponse:
     existing = set(group.inputs.values_list("name", flat=True))
     form = AddInputForm(request.POST, group_name=group.name, existing=existing)
     if not form.is_valid():
-        return _invalid(request, draft, group.id, group_errors={group.id: form.errors.get("__all__") or form.errors})
+        messages_ = [message for errors in form.errors.values() for message in errors]
+        return _invalid(request, draft, group.id, group_errors={group.id: messages_})
     name = form.cleaned_data["name"]
     value = form.cleaned_data["value"] or editing.default_value(draft, group, name)
     item = editing.add_input(draft, group, name, value)

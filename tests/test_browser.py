@@ -1,0 +1,414 @@
+"""End-to-end: the designer in real headless Chromium (Playwright, sync API) against ``live_server``.
+
+Every step asserts what the user sees and what is stored. HTMX saves each change by itself, so
+the tests wait with Playwright's auto-waiting ``expect`` and never sleep.
+"""
+
+from __future__ import annotations
+
+import os
+
+# Playwright's sync API keeps an event loop in this thread; the ORM calls below are still synchronous.
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+import json
+import re
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from playwright.sync_api import Browser, Locator, Page, expect, sync_playwright
+
+from cdmweb.jobs.models import DraftInput, JobDraft
+
+pytestmark = pytest.mark.browser
+
+REPO_ROOT = Path(__file__).resolve().parent.parent
+ARTIFACTS = REPO_ROOT / "test-artifacts"
+CORPUS_JOB = Path(__file__).resolve().parent / "corpus" / "jobs" / "01-otc-create-es2dis.json"
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+PASSWORD = "owner-pass-1234"
+TIMEOUT_MS = 10_000
+
+
+# --- fixtures -------------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Browser]:
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture(autouse=True)
+def _fast_passwords(settings) -> None:
+    # Autouse runs before ``owner`` is created: a cheap hasher keeps the logins fast.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+def _new_page(browser: Browser, live_server, *, javascript: bool = True) -> Iterator[Page]:
+    context = browser.new_context(
+        base_url=live_server.url,
+        java_script_enabled=javascript,
+        viewport={"width": 1600, "height": 1000},
+    )
+    context.set_default_timeout(TIMEOUT_MS)
+    page = context.new_page()
+    try:
+        yield page
+    finally:
+        context.close()
+
+
+@pytest.fixture
+def page(browser: Browser, live_server, owner) -> Iterator[Page]:
+    """A fresh browser context, logged in as ``owner`` through the real login form."""
+    for page in _new_page(browser, live_server):
+        login(page)
+        yield page
+
+
+@pytest.fixture
+def nojs_page(browser: Browser, live_server, owner) -> Iterator[Page]:
+    for page in _new_page(browser, live_server, javascript=False):
+        login(page)
+        yield page
+
+
+# --- helpers --------------------------------------------------------------------------------
+
+
+def login(page: Page) -> None:
+    page.goto("/accounts/login/")
+    page.locator("#id_username").fill("owner")
+    page.locator("#id_password").fill(PASSWORD)
+    page.get_by_role("button", name="Log in").click()
+    expect(page.get_by_role("heading", name="My drafts")).to_be_visible()
+
+
+def group_panel(page: Page, name: str) -> Locator:
+    return page.locator(f"section.group-panel[data-group='{name}']")
+
+
+def row(page: Page, name: str) -> Locator:
+    """The input row of ``name``, found by its remove button's accessible name."""
+    return page.locator("form.input-row").filter(
+        has=page.get_by_role("button", name=f"Remove {name}", exact=True)
+    )
+
+
+def row_names(panel: Locator) -> list[str]:
+    labels = panel.locator("form.input-row button[aria-label^='Remove ']")
+    return [label.removeprefix("Remove ") for label in (b.get_attribute("aria-label") for b in labels.all())]
+
+
+def preview_job(page: Page) -> dict[str, Any]:
+    body = json.loads(page.locator("#preview-json").text_content() or "")
+    assert list(body) == ["jobs"] and len(body["jobs"]) == 1
+    return body["jobs"][0]
+
+
+def group_inputs(job: dict[str, Any], side_key: str, group: str) -> list[dict[str, Any]]:
+    configs = job[side_key]["configs"]
+    (config,) = [c for c in configs if c["name"] == group]
+    return config["inputs"]
+
+
+def names_in(job: dict[str, Any], side_key: str, group: str) -> list[str]:
+    return [item["name"] for item in group_inputs(job, side_key, group)]
+
+
+def value_in(job: dict[str, Any], side_key: str, name: str) -> str:
+    group = name.split(".", 1)[0]
+    (value,) = [i["value"] for i in group_inputs(job, side_key, group) if i["name"] == name]
+    return value
+
+
+def stored(draft: JobDraft, name: str) -> DraftInput:
+    return DraftInput.objects.get(draft=draft, name=name)
+
+
+def set_value(target: Locator, value: str) -> None:
+    """Type a value into a row's text box and leave it with Tab, as a user would."""
+    box = target.locator("[name=value]")
+    box.fill(value)
+    box.press("Tab")
+
+
+# --- the main flow --------------------------------------------------------------------------
+
+
+def test_design_a_job_end_to_end(page: Page, owner) -> None:
+    preview = page.locator("#preview-json")
+
+    # 1. Create a draft through the form and land in the designer.
+    page.goto("/drafts/new/")
+    page.locator("#id_name").fill("orders_sync")
+    page.locator("#id_job_type").select_option("NORMAL_JOB")
+    page.locator("#id_from_connector").select_option("generic-jdbc-connector")
+    page.locator("#id_from_link").fill("mysql_link")
+    page.locator("#id_to_connector").select_option("hive-connector")
+    page.locator("#id_to_link").fill("hive_link")
+    page.get_by_role("button", name="Create draft").click()
+
+    expect(page).to_have_url(re.compile(r"/drafts/\d+/$"))
+    draft = JobDraft.objects.get(owner=owner)
+    assert page.url.endswith(f"/drafts/{draft.pk}/")
+    assert (draft.name, draft.job_type) == ("orders_sync", "NORMAL_JOB")
+    assert (draft.from_connector, draft.from_link) == ("generic-jdbc-connector", "mysql_link")
+    assert (draft.to_connector, draft.to_link) == ("hive-connector", "hive_link")
+    expect(page.locator("#messages")).to_contain_text("Draft “orders_sync” created.")
+    expect(page.get_by_role("heading", level=1)).to_have_text("orders_sync")
+    expect(page.locator("#side-from h2 code")).to_have_text("generic-jdbc-connector")
+    expect(page.locator("#side-to h2 code")).to_have_text("hive-connector")
+    job = preview_job(page)
+    assert job["name"] == "orders_sync" and job["job_type"] == "NORMAL_JOB"
+    assert job["from-connector-name"] == "generic-jdbc-connector" and job["from-link-name"] == "mysql_link"
+    assert job["to-connector-name"] == "hive-connector" and job["to-link-name"] == "hive_link"
+    # A new draft starts with the connector's required inputs and the driver defaults.
+    source = group_panel(page, "fromJobConfig")
+    assert row_names(source) == ["fromJobConfig.useSql"]
+    assert names_in(job, "from-config-values", "fromJobConfig") == ["fromJobConfig.useSql"]
+    assert value_in(job, "driver-config-values", "throttlingConfig.numExtractors") == "1"
+    # With htmx on, changes save themselves: the plain-form Save buttons are hidden.
+    expect(row(page, "fromJobConfig.useSql").get_by_role("button", name="Save")).to_be_hidden()
+
+    # 2. Add a documented input from the group's catalogue select.
+    source.get_by_label("Catalogue input to add to fromJobConfig").select_option("fromJobConfig.whereClause")
+    source.get_by_role("button", name="Add", exact=True).click()
+    where = row(page, "fromJobConfig.whereClause")
+    expect(where).to_be_visible()
+    expect(where.locator("label.input-key")).to_contain_text("whereClause")
+    expect(where.locator(".badge", has_text="custom")).to_have_count(0)
+    expect(preview).to_contain_text('"fromJobConfig.whereClause"')
+    # Once present it is no longer offered.
+    expect(source.locator("select[name=catalog_name] option[value='fromJobConfig.whereClause']")).to_have_count(0)
+    assert stored(draft, "fromJobConfig.whereClause").value == ""
+
+    # 3. Add a custom input: the group prefix is added and the row is badged "custom".
+    add_form = source.locator("form.add-input")
+    add_form.get_by_label("Custom key for fromJobConfig").fill("fetchRows")
+    add_form.get_by_label("Value", exact=True).fill("5000")
+    add_form.get_by_role("button", name="Add", exact=True).click()
+    custom = row(page, "fromJobConfig.fetchRows")
+    expect(custom).to_be_visible()
+    expect(custom.locator(".badge", has_text="custom")).to_be_visible()
+    expect(custom.locator("[name=value]")).to_have_value("5000")
+    expect(preview).to_contain_text('"fromJobConfig.fetchRows"')
+    assert value_in(preview_job(page), "from-config-values", "fromJobConfig.fetchRows") == "5000"
+    assert stored(draft, "fromJobConfig.fetchRows").value == "5000"
+    assert row_names(source) == ["fromJobConfig.useSql", "fromJobConfig.whereClause", "fromJobConfig.fetchRows"]
+
+    # 4. Edit a value: type, leave the box, the row saves itself and the preview follows.
+    set_value(where, "id > 100 AND region = 'eu'")
+    expect(where.locator(".saved-flash")).to_have_text("Saved.")
+    expect(preview).to_contain_text("\"fromJobConfig.whereClause\",\n          \"value\": \"id > 100 AND region = 'eu'\"")
+    assert value_in(preview_job(page), "from-config-values", "fromJobConfig.whereClause") == (
+        "id > 100 AND region = 'eu'"
+    )
+    assert stored(draft, "fromJobConfig.whereClause").value == "id > 100 AND region = 'eu'"
+
+    # 5. Reorder with the arrow buttons; the ends are disabled.
+    expect(source.get_by_role("button", name="Move fromJobConfig.useSql up")).to_be_disabled()
+    expect(source.get_by_role("button", name="Move fromJobConfig.fetchRows down")).to_be_disabled()
+    source.get_by_role("button", name="Move fromJobConfig.fetchRows up").click()
+    expect(source.locator("form.input-row").nth(1)).to_have_id(re.compile(r"input-\d+"))
+    expect(source.locator("form.input-row button[aria-label^='Remove ']").nth(1)).to_have_attribute(
+        "aria-label", "Remove fromJobConfig.fetchRows"
+    )
+    expect(preview).to_have_text(re.compile(r'"fromJobConfig\.fetchRows".*"fromJobConfig\.whereClause"', re.S))
+    assert row_names(source) == ["fromJobConfig.useSql", "fromJobConfig.fetchRows", "fromJobConfig.whereClause"]
+    assert names_in(preview_job(page), "from-config-values", "fromJobConfig") == row_names(source)
+
+    source.get_by_role("button", name="Move fromJobConfig.useSql down").click()
+    expect(source.locator("form.input-row button[aria-label^='Remove ']").first).to_have_attribute(
+        "aria-label", "Remove fromJobConfig.fetchRows"
+    )
+    expect(preview).to_have_text(re.compile(r'"fromJobConfig\.fetchRows".*"fromJobConfig\.useSql"', re.S))
+    expected = ["fromJobConfig.fetchRows", "fromJobConfig.useSql", "fromJobConfig.whereClause"]
+    assert row_names(source) == expected
+    assert names_in(preview_job(page), "from-config-values", "fromJobConfig") == expected
+    group_id = int(source.get_attribute("id").removeprefix("group-"))
+    assert [i.name for i in DraftInput.objects.filter(group_id=group_id).order_by("position", "id")] == expected
+
+    # 6. Remove an input with its ✕ button.
+    source.get_by_role("button", name="Remove fromJobConfig.fetchRows", exact=True).click()
+    expect(row(page, "fromJobConfig.fetchRows")).to_have_count(0)
+    expect(preview).not_to_contain_text("fetchRows")
+    assert row_names(source) == ["fromJobConfig.useSql", "fromJobConfig.whereClause"]
+    assert not DraftInput.objects.filter(draft=draft, name="fromJobConfig.fetchRows").exists()
+
+    # 7. Change the destination connector in the header: the sides reload for the new connector.
+    destination = group_panel(page, "toJobConfig")
+    expect(destination.locator("option[value='toJobConfig.bucketName']")).to_have_count(0)
+    expect(row(page, "toJobConfig.table").locator(".badge", has_text="custom")).to_have_count(0)
+    page.locator("#header_to_connector").select_option("obs-connector")
+    expect(page.locator("#header")).to_contain_text("Saved.")
+    expect(page.locator("#side-to h2 code")).to_have_text("obs-connector")
+    expect(destination.locator("select[name=catalog_name] option[value='toJobConfig.bucketName']")).to_have_count(1)
+    # The hive input the draft already had is no longer documented for obs-connector.
+    expect(row(page, "toJobConfig.table").locator(".badge", has_text="custom")).to_be_visible()
+    expect(preview).to_contain_text('"to-connector-name": "obs-connector"')
+    draft.refresh_from_db()
+    assert draft.to_connector == "obs-connector"
+
+    # 8. A validation error appears inside its row, and clears once the value is fixed.
+    extractors = row(page, "throttlingConfig.numExtractors")
+    expect(extractors.locator(".finding[data-code='Cdm.0024']")).to_have_count(0)
+    set_value(extractors, "500")
+    finding = extractors.locator(".finding[data-code='Cdm.0024']")
+    expect(finding).to_be_visible()
+    expect(finding).to_contain_text("numExtractors must be within [1, 128]; 500 is outside.")
+    expect(extractors).to_have_class(re.compile(r"\bhas-error\b"))
+    expect(page.locator("#findings")).to_contain_text("CDM would refuse")
+    expect(preview).to_contain_text('"value": "500"')
+    assert stored(draft, "throttlingConfig.numExtractors").value == "500"
+    draft.refresh_from_db()
+    assert draft.error_count >= 1
+
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / "designer.png"), full_page=True)
+
+    set_value(extractors, "2")
+    expect(extractors.locator(".saved-flash")).to_be_visible()
+    expect(extractors.locator(".finding[data-code='Cdm.0024']")).to_have_count(0)
+    expect(extractors).not_to_have_class(re.compile(r"\bhas-error\b"))
+    expect(preview).to_contain_text('"value": "2"')
+    assert value_in(preview_job(page), "driver-config-values", "throttlingConfig.numExtractors") == "2"
+    assert stored(draft, "throttlingConfig.numExtractors").value == "2"
+
+
+# --- conditional inputs ---------------------------------------------------------------------
+
+
+def test_conditional_inputs_follow_use_sql(page: Page, draft: JobDraft) -> None:
+    page.goto(f"/drafts/{draft.pk}/")
+    source = group_panel(page, "fromJobConfig")
+    picker = source.get_by_label("Catalogue input to add to fromJobConfig")
+    offered = picker.locator(":scope > option[value='fromJobConfig.sql']")
+    not_applicable = picker.locator("optgroup[label^='Not applicable'] > option[value='fromJobConfig.sql']")
+    schema_offered = picker.locator(":scope > option[value='fromJobConfig.schemaName']")
+    use_sql = row(page, "fromJobConfig.useSql").locator("select[name=value]")
+
+    use_sql.select_option("false")
+    # useSql controls other inputs, so the whole group re-renders: schemaName is now applicable...
+    expect(schema_offered).to_have_count(1)
+    # ...and sql is only offered as "not applicable".
+    expect(offered).to_have_count(0)
+    expect(not_applicable).to_have_count(1)
+    expect(not_applicable).to_have_text("sql (when useSql=true)")
+    expect(use_sql).to_have_value("false")
+    assert stored(draft, "fromJobConfig.useSql").value == "false"
+
+    use_sql.select_option("true")
+    expect(offered).to_have_count(1)
+    expect(not_applicable).to_have_count(0)
+    expect(schema_offered).to_have_count(0)
+    expect(picker.locator("optgroup > option[value='fromJobConfig.schemaName']")).to_have_count(1)
+    expect(page.locator("#preview-json")).to_contain_text('"value": "true"')
+    assert value_in(preview_job(page), "from-config-values", "fromJobConfig.useSql") == "true"
+    assert stored(draft, "fromJobConfig.useSql").value == "true"
+
+
+# --- import ---------------------------------------------------------------------------------
+
+
+def test_import_pasted_json(page: Page, owner) -> None:
+    # Garbage first: a clear error on the import page and nothing created.
+    page.goto("/drafts/import/")
+    page.get_by_label("Paste JSON").fill("{not json")
+    page.get_by_role("button", name="Import").click()
+    expect(page.locator("#import-errors")).to_contain_text("Nothing was imported")
+    expect(page).to_have_url(re.compile(r"/drafts/import/$"))
+    expect(page.get_by_label("Paste JSON")).to_have_value("{not json")
+    assert not JobDraft.objects.filter(owner=owner).exists()
+
+    # A real CDM create body lands in the designer with the job's inputs.
+    text = CORPUS_JOB.read_text(encoding="utf-8")
+    page.get_by_label("Paste JSON").fill(text)
+    page.get_by_role("button", name="Import").click()
+    expect(page).to_have_url(re.compile(r"/drafts/\d+/$"))
+    draft = JobDraft.objects.get(owner=owner)
+    assert page.url.endswith(f"/drafts/{draft.pk}/")
+    expect(page.locator("#messages")).to_contain_text("Imported “es_css”")
+    expect(page.get_by_role("heading", level=1)).to_have_text("es_css")
+    expect(page.locator("#side-from h2 code")).to_have_text("elasticsearch-connector")
+    preview = page.locator("#preview-json")
+    for text_piece in ('"fromJobConfig.index"', '"52est"', '"toJobConfig.streamName"', '"dis-lkGm"'):
+        expect(preview).to_contain_text(text_piece)
+    (original,) = json.loads(text)["jobs"]
+    assert preview_job(page) == original  # lossless: the preview is the imported job, key for key
+    expect(row(page, "fromJobConfig.index").locator("[name=value]")).to_have_value("52est")
+    assert stored(draft, "toJobConfig.streamName").value == "dis-lkGm"
+
+
+# --- without JavaScript ---------------------------------------------------------------------
+
+
+def test_plain_form_posts_without_javascript(nojs_page: Page, draft: JobDraft) -> None:
+    """Every htmx interaction is also a plain form post: the visible buttons post and redirect back."""
+    page = nojs_page
+    designer = re.compile(rf"/drafts/{draft.pk}/(#[\w-]+)?$")
+    page.goto(f"/drafts/{draft.pk}/")
+    extractors = row(page, "throttlingConfig.numExtractors")
+    save = extractors.get_by_role("button", name="Save")
+    expect(save).to_be_visible()
+
+    # Edit a value with the row's Save button.
+    extractors.locator("[name=value]").fill("4")
+    save.click()
+    expect(page).to_have_url(designer)
+    expect(extractors.locator("[name=value]")).to_have_value("4")
+    assert value_in(preview_job(page), "driver-config-values", "throttlingConfig.numExtractors") == "4"
+    assert stored(draft, "throttlingConfig.numExtractors").value == "4"
+
+    # A refused value shows its finding after the redirect too.
+    extractors.locator("[name=value]").fill("500")
+    extractors.get_by_role("button", name="Save").click()
+    expect(extractors.locator(".finding[data-code='Cdm.0024']")).to_be_visible()
+    assert stored(draft, "throttlingConfig.numExtractors").value == "500"
+
+    # Add a catalogue input, then a custom one.
+    source = group_panel(page, "fromJobConfig")
+    source.get_by_label("Catalogue input to add to fromJobConfig").select_option("fromJobConfig.whereClause")
+    source.get_by_role("button", name="Add", exact=True).click()
+    expect(row(page, "fromJobConfig.whereClause")).to_be_visible()
+    source.get_by_label("Custom key for fromJobConfig").fill("fetchRows")
+    source.locator("form.add-input").get_by_label("Value", exact=True).fill("10")
+    source.get_by_role("button", name="Add", exact=True).click()
+    expect(row(page, "fromJobConfig.fetchRows").locator(".badge", has_text="custom")).to_be_visible()
+    assert row_names(source) == ["fromJobConfig.useSql", "fromJobConfig.whereClause", "fromJobConfig.fetchRows"]
+
+    # Move and remove.
+    source.get_by_role("button", name="Move fromJobConfig.fetchRows up").click()
+    expect(source.locator("form.input-row button[aria-label^='Remove ']").nth(1)).to_have_attribute(
+        "aria-label", "Remove fromJobConfig.fetchRows"
+    )
+    expected = ["fromJobConfig.useSql", "fromJobConfig.fetchRows", "fromJobConfig.whereClause"]
+    assert names_in(preview_job(page), "from-config-values", "fromJobConfig") == expected
+    source.get_by_role("button", name="Remove fromJobConfig.whereClause", exact=True).click()
+    expect(row(page, "fromJobConfig.whereClause")).to_have_count(0)
+    assert "fromJobConfig.whereClause" not in page.locator("#preview-json").text_content()
+    assert not DraftInput.objects.filter(draft=draft, name="fromJobConfig.whereClause").exists()
+
+    # The header saves with its own button and the sides follow the new connector.
+    page.locator("#header_to_connector").select_option("obs-connector")
+    page.get_by_role("button", name="Save header").click()
+    expect(page.locator("#messages")).to_contain_text("Saved.")
+    expect(page.locator("#side-to h2 code")).to_have_text("obs-connector")
+    expect(group_panel(page, "toJobConfig").locator("option[value='toJobConfig.bucketName']")).to_have_count(1)
+    draft.refresh_from_db()
+    assert draft.to_connector == "obs-connector"

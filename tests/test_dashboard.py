@@ -1,0 +1,68 @@
+from __future__ import annotations
+
+from django.urls import reverse
+from django.utils import timezone
+
+from cdmweb.jobs.models import JobDraft
+
+from .conftest import hx
+
+
+def test_login_required(client):
+    response = client.get(reverse("dashboard"))
+    assert response.status_code == 302 and response["Location"].startswith("/accounts/login/")
+
+
+def test_login_page_logs_in_and_lands_on_dashboard(client, owner):
+    response = client.post(reverse("login"), {"username": "owner", "password": "owner-pass-1234"})
+    assert response.status_code == 302 and response["Location"] == reverse("dashboard")
+    bad = client.post(reverse("login"), {"username": "owner", "password": "wrong"})
+    assert bad.status_code == 200 and b"correct username and password" in bad.content
+
+
+def test_lists_own_drafts_with_type_connectors_and_state(owner_client, make_draft, outsider):
+    make_draft(name="mine_ok")
+    make_draft(name="theirs", owner=outsider)
+    bad = make_draft(name="mine_bad")
+    JobDraft.objects.filter(pk=bad.pk).update(error_count=2)
+    response = owner_client.get(reverse("dashboard"))
+    html = response.content.decode()
+    assert "mine_ok" in html and "mine_bad" in html and "theirs" not in html
+    assert "generic-jdbc-connector" in html and "hive-connector" in html and "NORMAL_JOB" in html
+    assert "2 errors" in html
+
+
+def test_empty_dashboard_invites_to_create(owner_client):
+    assert "No drafts yet" in owner_client.get(reverse("dashboard")).content.decode()
+
+
+def test_search_and_htmx_partial(owner_client, make_draft):
+    make_draft(name="orders_daily")
+    make_draft(name="customers_full", to_connector="hdfs-connector")
+    response = owner_client.get(reverse("dashboard"), {"q": "orders"})
+    assert "orders_daily" in response.content.decode() and "customers_full" not in response.content.decode()
+    by_connector = owner_client.get(reverse("dashboard"), {"q": "hdfs"}, **hx())
+    body = by_connector.content.decode()
+    assert "customers_full" in body and "orders_daily" not in body
+    assert "<nav class=\"navbar" not in body  # only the list region
+    nothing = owner_client.get(reverse("dashboard"), {"q": "zzz"})
+    assert "No draft matches" in nothing.content.decode()
+
+
+def test_pagination_is_by_recency_and_survives_bad_page_numbers(owner_client, owner):
+    now = timezone.now()
+    JobDraft.objects.bulk_create(
+        [JobDraft(owner=owner, name=f"draft_{i:03d}", updated_at=now - timezone.timedelta(minutes=i)) for i in range(60)]
+    )
+    first = owner_client.get(reverse("dashboard")).content.decode()
+    assert "draft_000" in first and "draft_025" not in first and "page 1 of 3" in first
+    third = owner_client.get(reverse("dashboard"), {"page": 3}).content.decode()
+    assert "draft_059" in third and "draft_000" not in third
+    for page in ("999", "abc", "-1"):
+        assert owner_client.get(reverse("dashboard"), {"page": page}).status_code == 200
+
+
+def test_dashboard_query_count_does_not_grow(owner_client, owner, django_assert_max_num_queries):
+    JobDraft.objects.bulk_create([JobDraft(owner=owner, name=f"d{i}") for i in range(200)])
+    with django_assert_max_num_queries(5):
+        owner_client.get(reverse("dashboard"), {"q": "d1"})

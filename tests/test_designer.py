@@ -1,0 +1,424 @@
+"""The designer screen and every change it makes, as HTMX partials and as plain form posts."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from django.urls import reverse
+
+from cdmweb.jobs.importing import import_text
+from cdmweb.jobs.models import ConfigGroup, DraftInput, JobDraft
+
+from .conftest import hx
+
+
+def group(draft: JobDraft, name: str) -> ConfigGroup:
+    return draft.groups.get(name=name)
+
+
+def names(group: ConfigGroup) -> list[str]:
+    return list(group.inputs.order_by("position").values_list("name", flat=True))
+
+
+def exported(client, draft) -> dict:
+    return json.loads(client.get(reverse("export", args=[draft.pk])).content)["jobs"][0]
+
+
+# --- access -------------------------------------------------------------------------------
+
+
+def test_outsider_gets_404_everywhere(outsider_client, draft):
+    item = draft.inputs.first()
+    g = draft.groups.first()
+    for url in [reverse("designer", args=[draft.pk]), reverse("preview", args=[draft.pk]), reverse("export", args=[draft.pk])]:
+        assert outsider_client.get(url).status_code == 404
+    for url in [
+        reverse("header-update", args=[draft.pk]),
+        reverse("input-update", args=[draft.pk, item.pk]),
+        reverse("input-delete", args=[draft.pk, item.pk]),
+        reverse("input-move", args=[draft.pk, item.pk]),
+        reverse("input-add", args=[draft.pk, g.pk]),
+        reverse("group-add", args=[draft.pk, "driver"]),
+        reverse("group-delete", args=[draft.pk, g.pk]),
+        reverse("draft-delete", args=[draft.pk]),
+    ]:
+        assert outsider_client.post(url, {"value": "x", "name": "x"}).status_code == 404
+    assert DraftInput.objects.get(pk=item.pk).value == item.value
+
+
+def test_anonymous_is_sent_to_login(client, draft):
+    response = client.get(reverse("designer", args=[draft.pk]))
+    assert response.status_code == 302 and "/accounts/login/" in response["Location"]
+
+
+def test_an_input_of_another_draft_is_404(owner_client, make_draft):
+    first, second = make_draft(name="a"), make_draft(name="b")
+    foreign = second.inputs.first()
+    assert owner_client.post(reverse("input-update", args=[first.pk, foreign.pk]), {"value": "x"}).status_code == 404
+
+
+def test_get_on_a_post_only_url_is_405(owner_client, draft):
+    assert owner_client.get(reverse("header-update", args=[draft.pk])).status_code == 405
+
+
+# --- create -------------------------------------------------------------------------------
+
+
+def test_create_draft_starts_with_required_inputs_and_driver_defaults(owner_client, owner):
+    response = owner_client.post(
+        reverse("draft-create"),
+        {
+            "name": "orders",
+            "job_type": "NORMAL_JOB",
+            "from_connector": "generic-jdbc-connector",
+            "from_link": "mysql",
+            "to_connector": "dli-connector",
+            "to_link": "dli",
+        },
+    )
+    draft = JobDraft.objects.get(owner=owner)
+    assert response.status_code == 302 and response["Location"] == reverse("designer", args=[draft.pk])
+    job = draft.build()
+    assert job["name"] == "orders" and job["to-connector-name"] == "dli-connector"
+    to_names = [i["name"] for i in job["to-config-values"]["configs"][0]["inputs"]]
+    assert {"toJobConfig.queue", "toJobConfig.database", "toJobConfig.table"} <= set(to_names)
+    driver = [c["name"] for c in job["driver-config-values"]["configs"]]
+    assert driver == ["throttlingConfig", "jarConfig", "schedulerConfig", "transformConfig", "retryJobConfig"]
+    # Required values are still empty, so the new draft shows errors to fill in.
+    assert draft.error_count > 0
+
+
+@pytest.mark.parametrize(
+    ("field", "value", "message"),
+    [
+        ("name", "", "This field is required"),
+        ("name", "   ", "cannot be blank"),
+        ("name", "x" * 241, "at most 240"),
+        ("job_type", "STREAM_JOB", "Select a valid choice"),
+        ("from_connector", "teradata-connector", "Select a valid choice"),
+        ("to_connector", "kafka-connector", "Select a valid choice"),
+        ("from_link", " ", "This field is required"),
+    ],
+)
+def test_create_form_errors_show_at_the_field(owner_client, owner, field, value, message):
+    data = {
+        "name": "ok",
+        "job_type": "NORMAL_JOB",
+        "from_connector": "generic-jdbc-connector",
+        "from_link": "a",
+        "to_connector": "hive-connector",
+        "to_link": "b",
+        field: value,
+    }
+    response = owner_client.post(reverse("draft-create"), data)
+    assert response.status_code == 200 and message in response.content.decode()
+    assert not JobDraft.objects.exists()
+
+
+# --- the page -----------------------------------------------------------------------------
+
+
+def test_designer_shows_sides_groups_typed_widgets_and_preview(owner_client, draft):
+    html = owner_client.get(reverse("designer", args=[draft.pk])).content.decode()
+    for text in ["Source", "Destination", "Driver", "fromJobConfig", "toJobConfig", "throttlingConfig", "preview-json"]:
+        assert text in html
+    use_sql = draft.inputs.get(name="fromJobConfig.useSql")
+    assert f'id="value-{use_sql.pk}" name="value" class="form-select' in html  # boolean as a select
+    assert "Not applicable with the current values" in html  # sql offered only when useSql=true
+    assert "&quot;jobs&quot;" in html  # the create-in-cluster body
+
+
+def test_designer_masks_secrets_in_widgets_and_preview(owner_client, make_draft):
+    draft = make_draft(from_connector="obs-connector")
+    g = group(draft, "fromJobConfig")
+    DraftInput.objects.create(draft=draft, group=g, name="fromJobConfig.dek", value="TOP-SECRET-KEY", position=99)
+    DraftInput.objects.create(draft=draft, group=g, name="fromJobConfig.dbPassword", value="HUNTER2", position=100)
+    html = owner_client.get(reverse("designer", args=[draft.pk])).content.decode()
+    assert "TOP-SECRET-KEY" not in html and "HUNTER2" not in html
+    assert "********" in html and 'type="password"' in html
+    preview = owner_client.get(reverse("preview", args=[draft.pk]), **hx()).content.decode()
+    assert "TOP-SECRET-KEY" not in preview
+    # The export is the real request body, secrets included.
+    assert "TOP-SECRET-KEY" in owner_client.get(reverse("export", args=[draft.pk])).content.decode()
+
+
+def test_values_are_escaped(owner_client, draft):
+    item = draft.inputs.get(name="fromJobConfig.schemaName")
+    DraftInput.objects.filter(pk=item.pk).update(value='<script>alert("x")</script>')
+    html = owner_client.get(reverse("designer", args=[draft.pk])).content.decode()
+    assert '<script>alert("x")</script>' not in html and "&lt;script&gt;" in html
+
+
+def test_preview_shows_both_request_forms(owner_client, draft):
+    create = owner_client.get(reverse("preview", args=[draft.pk]), **hx()).content.decode()
+    assert "/clusters/{cluster_id}/cdm/job" in create and "&quot;clusters&quot;" not in create
+    random = owner_client.get(reverse("preview", args=[draft.pk]), {"form": "random", "clusters": "c-1, c-2"}, **hx())
+    body = random.content.decode()
+    assert "/clusters/job" in body and "&quot;c-1&quot;" in body and "&quot;c-2&quot;" in body
+    assert 'id="preview"' in body and "<nav" not in body
+
+
+def test_preview_without_htmx_is_the_full_page(owner_client, draft):
+    html = owner_client.get(reverse("preview", args=[draft.pk]), {"form": "random"}).content.decode()
+    assert "<nav" in html and "/clusters/job" in html
+
+
+def test_partial_regions(owner_client, draft):
+    sides = owner_client.get(reverse("designer", args=[draft.pk]), {"partial": "sides"}, **hx()).content.decode()
+    assert sides.lstrip().startswith('<div id="sides"') and "<nav" not in sides
+
+
+# --- input changes ------------------------------------------------------------------------
+
+
+def test_add_catalogue_input_uses_its_default_and_returns_the_group(owner_client, draft):
+    g = group(draft, "throttlingConfig")
+    response = owner_client.post(
+        reverse("input-add", args=[draft.pk, g.pk]), {"catalog_name": "throttlingConfig.channelCapacityMb"}, **hx()
+    )
+    assert response.status_code == 200 and json.loads(response["HX-Trigger"]) == {"draft-changed": {}}
+    assert response.content.decode().lstrip().startswith(f'<section id="group-{g.pk}"')
+    assert draft.inputs.get(name="throttlingConfig.channelCapacityMb").value == "64"
+    assert names(g)[-1] == "throttlingConfig.channelCapacityMb"
+
+
+def test_add_custom_input_gets_the_group_prefix_and_a_warning(owner_client, draft):
+    g = group(draft, "fromJobConfig")
+    response = owner_client.post(
+        reverse("input-add", args=[draft.pk, g.pk]), {"custom_name": "fetchHint", "value": "7"}, **hx()
+    )
+    html = response.content.decode()
+    assert draft.inputs.get(name="fromJobConfig.fetchHint").value == "7"
+    assert "custom" in html and "not in the catalogue" in html
+
+
+def test_custom_input_in_a_new_group(owner_client, draft):
+    response = owner_client.post(reverse("group-add", args=[draft.pk, "driver"]), {"name": "myConfig"}, **hx())
+    assert response.status_code == 200 and "myConfig" in response.content.decode()
+    g = group(draft, "myConfig")
+    owner_client.post(reverse("input-add", args=[draft.pk, g.pk]), {"custom_name": "answer", "value": "42"}, **hx())
+    configs = exported(owner_client, draft)["driver-config-values"]["configs"]
+    assert configs[-1] == {"inputs": [{"name": "myConfig.answer", "value": "42"}], "name": "myConfig"}
+
+
+@pytest.mark.parametrize(
+    ("data", "message"),
+    [
+        ({}, "Choose an input"),
+        ({"custom_name": "has space"}, "not a usable key"),
+        ({"custom_name": "useSql"}, "already in fromJobConfig"),
+        ({"custom_name": "x" * 300}, "at most 255"),
+    ],
+)
+def test_add_input_refusals_show_in_the_group_with_200(owner_client, draft, data, message):
+    g = group(draft, "fromJobConfig")
+    before = draft.inputs.count()
+    response = owner_client.post(reverse("input-add", args=[draft.pk, g.pk]), data, **hx())
+    assert response.status_code == 200 and message in response.content.decode()
+    assert draft.inputs.count() == before and "HX-Trigger" not in response
+
+
+def test_add_input_refusal_without_htmx_rerenders_the_page(owner_client, draft):
+    g = group(draft, "fromJobConfig")
+    response = owner_client.post(reverse("input-add", args=[draft.pk, g.pk]), {"custom_name": "bad key"})
+    assert response.status_code == 200 and "not a usable key" in response.content.decode()
+    assert "<nav" in response.content.decode()
+
+
+def test_edit_input_returns_the_row_with_live_findings(owner_client, draft):
+    item = draft.inputs.get(name="throttlingConfig.numExtractors")
+    url = reverse("input-update", args=[draft.pk, item.pk])
+    response = owner_client.post(url, {"value": "500"}, **hx())
+    html = response.content.decode()
+    assert html.lstrip().startswith(f'<form id="input-{item.pk}"')
+    assert "Cdm.0024" in html and json.loads(response["HX-Trigger"]) == {"draft-changed": {}}
+    draft.refresh_from_db()
+    assert draft.error_count >= 1
+    fixed = owner_client.post(url, {"value": "2"}, **hx()).content.decode()
+    assert "Cdm.0024" not in fixed
+    assert DraftInput.objects.get(pk=item.pk).value == "2"
+
+
+def test_editing_a_controlling_input_redraws_its_group(owner_client, draft):
+    item = draft.inputs.get(name="fromJobConfig.useSql")
+    response = owner_client.post(reverse("input-update", args=[draft.pk, item.pk]), {"value": "true"}, **hx())
+    assert response["HX-Retarget"] == f"#group-{item.group_id}"
+    html = response.content.decode()
+    assert '<option value="fromJobConfig.sql"' in html
+    # schemaName/tableName stay, greyed out and flagged: they apply only when useSql=false.
+    assert "input-row not-applicable" in html and "applies only when useSql=false" in html
+
+
+def test_edit_keeps_values_exactly(owner_client, draft):
+    item = draft.inputs.get(name="fromJobConfig.schemaName")
+    value = "ünï ${x} \"q\" <b>\r\nline2"
+    owner_client.post(reverse("input-update", args=[draft.pk, item.pk]), {"value": value}, **hx())
+    inputs = exported(owner_client, draft)["from-config-values"]["configs"][0]["inputs"]
+    assert {"name": "fromJobConfig.schemaName", "value": value} in inputs
+
+
+def test_blank_secret_post_keeps_the_stored_secret(owner_client, make_draft):
+    draft = make_draft(from_connector="obs-connector")
+    item = DraftInput.objects.create(
+        draft=draft, group=group(draft, "fromJobConfig"), name="fromJobConfig.dek", value="K1", position=50
+    )
+    url = reverse("input-update", args=[draft.pk, item.pk])
+    owner_client.post(url, {"value": "", "keep_secret": "1"}, **hx())
+    assert DraftInput.objects.get(pk=item.pk).value == "K1"
+    owner_client.post(url, {"value": "K2", "keep_secret": "1"}, **hx())
+    assert DraftInput.objects.get(pk=item.pk).value == "K2"
+
+
+def test_edit_value_over_the_limit_is_refused_and_nothing_lost(owner_client, draft):
+    item = draft.inputs.get(name="fromJobConfig.schemaName")
+    DraftInput.objects.filter(pk=item.pk).update(value="kept")
+    response = owner_client.post(
+        reverse("input-update", args=[draft.pk, item.pk]), {"value": "x" * 1_000_001}, **hx()
+    )
+    assert response.status_code == 200 and "at most 1000000" in response.content.decode()
+    assert DraftInput.objects.get(pk=item.pk).value == "kept"
+
+
+def test_imported_non_string_value_becomes_a_string_when_edited(owner_client, owner):
+    body = {"to-link-name": "x", "from-config-values": {"configs": [{"name": "fromJobConfig", "inputs": [
+        {"name": "fromJobConfig.port", "value": 22}]}]}}
+    (draft,), _ = import_text(json.dumps(body), owner)
+    item = draft.inputs.get()
+    assert item.wire_value == 22
+    owner_client.post(reverse("input-update", args=[draft.pk, item.pk]), {"value": "23"}, **hx())
+    assert exported(owner_client, draft)["from-config-values"]["configs"][0]["inputs"] == [
+        {"name": "fromJobConfig.port", "value": "23"}
+    ]
+
+
+def test_remove_input(owner_client, draft):
+    item = draft.inputs.get(name="throttlingConfig.numLoaders")
+    response = owner_client.post(reverse("input-delete", args=[draft.pk, item.pk]), **hx())
+    assert response.status_code == 200 and f'id="input-{item.pk}"' not in response.content.decode()
+    assert not DraftInput.objects.filter(pk=item.pk).exists()
+
+
+def test_reorder_inputs_within_their_group(owner_client, draft):
+    g = group(draft, "throttlingConfig")
+    original = names(g)
+    second = g.inputs.get(name=original[1])
+    owner_client.post(reverse("input-move", args=[draft.pk, second.pk]), {"direction": "up"}, **hx())
+    assert names(g) == [original[1], original[0], *original[2:]]
+    owner_client.post(reverse("input-move", args=[draft.pk, second.pk]), {"direction": "up"}, **hx())  # at the top
+    assert names(g) == [original[1], original[0], *original[2:]]
+    owner_client.post(reverse("input-move", args=[draft.pk, second.pk]), {"direction": "down"}, **hx())
+    assert names(g) == original
+    built = [i["name"] for i in exported(owner_client, draft)["driver-config-values"]["configs"][0]["inputs"]]
+    assert built == original
+    bad = owner_client.post(reverse("input-move", args=[draft.pk, second.pk]), {"direction": "sideways"}, **hx())
+    assert bad.status_code == 200 and "Move up or down" in bad.content.decode()
+
+
+def test_remove_group_and_bad_group_names(owner_client, draft):
+    g = group(draft, "jarConfig")
+    owner_client.post(reverse("group-delete", args=[draft.pk, g.pk]), **hx())
+    assert not draft.groups.filter(name="jarConfig").exists()
+    for name, message in [("bad name", "starts with a letter"), ("throttlingConfig", "already there"), ("", "required")]:
+        response = owner_client.post(reverse("group-add", args=[draft.pk, "driver"]), {"name": name}, **hx())
+        assert response.status_code == 200 and message in response.content.decode()
+    assert owner_client.post(reverse("group-add", args=[draft.pk, "sideways"]), {"name": "x"}).status_code == 404
+
+
+def test_header_change_saves_and_tells_the_sides_to_refresh(owner_client, draft):
+    data = {
+        "name": "renamed",
+        "job_type": "BATCH_JOB",
+        "from_connector": "generic-jdbc-connector",
+        "from_link": "mysql_link",
+        "to_connector": "hdfs-connector",
+        "to_link": "hdfs_link",
+    }
+    response = owner_client.post(reverse("header-update", args=[draft.pk]), data, **hx())
+    assert response.status_code == 200
+    assert json.loads(response["HX-Trigger"]) == {"draft-changed": {}, "sides-changed": {}}
+    draft.refresh_from_db()
+    assert (draft.name, draft.job_type, draft.to_connector) == ("renamed", "BATCH_JOB", "hdfs-connector")
+    same = owner_client.post(reverse("header-update", args=[draft.pk]), data, **hx())
+    assert json.loads(same["HX-Trigger"]) == {"draft-changed": {}}
+
+
+def test_invalid_header_shows_the_error_and_keeps_the_saved_values(owner_client, draft):
+    data = {"name": "x" * 300, "job_type": "NORMAL_JOB", "from_connector": "generic-jdbc-connector",
+            "from_link": "a", "to_connector": "hive-connector", "to_link": "b"}
+    response = owner_client.post(reverse("header-update", args=[draft.pk]), data, **hx())
+    assert response.status_code == 200 and "at most 240" in response.content.decode()
+    draft.refresh_from_db()
+    assert draft.name == "orders_sync"
+
+
+# --- every interaction also works without JavaScript ---------------------------------------
+
+
+def test_plain_posts_redirect_back_to_the_designer(owner_client, draft):
+    designer = reverse("designer", args=[draft.pk])
+    item = draft.inputs.get(name="throttlingConfig.numLoaders")
+    g = group(draft, "throttlingConfig")
+    posts = [
+        (reverse("input-update", args=[draft.pk, item.pk]), {"value": "3"}),
+        (reverse("input-move", args=[draft.pk, item.pk]), {"direction": "up"}),
+        (reverse("input-add", args=[draft.pk, g.pk]), {"custom_name": "extra", "value": "1"}),
+        (reverse("group-add", args=[draft.pk, "driver"]), {"name": "smnConfig"}),
+        (reverse("input-delete", args=[draft.pk, item.pk]), {}),
+    ]
+    for url, data in posts:
+        response = owner_client.post(url, data)
+        assert response.status_code == 302 and response["Location"].startswith(designer), url
+    assert draft.inputs.filter(name="throttlingConfig.extra").exists()
+    assert not draft.inputs.filter(pk=item.pk).exists()
+
+
+def test_delete_draft(owner_client, draft):
+    response = owner_client.post(reverse("draft-delete", args=[draft.pk]))
+    assert response.status_code == 302 and not JobDraft.objects.filter(pk=draft.pk).exists()
+
+
+# --- size ---------------------------------------------------------------------------------
+
+
+def big_body(count: int) -> str:
+    inputs = [{"name": f"fromJobConfig.custom{i}", "value": f"v{i}"} for i in range(count)]
+    return json.dumps({"jobs": [{"name": "big", "from-connector-name": "generic-jdbc-connector", "from-link-name": "a",
+                                 "to-connector-name": "hive-connector", "to-link-name": "b",
+                                 "from-config-values": {"configs": [{"name": "fromJobConfig", "inputs": inputs}]},
+                                 "to-config-values": {"configs": []}, "driver-config-values": {"configs": []}}]})
+
+
+def test_a_draft_with_1000_inputs_works_end_to_end(owner_client, owner):
+    (draft,), _ = import_text(big_body(1000), owner)
+    assert draft.inputs.count() == 1000
+    assert owner_client.get(reverse("designer", args=[draft.pk])).status_code == 200
+    job = exported(owner_client, draft)
+    assert [i["value"] for i in job["from-config-values"]["configs"][0]["inputs"]][-1] == "v999"
+
+
+def count_queries(client, draft, django_capture_on_commit_callbacks=None):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    item = draft.inputs.order_by("position")[5]
+    g = item.group
+    results = {}
+    calls = {
+        "page": lambda: client.get(reverse("designer", args=[draft.pk])),
+        "preview": lambda: client.get(reverse("preview", args=[draft.pk]), **hx()),
+        "edit": lambda: client.post(reverse("input-update", args=[draft.pk, item.pk]), {"value": "x"}, **hx()),
+        "move": lambda: client.post(reverse("input-move", args=[draft.pk, item.pk]), {"direction": "up"}, **hx()),
+        "add": lambda: client.post(reverse("input-add", args=[draft.pk, g.pk]), {"custom_name": "zz"}, **hx()),
+    }
+    for name, call in calls.items():
+        with CaptureQueriesContext(connection) as ctx:
+            assert call().status_code == 200
+        results[name] = len(ctx.captured_queries)
+    return results
+
+
+def test_query_counts_do_not_grow_with_the_number_of_inputs(owner_client, owner):
+    (small,), _ = import_text(big_body(10), owner)
+    (large,), _ = import_text(big_body(500), owner)
+    assert count_queries(owner_client, small) == count_queries(owner_client, large)
