@@ -1,0 +1,62 @@
+from __future__ import annotations
+
+from django.contrib import admin
+from django.http import HttpRequest
+from django.utils.html import format_html
+
+from cdmweb.catalog.registry import is_secret_name
+
+from .designer import masked_job
+from .models import ConfigGroup, DraftInput, JobDraft
+from .payload import build_request_body, dumps
+
+
+@admin.register(JobDraft)
+class JobDraftAdmin(admin.ModelAdmin):
+    list_display = ["__str__", "owner", "job_type", "from_connector", "to_connector", "error_count", "updated_at"]
+    list_filter = ["job_type", "from_connector", "to_connector", "updated_at"]
+    search_fields = ["name", "from_link", "to_link", "owner__username"]
+    list_select_related = ["owner"]
+    raw_id_fields = ["owner"]
+    readonly_fields = ["version", "error_count", "warning_count", "created_at", "updated_at", "payload_preview"]
+    fields = [
+        "owner",
+        "name",
+        "job_type",
+        ("from_connector", "from_link"),
+        ("to_connector", "to_link"),
+        ("version", "error_count", "warning_count"),
+        ("created_at", "updated_at"),
+        "payload_preview",
+    ]
+
+    @admin.display(description="Request body (secrets masked)")
+    def payload_preview(self, obj: JobDraft) -> str:
+        if obj.pk is None:
+            return "—"
+        body = build_request_body([masked_job(obj.build(), obj)])
+        return format_html('<pre style="max-height: 40em; overflow: auto">{}</pre>', dumps(body))
+
+    def save_model(self, request: HttpRequest, obj: JobDraft, form: object, change: bool) -> None:
+        super().save_model(request, obj, form, change)
+        obj.revalidate()
+
+
+@admin.register(ConfigGroup)
+class ConfigGroupAdmin(admin.ModelAdmin):
+    list_display = ["name", "side", "draft", "position", "inputs_form"]
+    list_filter = ["side"]
+    search_fields = ["name", "draft__name"]
+    raw_id_fields = ["draft"]
+
+
+@admin.register(DraftInput)
+class DraftInputAdmin(admin.ModelAdmin):
+    list_display = ["name", "shown_value", "group", "draft", "position"]
+    search_fields = ["name", "draft__name"]
+    list_select_related = ["group", "draft"]
+    raw_id_fields = ["draft", "group"]
+
+    @admin.display(description="Value")
+    def shown_value(self, obj: DraftInput) -> str:
+        return "********" if is_secret_name(obj.name) and obj.value else obj.value[:80]
