@@ -31,7 +31,11 @@ def exported(client, draft) -> dict:
 def test_outsider_gets_404_everywhere(outsider_client, draft):
     item = draft.inputs.first()
     g = draft.groups.first()
-    for url in [reverse("designer", args=[draft.pk]), reverse("preview", args=[draft.pk]), reverse("export", args=[draft.pk])]:
+    for url in [
+        reverse("designer", args=[draft.pk]),
+        reverse("preview", args=[draft.pk]),
+        reverse("export", args=[draft.pk]),
+    ]:
         assert outsider_client.get(url).status_code == 404
     for url in [
         reverse("header-update", args=[draft.pk]),
@@ -252,7 +256,7 @@ def test_editing_a_controlling_input_redraws_its_group(owner_client, draft):
 
 def test_edit_keeps_values_exactly(owner_client, draft):
     item = draft.inputs.get(name="fromJobConfig.schemaName")
-    value = "ünï ${x} \"q\" <b>\r\nline2"
+    value = 'ünï ${x} "q" <b>\r\nline2'
     owner_client.post(reverse("input-update", args=[draft.pk, item.pk]), {"value": value}, **hx())
     inputs = exported(owner_client, draft)["from-config-values"]["configs"][0]["inputs"]
     assert {"name": "fromJobConfig.schemaName", "value": value} in inputs
@@ -273,16 +277,18 @@ def test_blank_secret_post_keeps_the_stored_secret(owner_client, make_draft):
 def test_edit_value_over_the_limit_is_refused_and_nothing_lost(owner_client, draft):
     item = draft.inputs.get(name="fromJobConfig.schemaName")
     DraftInput.objects.filter(pk=item.pk).update(value="kept")
-    response = owner_client.post(
-        reverse("input-update", args=[draft.pk, item.pk]), {"value": "x" * 1_000_001}, **hx()
-    )
+    response = owner_client.post(reverse("input-update", args=[draft.pk, item.pk]), {"value": "x" * 1_000_001}, **hx())
     assert response.status_code == 200 and "at most 1000000" in response.content.decode()
     assert DraftInput.objects.get(pk=item.pk).value == "kept"
 
 
 def test_imported_non_string_value_becomes_a_string_when_edited(owner_client, owner):
-    body = {"to-link-name": "x", "from-config-values": {"configs": [{"name": "fromJobConfig", "inputs": [
-        {"name": "fromJobConfig.port", "value": 22}]}]}}
+    body = {
+        "to-link-name": "x",
+        "from-config-values": {
+            "configs": [{"name": "fromJobConfig", "inputs": [{"name": "fromJobConfig.port", "value": 22}]}]
+        },
+    }
     (draft,), _ = import_text(json.dumps(body), owner)
     item = draft.inputs.get()
     assert item.wire_value == 22
@@ -319,7 +325,11 @@ def test_remove_group_and_bad_group_names(owner_client, draft):
     g = group(draft, "jarConfig")
     owner_client.post(reverse("group-delete", args=[draft.pk, g.pk]), **hx())
     assert not draft.groups.filter(name="jarConfig").exists()
-    for name, message in [("bad name", "starts with a letter"), ("throttlingConfig", "already there"), ("", "required")]:
+    for name, message in [
+        ("bad name", "starts with a letter"),
+        ("throttlingConfig", "already there"),
+        ("", "required"),
+    ]:
         response = owner_client.post(reverse("group-add", args=[draft.pk, "driver"]), {"name": name}, **hx())
         assert response.status_code == 200 and message in response.content.decode()
     assert owner_client.post(reverse("group-add", args=[draft.pk, "sideways"]), {"name": "x"}).status_code == 404
@@ -344,8 +354,14 @@ def test_header_change_saves_and_tells_the_sides_to_refresh(owner_client, draft)
 
 
 def test_invalid_header_shows_the_error_and_keeps_the_saved_values(owner_client, draft):
-    data = {"name": "x" * 300, "job_type": "NORMAL_JOB", "from_connector": "generic-jdbc-connector",
-            "from_link": "a", "to_connector": "hive-connector", "to_link": "b"}
+    data = {
+        "name": "x" * 300,
+        "job_type": "NORMAL_JOB",
+        "from_connector": "generic-jdbc-connector",
+        "from_link": "a",
+        "to_connector": "hive-connector",
+        "to_link": "b",
+    }
     response = owner_client.post(reverse("header-update", args=[draft.pk]), data, **hx())
     assert response.status_code == 200 and "at most 240" in response.content.decode()
     draft.refresh_from_db()
@@ -383,10 +399,22 @@ def test_delete_draft(owner_client, draft):
 
 def big_body(count: int) -> str:
     inputs = [{"name": f"fromJobConfig.custom{i}", "value": f"v{i}"} for i in range(count)]
-    return json.dumps({"jobs": [{"name": "big", "from-connector-name": "generic-jdbc-connector", "from-link-name": "a",
-                                 "to-connector-name": "hive-connector", "to-link-name": "b",
-                                 "from-config-values": {"configs": [{"name": "fromJobConfig", "inputs": inputs}]},
-                                 "to-config-values": {"configs": []}, "driver-config-values": {"configs": []}}]})
+    return json.dumps(
+        {
+            "jobs": [
+                {
+                    "name": "big",
+                    "from-connector-name": "generic-jdbc-connector",
+                    "from-link-name": "a",
+                    "to-connector-name": "hive-connector",
+                    "to-link-name": "b",
+                    "from-config-values": {"configs": [{"name": "fromJobConfig", "inputs": inputs}]},
+                    "to-config-values": {"configs": []},
+                    "driver-config-values": {"configs": []},
+                }
+            ]
+        }
+    )
 
 
 def test_a_draft_with_1000_inputs_works_end_to_end(owner_client, owner):
@@ -422,3 +450,14 @@ def test_query_counts_do_not_grow_with_the_number_of_inputs(owner_client, owner)
     (small,), _ = import_text(big_body(10), owner)
     (large,), _ = import_text(big_body(500), owner)
     assert count_queries(owner_client, small) == count_queries(owner_client, large)
+
+
+def test_missing_required_input_offers_to_add_it(owner_client, make_draft):
+    draft = make_draft(to_connector="dis-connector")
+    draft.inputs.filter(name="toJobConfig.streamName").delete()
+    html = owner_client.get(reverse("designer", args=[draft.pk])).content.decode()
+    assert "toJobConfig.streamName cannot be left blank" in html
+    assert '<input type="hidden" name="catalog_name" value="toJobConfig.streamName">' in html
+    g = group(draft, "toJobConfig")
+    owner_client.post(reverse("input-add", args=[draft.pk, g.pk]), {"catalog_name": "toJobConfig.streamName"}, **hx())
+    assert draft.inputs.filter(name="toJobConfig.streamName").exists()
