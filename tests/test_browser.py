@@ -105,9 +105,7 @@ def group_panel(page: Page, name: str) -> Locator:
 
 def row(page: Page, name: str) -> Locator:
     """The input row of ``name``, found by its remove button's accessible name."""
-    return page.locator("form.input-row").filter(
-        has=page.get_by_role("button", name=f"Remove {name}", exact=True)
-    )
+    return page.locator("form.input-row").filter(has=page.get_by_role("button", name=f"Remove {name}", exact=True))
 
 
 def row_names(panel: Locator) -> list[str]:
@@ -137,8 +135,24 @@ def value_in(job: dict[str, Any], side_key: str, name: str) -> str:
     return value
 
 
+def expect_preview_input(page: Page, name: str, value: str) -> None:
+    """Wait until the JSON preview sends ``name`` with ``value``."""
+    pattern = re.escape(json.dumps(name)) + r",\s*" + re.escape('"value": ' + json.dumps(value, ensure_ascii=False))
+    expect(page.locator("#preview-json")).to_contain_text(re.compile(pattern))
+
+
+def stored_order(group_id: int) -> list[str]:
+    return [i.name for i in DraftInput.objects.filter(group_id=group_id).order_by("position", "id")]
+
+
 def stored(draft: JobDraft, name: str) -> DraftInput:
     return DraftInput.objects.get(draft=draft, name=name)
+
+
+def post_form(page: Page, button: Locator) -> None:
+    """Without JavaScript: click a form's button and wait for the post-redirect-get to load."""
+    with page.expect_navigation():
+        button.click()
 
 
 def set_value(target: Locator, value: str) -> None:
@@ -180,8 +194,10 @@ def test_design_a_job_end_to_end(page: Page, owner) -> None:
     assert job["to-connector-name"] == "hive-connector" and job["to-link-name"] == "hive_link"
     # A new draft starts with the connector's required inputs and the driver defaults.
     source = group_panel(page, "fromJobConfig")
-    assert row_names(source) == ["fromJobConfig.useSql"]
-    assert names_in(job, "from-config-values", "fromJobConfig") == ["fromJobConfig.useSql"]
+    group_id = int((source.get_attribute("id") or "").removeprefix("group-"))
+    initial = row_names(source)
+    assert "fromJobConfig.useSql" in initial
+    assert names_in(job, "from-config-values", "fromJobConfig") == initial == stored_order(group_id)
     assert value_in(job, "driver-config-values", "throttlingConfig.numExtractors") == "1"
     # With htmx on, changes save themselves: the plain-form Save buttons are hidden.
     expect(row(page, "fromJobConfig.useSql").get_by_role("button", name="Save")).to_be_hidden()
@@ -210,45 +226,52 @@ def test_design_a_job_end_to_end(page: Page, owner) -> None:
     expect(preview).to_contain_text('"fromJobConfig.fetchRows"')
     assert value_in(preview_job(page), "from-config-values", "fromJobConfig.fetchRows") == "5000"
     assert stored(draft, "fromJobConfig.fetchRows").value == "5000"
-    assert row_names(source) == ["fromJobConfig.useSql", "fromJobConfig.whereClause", "fromJobConfig.fetchRows"]
+    assert row_names(source) == [*initial, "fromJobConfig.whereClause", "fromJobConfig.fetchRows"]
 
     # 4. Edit a value: type, leave the box, the row saves itself and the preview follows.
     set_value(where, "id > 100 AND region = 'eu'")
     expect(where.locator(".saved-flash")).to_have_text("Saved.")
-    expect(preview).to_contain_text("\"fromJobConfig.whereClause\",\n          \"value\": \"id > 100 AND region = 'eu'\"")
+    expect_preview_input(page, "fromJobConfig.whereClause", "id > 100 AND region = 'eu'")
     assert value_in(preview_job(page), "from-config-values", "fromJobConfig.whereClause") == (
         "id > 100 AND region = 'eu'"
     )
     assert stored(draft, "fromJobConfig.whereClause").value == "id > 100 AND region = 'eu'"
 
     # 5. Reorder with the arrow buttons; the ends are disabled.
-    expect(source.get_by_role("button", name="Move fromJobConfig.useSql up")).to_be_disabled()
+    names = row_names(source)
+    expect(source.get_by_role("button", name=f"Move {names[0]} up")).to_be_disabled()
     expect(source.get_by_role("button", name="Move fromJobConfig.fetchRows down")).to_be_disabled()
     source.get_by_role("button", name="Move fromJobConfig.fetchRows up").click()
-    expect(source.locator("form.input-row").nth(1)).to_have_id(re.compile(r"input-\d+"))
-    expect(source.locator("form.input-row button[aria-label^='Remove ']").nth(1)).to_have_attribute(
+    expected = [*initial, "fromJobConfig.fetchRows", "fromJobConfig.whereClause"]
+    expect(source.locator("form.input-row button[aria-label^='Remove ']").nth(-2)).to_have_attribute(
         "aria-label", "Remove fromJobConfig.fetchRows"
     )
     expect(preview).to_have_text(re.compile(r'"fromJobConfig\.fetchRows".*"fromJobConfig\.whereClause"', re.S))
-    assert row_names(source) == ["fromJobConfig.useSql", "fromJobConfig.fetchRows", "fromJobConfig.whereClause"]
-    assert names_in(preview_job(page), "from-config-values", "fromJobConfig") == row_names(source)
-
-    source.get_by_role("button", name="Move fromJobConfig.useSql down").click()
-    expect(source.locator("form.input-row button[aria-label^='Remove ']").first).to_have_attribute(
-        "aria-label", "Remove fromJobConfig.fetchRows"
-    )
-    expect(preview).to_have_text(re.compile(r'"fromJobConfig\.fetchRows".*"fromJobConfig\.useSql"', re.S))
-    expected = ["fromJobConfig.fetchRows", "fromJobConfig.useSql", "fromJobConfig.whereClause"]
+    expect(source.get_by_role("button", name="Move fromJobConfig.whereClause down")).to_be_disabled()
     assert row_names(source) == expected
     assert names_in(preview_job(page), "from-config-values", "fromJobConfig") == expected
-    group_id = int(source.get_attribute("id").removeprefix("group-"))
-    assert [i.name for i in DraftInput.objects.filter(group_id=group_id).order_by("position", "id")] == expected
+    assert stored_order(group_id) == expected
+
+    first, second = expected[0], expected[1]
+    source.get_by_role("button", name=f"Move {first} down").click()
+    expected = [second, first, *expected[2:]]
+    expect(source.locator("form.input-row button[aria-label^='Remove ']").first).to_have_attribute(
+        "aria-label", f"Remove {second}"
+    )
+    expect(preview).to_have_text(re.compile(rf'"{re.escape(second)}".*"{re.escape(first)}"', re.S))
+    expect(source.get_by_role("button", name=f"Move {second} up")).to_be_disabled()
+    assert row_names(source) == expected
+    assert names_in(preview_job(page), "from-config-values", "fromJobConfig") == expected
+    assert stored_order(group_id) == expected
 
     # 6. Remove an input with its ✕ button.
     source.get_by_role("button", name="Remove fromJobConfig.fetchRows", exact=True).click()
     expect(row(page, "fromJobConfig.fetchRows")).to_have_count(0)
     expect(preview).not_to_contain_text("fetchRows")
-    assert row_names(source) == ["fromJobConfig.useSql", "fromJobConfig.whereClause"]
+    expected.remove("fromJobConfig.fetchRows")
+    assert row_names(source) == expected
+    assert names_in(preview_job(page), "from-config-values", "fromJobConfig") == expected
+    assert stored_order(group_id) == expected
     assert not DraftInput.objects.filter(draft=draft, name="fromJobConfig.fetchRows").exists()
 
     # 7. Change the destination connector in the header: the sides reload for the new connector.
@@ -274,7 +297,7 @@ def test_design_a_job_end_to_end(page: Page, owner) -> None:
     expect(finding).to_contain_text("numExtractors must be within [1, 128]; 500 is outside.")
     expect(extractors).to_have_class(re.compile(r"\bhas-error\b"))
     expect(page.locator("#findings")).to_contain_text("CDM would refuse")
-    expect(preview).to_contain_text('"value": "500"')
+    expect_preview_input(page, "throttlingConfig.numExtractors", "500")
     assert stored(draft, "throttlingConfig.numExtractors").value == "500"
     draft.refresh_from_db()
     assert draft.error_count >= 1
@@ -286,7 +309,8 @@ def test_design_a_job_end_to_end(page: Page, owner) -> None:
     expect(extractors.locator(".saved-flash")).to_be_visible()
     expect(extractors.locator(".finding[data-code='Cdm.0024']")).to_have_count(0)
     expect(extractors).not_to_have_class(re.compile(r"\bhas-error\b"))
-    expect(preview).to_contain_text('"value": "2"')
+    expect_preview_input(page, "throttlingConfig.numExtractors", "2")
+    expect(page.locator("#findings")).not_to_contain_text("numExtractors")
     assert value_in(preview_job(page), "driver-config-values", "throttlingConfig.numExtractors") == "2"
     assert stored(draft, "throttlingConfig.numExtractors").value == "2"
 
@@ -295,32 +319,48 @@ def test_design_a_job_end_to_end(page: Page, owner) -> None:
 
 
 def test_conditional_inputs_follow_use_sql(page: Page, draft: JobDraft) -> None:
+    DraftInput.objects.filter(draft=draft, name="fromJobConfig.useSql").update(value="false")
     page.goto(f"/drafts/{draft.pk}/")
     source = group_panel(page, "fromJobConfig")
     picker = source.get_by_label("Catalogue input to add to fromJobConfig")
-    offered = picker.locator(":scope > option[value='fromJobConfig.sql']")
-    not_applicable = picker.locator("optgroup[label^='Not applicable'] > option[value='fromJobConfig.sql']")
-    schema_offered = picker.locator(":scope > option[value='fromJobConfig.schemaName']")
+    sql_offered = picker.locator(":scope > option[value='fromJobConfig.sql']")
+    sql_not_applicable = picker.locator("optgroup[label^='Not applicable'] > option[value='fromJobConfig.sql']")
     use_sql = row(page, "fromJobConfig.useSql").locator("select[name=value]")
+    schema_row = row(page, "fromJobConfig.schemaName")
+    has_schema_row = schema_row.count() == 1
 
-    use_sql.select_option("false")
-    # useSql controls other inputs, so the whole group re-renders: schemaName is now applicable...
-    expect(schema_offered).to_have_count(1)
-    # ...and sql is only offered as "not applicable".
-    expect(offered).to_have_count(0)
-    expect(not_applicable).to_have_count(1)
-    expect(not_applicable).to_have_text("sql (when useSql=true)")
+    def expect_schema_applies(applies: bool) -> None:
+        if has_schema_row:
+            (expect(schema_row).not_to_have_class if applies else expect(schema_row).to_have_class)(
+                re.compile(r"\bnot-applicable\b")
+            )
+        else:
+            expect(picker.locator(":scope > option[value='fromJobConfig.schemaName']")).to_have_count(int(applies))
+
+    # useSql=false: sql is only offered under "Not applicable", saying when it would apply.
     expect(use_sql).to_have_value("false")
-    assert stored(draft, "fromJobConfig.useSql").value == "false"
+    expect(sql_offered).to_have_count(0)
+    expect(sql_not_applicable).to_have_count(1)
+    expect(sql_not_applicable).to_have_text("sql (when useSql=true)")
+    expect(source.locator("form.input-row.not-applicable")).to_have_count(0)
 
+    # useSql controls other inputs, so changing it re-renders the whole group.
     use_sql.select_option("true")
-    expect(offered).to_have_count(1)
-    expect(not_applicable).to_have_count(0)
-    expect(schema_offered).to_have_count(0)
-    expect(picker.locator("optgroup > option[value='fromJobConfig.schemaName']")).to_have_count(1)
-    expect(page.locator("#preview-json")).to_contain_text('"value": "true"')
-    assert value_in(preview_job(page), "from-config-values", "fromJobConfig.useSql") == "true"
+    expect(sql_offered).to_have_count(1)
+    expect(sql_not_applicable).to_have_count(0)
+    expect(sql_offered).to_have_text("sql")
+    expect_schema_applies(False)
+    expect(row(page, "fromJobConfig.useSql").locator("select[name=value]")).to_have_value("true")
+    expect_preview_input(page, "fromJobConfig.useSql", "true")
     assert stored(draft, "fromJobConfig.useSql").value == "true"
+
+    # And back.
+    use_sql.select_option("false")
+    expect(sql_not_applicable).to_have_count(1)
+    expect(sql_offered).to_have_count(0)
+    expect_schema_applies(True)
+    expect_preview_input(page, "fromJobConfig.useSql", "false")
+    assert stored(draft, "fromJobConfig.useSql").value == "false"
 
 
 # --- import ---------------------------------------------------------------------------------
@@ -331,7 +371,11 @@ def test_import_pasted_json(page: Page, owner) -> None:
     page.goto("/drafts/import/")
     page.get_by_label("Paste JSON").fill("{not json")
     page.get_by_role("button", name="Import").click()
-    expect(page.locator("#import-errors")).to_contain_text("Nothing was imported")
+    errors = page.locator("#import-errors")
+    expect(errors).to_be_visible()
+    expect(errors).to_contain_text("Nothing was imported")
+    expect(errors).to_contain_text("not valid JSON at line 1, column 2")
+    expect(page.locator("#messages")).to_have_count(0)
     expect(page).to_have_url(re.compile(r"/drafts/import/$"))
     expect(page.get_by_label("Paste JSON")).to_have_value("{not json")
     assert not JobDraft.objects.filter(owner=owner).exists()
@@ -369,7 +413,7 @@ def test_plain_form_posts_without_javascript(nojs_page: Page, draft: JobDraft) -
 
     # Edit a value with the row's Save button.
     extractors.locator("[name=value]").fill("4")
-    save.click()
+    post_form(page, save)
     expect(page).to_have_url(designer)
     expect(extractors.locator("[name=value]")).to_have_value("4")
     assert value_in(preview_job(page), "driver-config-values", "throttlingConfig.numExtractors") == "4"
@@ -377,38 +421,87 @@ def test_plain_form_posts_without_javascript(nojs_page: Page, draft: JobDraft) -
 
     # A refused value shows its finding after the redirect too.
     extractors.locator("[name=value]").fill("500")
-    extractors.get_by_role("button", name="Save").click()
+    post_form(page, extractors.get_by_role("button", name="Save"))
     expect(extractors.locator(".finding[data-code='Cdm.0024']")).to_be_visible()
     assert stored(draft, "throttlingConfig.numExtractors").value == "500"
 
     # Add a catalogue input, then a custom one.
     source = group_panel(page, "fromJobConfig")
     source.get_by_label("Catalogue input to add to fromJobConfig").select_option("fromJobConfig.whereClause")
-    source.get_by_role("button", name="Add", exact=True).click()
+    post_form(page, source.get_by_role("button", name="Add", exact=True))
     expect(row(page, "fromJobConfig.whereClause")).to_be_visible()
     source.get_by_label("Custom key for fromJobConfig").fill("fetchRows")
     source.locator("form.add-input").get_by_label("Value", exact=True).fill("10")
-    source.get_by_role("button", name="Add", exact=True).click()
+    post_form(page, source.get_by_role("button", name="Add", exact=True))
     expect(row(page, "fromJobConfig.fetchRows").locator(".badge", has_text="custom")).to_be_visible()
-    assert row_names(source) == ["fromJobConfig.useSql", "fromJobConfig.whereClause", "fromJobConfig.fetchRows"]
+    initial = row_names(source)[:-2]
+    assert row_names(source) == [*initial, "fromJobConfig.whereClause", "fromJobConfig.fetchRows"]
 
     # Move and remove.
-    source.get_by_role("button", name="Move fromJobConfig.fetchRows up").click()
-    expect(source.locator("form.input-row button[aria-label^='Remove ']").nth(1)).to_have_attribute(
+    post_form(page, source.get_by_role("button", name="Move fromJobConfig.fetchRows up"))
+    expect(source.locator("form.input-row button[aria-label^='Remove ']").nth(-2)).to_have_attribute(
         "aria-label", "Remove fromJobConfig.fetchRows"
     )
-    expected = ["fromJobConfig.useSql", "fromJobConfig.fetchRows", "fromJobConfig.whereClause"]
+    expected = [*initial, "fromJobConfig.fetchRows", "fromJobConfig.whereClause"]
     assert names_in(preview_job(page), "from-config-values", "fromJobConfig") == expected
-    source.get_by_role("button", name="Remove fromJobConfig.whereClause", exact=True).click()
+    post_form(page, source.get_by_role("button", name="Remove fromJobConfig.whereClause", exact=True))
     expect(row(page, "fromJobConfig.whereClause")).to_have_count(0)
     assert "fromJobConfig.whereClause" not in page.locator("#preview-json").text_content()
     assert not DraftInput.objects.filter(draft=draft, name="fromJobConfig.whereClause").exists()
 
     # The header saves with its own button and the sides follow the new connector.
     page.locator("#header_to_connector").select_option("obs-connector")
-    page.get_by_role("button", name="Save header").click()
+    post_form(page, page.get_by_role("button", name="Save header"))
     expect(page.locator("#messages")).to_contain_text("Saved.")
     expect(page.locator("#side-to h2 code")).to_have_text("obs-connector")
     expect(group_panel(page, "toJobConfig").locator("option[value='toJobConfig.bucketName']")).to_have_count(1)
     draft.refresh_from_db()
     assert draft.to_connector == "obs-connector"
+
+
+# --- regressions: Enter saves in place; a rename reaches the page heading ---------------------
+
+
+def _enter_in_value_box(page: Page, draft: JobDraft, *, javascript: bool) -> None:
+    page.goto(f"/drafts/{draft.pk}/")
+    drivers = group_panel(page, "throttlingConfig")
+    before = row_names(drivers)
+    assert before.index("throttlingConfig.numLoaders") > 0  # not the first row: its ↑ button is enabled
+    item = stored(draft, "throttlingConfig.numLoaders")
+    box = row(page, "throttlingConfig.numLoaders").locator("[name=value]")
+    box.fill("3")
+    if javascript:
+        posts = []
+        page.on("request", lambda request: posts.append(request) if request.method == "POST" else None)
+        with page.expect_response(lambda r: r.request.method == "POST" and r.url.endswith(f"/inputs/{item.pk}/")):
+            box.press("Enter")
+        for request in posts:  # every post the key press caused has been answered
+            request.response()
+        assert [r.url for r in posts if "/move/" in r.url] == []
+    else:
+        with page.expect_navigation():
+            box.press("Enter")
+    assert stored(draft, "throttlingConfig.numLoaders").value == "3"
+    group_id = item.group_id
+    assert [i.name for i in DraftInput.objects.filter(group_id=group_id).order_by("position", "id")] == before
+    expect(row(page, "throttlingConfig.numLoaders").locator("[name=value]")).to_have_value("3")
+    assert row_names(drivers) == before
+
+
+def test_enter_in_a_value_box_saves_in_place(page: Page, draft: JobDraft) -> None:
+    _enter_in_value_box(page, draft, javascript=True)
+
+
+def test_enter_in_a_value_box_saves_in_place_without_javascript(nojs_page: Page, draft: JobDraft) -> None:
+    _enter_in_value_box(nojs_page, draft, javascript=False)
+
+
+def test_rename_updates_the_page_heading(page: Page, draft: JobDraft) -> None:
+    page.goto(f"/drafts/{draft.pk}/")
+    page.locator("#header_name").fill("renamed_job")
+    page.locator("#header_name").press("Tab")
+    expect(page.locator("#preview-json")).to_contain_text('"name": "renamed_job"')
+    draft.refresh_from_db()
+    assert draft.name == "renamed_job"
+    expect(page.get_by_role("heading", level=1)).to_have_text("renamed_job", timeout=2_000)
+    expect(page).to_have_title("renamed_job · cdmweb", timeout=2_000)

@@ -12,9 +12,14 @@ def test_catalogue_has_all_documented_connectors_and_driver_groups():
     catalog = get_catalog()
     assert len(catalog.connectors) == 18
     assert sum(len(v) for c in catalog.connectors.values() for v in c.inputs.values()) > 500
-    assert {"throttlingConfig", "schedulerConfig", "retryJobConfig", "jarConfig", "transformConfig", "smnConfig"} <= set(
-        catalog.driver
-    )
+    assert {
+        "throttlingConfig",
+        "schedulerConfig",
+        "retryJobConfig",
+        "jarConfig",
+        "transformConfig",
+        "smnConfig",
+    } <= set(catalog.driver)
     assert [value for value, _ in catalog.job_types] == ["NORMAL_JOB", "BATCH_JOB", "SCENARIO_JOB"]
 
 

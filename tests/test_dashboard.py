@@ -44,7 +44,7 @@ def test_search_and_htmx_partial(owner_client, make_draft):
     by_connector = owner_client.get(reverse("dashboard"), {"q": "hdfs"}, **hx())
     body = by_connector.content.decode()
     assert "customers_full" in body and "orders_daily" not in body
-    assert "<nav class=\"navbar" not in body  # only the list region
+    assert '<nav class="navbar' not in body  # only the list region
     nothing = owner_client.get(reverse("dashboard"), {"q": "zzz"})
     assert "No draft matches" in nothing.content.decode()
 
@@ -52,7 +52,10 @@ def test_search_and_htmx_partial(owner_client, make_draft):
 def test_pagination_is_by_recency_and_survives_bad_page_numbers(owner_client, owner):
     now = timezone.now()
     JobDraft.objects.bulk_create(
-        [JobDraft(owner=owner, name=f"draft_{i:03d}", updated_at=now - timezone.timedelta(minutes=i)) for i in range(60)]
+        [
+            JobDraft(owner=owner, name=f"draft_{i:03d}", updated_at=now - timezone.timedelta(minutes=i))
+            for i in range(60)
+        ]
     )
     first = owner_client.get(reverse("dashboard")).content.decode()
     assert "draft_000" in first and "draft_025" not in first and "page 1 of 3" in first

@@ -92,7 +92,12 @@ def test_values_are_kept_exactly_as_given():
     raw = {
         "name": "n",
         "to-config-values": {
-            "configs": [{"name": "toJobConfig", "inputs": [{"name": f"toJobConfig.k{i}", "value": v} for i, v in enumerate(values)]}]
+            "configs": [
+                {
+                    "name": "toJobConfig",
+                    "inputs": [{"name": f"toJobConfig.k{i}", "value": v} for i, v in enumerate(values)],
+                }
+            ]
         },
     }
     assert build_job(parse_job(raw)) == raw

@@ -187,7 +187,14 @@ def test_input_that_needs_another_warns_when_it_does_not_apply():
 
 @pytest.mark.parametrize(
     ("value", "code"),
-    [("500", "Cdm.0024"), ("0", "Cdm.0024"), ("-1", "Cdm.0024"), ("four", "Cdm.0009"), (" 4", "Cdm.0009"), ("4.5", "Cdm.0009")],
+    [
+        ("500", "Cdm.0024"),
+        ("0", "Cdm.0024"),
+        ("-1", "Cdm.0024"),
+        ("four", "Cdm.0009"),
+        (" 4", "Cdm.0009"),
+        ("4.5", "Cdm.0009"),
+    ],
 )
 def test_integer_ranges(value, code):
     body = copy.deepcopy(BASE)
