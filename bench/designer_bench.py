@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import argparse
 import cProfile
+import gc
 import io
 import json
 import math
@@ -199,6 +200,7 @@ class Result:
             "p50_ms": round(self.p50, 3),
             "p95_ms": round(self.p95, 3),
             "max_ms": round(self.max, 3),
+            "min_ms": round(min(self.times_ms), 3),
             "mean_ms": round(sum(self.times_ms) / len(self.times_ms), 3),
             "queries_min": min(self.queries),
             "queries_max": max(self.queries),
@@ -210,9 +212,10 @@ class Result:
 
 
 class Bench:
-    def __init__(self, repeat: int, warmup: int, profile: set[str], profile_lines: int) -> None:
+    def __init__(self, repeat: int, warmup: int, profile: set[str], profile_lines: int, gc_mode: str) -> None:
         from django.db import connection
 
+        self.gc_mode = gc_mode
         self.connection = connection
         self.repeat = repeat
         self.warmup = warmup
@@ -252,6 +255,9 @@ class Bench:
 
     def run(self, scenario: Callable[[int], None], keys: list[str]) -> None:
         """Warm up, measure ``repeat`` times, then (if asked) run once more under cProfile."""
+        gc.collect()  # start each action without the garbage of the previous one
+        if self.gc_mode == "freeze":
+            gc.freeze()
         self._recording = False
         for index in range(self.warmup):
             scenario(index)
@@ -328,7 +334,10 @@ def bench_designer(bench: Bench, client: Any, d: DesignerDraft, reference: Desig
             raise SystemExit(f"expected an HX-Trigger draft-changed header, got {dict(response.headers)}")
 
     # Add a custom input to the source group, then remove it again: the draft keeps its size.
-    add, remove = row("input-add", "add input (POST input-add)"), row("input-delete", "remove input (POST input-delete)")
+    add, remove = (
+        row("input-add", "add input (POST input-add)"),
+        row("input-delete", "remove input (POST input-delete)"),
+    )
     add_url = reverse("input-add", args=[d.pk, d.from_group])
 
     def add_remove(index: int) -> None:
@@ -528,7 +537,9 @@ def table(bench: Bench) -> str:
     numeric = {1, 2, 3, 4, 5}
 
     def line(cells: tuple[str, ...]) -> str:
-        return "  ".join(c.rjust(w) if i in numeric else c.ljust(w) for i, (c, w) in enumerate(zip(cells, widths, strict=True)))
+        return "  ".join(
+            c.rjust(w) if i in numeric else c.ljust(w) for i, (c, w) in enumerate(zip(cells, widths, strict=True))
+        )
 
     out = [line(header), "  ".join("-" * w for w in widths)]
     out += [line(r) for r in rows]
@@ -609,6 +620,13 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
         "(repeatable; KEY as in results-latest.json, e.g. input-add@500, preview@500, or 'all')",
     )
     parser.add_argument("--profile-lines", type=int, default=25, help="rows per cProfile listing (default 25)")
+    parser.add_argument(
+        "--gc",
+        choices=("default", "freeze", "off"),
+        default="default",
+        help="garbage collector while measuring: as Python ships it (default), gc.freeze() after set-up "
+        "(start-up objects are never scanned again), or disabled: to tell collection pauses from the rest",
+    )
     parser.add_argument("--debug", action="store_true", help="run with DEBUG=True (default: DEBUG=False)")
     parser.add_argument("--keep-db", action="store_true", help="keep the temporary database and print its path")
     parser.add_argument("--json", type=Path, default=RESULTS_FILE, help=f"results file (default {RESULTS_FILE})")
@@ -633,7 +651,9 @@ def main(argv: list[str] | None = None) -> int:
         from django.test import Client
 
         users = get_user_model().objects
-        bench = Bench(args.repeat, args.warmup, set(args.profile), args.profile_lines)
+        bench = Bench(args.repeat, args.warmup, set(args.profile), args.profile_lines, args.gc)
+        if args.gc == "off":
+            gc.disable()
         print(f"database: {db_path} (throwaway)", file=sys.stderr)
 
         if "designer" in parts:
