@@ -176,15 +176,25 @@ def test_partial_regions(owner_client, draft):
 # --- input changes ------------------------------------------------------------------------
 
 
-def test_add_catalogue_input_uses_its_default_and_returns_the_group(owner_client, draft):
+def test_add_catalogue_input_uses_its_default_and_returns_only_the_new_row(owner_client, draft):
     g = group(draft, "throttlingConfig")
     response = owner_client.post(
         reverse("input-add", args=[draft.pk, g.pk]), {"catalog_name": "throttlingConfig.channelCapacityMb"}, **hx()
     )
-    assert response.status_code == 200 and json.loads(response["HX-Trigger"]) == {"draft-changed": {}}
-    assert response.content.decode().lstrip().startswith(f'<section id="group-{g.pk}"')
-    assert draft.inputs.get(name="throttlingConfig.channelCapacityMb").value == "64"
+    item = draft.inputs.get(name="throttlingConfig.channelCapacityMb")
+    assert response.status_code == 200 and item.value == "64"
     assert names(g)[-1] == "throttlingConfig.channelCapacityMb"
+    # Appended to the group's rows; the group's footer (picker, findings) is told to reload.
+    assert response.content.decode().lstrip().startswith(f'<form id="input-{item.pk}"')
+    assert (response["HX-Retarget"], response["HX-Reswap"]) == (f"#rows-{g.pk}", "beforeend")
+    assert json.loads(response["HX-Trigger"]) == {"draft-changed": {}, f"group-changed-{g.pk}": {}}
+    footer = owner_client.get(reverse("designer", args=[draft.pk]), {"partial": "group-footer", "group": g.pk}, **hx())
+    html = footer.content.decode()
+    assert html.lstrip().startswith(f'<div id="group-footer-{g.pk}"')
+    assert 'value="throttlingConfig.channelCapacityMb"' not in html  # no longer offered
+    assert 'value="throttlingConfig.byteRate"' in html
+    missing = owner_client.get(reverse("designer", args=[draft.pk]), {"partial": "group-footer", "group": 0}, **hx())
+    assert missing.status_code == 404
 
 
 def test_add_custom_input_gets_the_group_prefix_and_a_warning(owner_client, draft):
@@ -244,14 +254,20 @@ def test_edit_input_returns_the_row_with_live_findings(owner_client, draft):
     assert DraftInput.objects.get(pk=item.pk).value == "2"
 
 
-def test_editing_a_controlling_input_redraws_its_group(owner_client, draft):
+def test_editing_a_controlling_input_redraws_the_inputs_that_depend_on_it(owner_client, draft):
     item = draft.inputs.get(name="fromJobConfig.useSql")
+    schema = draft.inputs.get(name="fromJobConfig.schemaName")
     response = owner_client.post(reverse("input-update", args=[draft.pk, item.pk]), {"value": "true"}, **hx())
-    assert response["HX-Retarget"] == f"#group-{item.group_id}"
     html = response.content.decode()
-    assert '<option value="fromJobConfig.sql"' in html
-    # schemaName/tableName stay, greyed out and flagged: they apply only when useSql=false.
-    assert "input-row not-applicable" in html and "applies only when useSql=false" in html
+    assert html.lstrip().startswith(f'<form id="input-{item.pk}"')
+    # schemaName/tableName go out of band, greyed out and flagged: they apply only when useSql=false.
+    assert f'<form id="input-{schema.pk}" class="input-row not-applicable"' in html
+    assert 'hx-swap-oob="true"' in html and "applies only when useSql=false" in html
+    assert json.loads(response["HX-Trigger"]) == {"draft-changed": {}, f"group-changed-{item.group_id}": {}}
+    footer = owner_client.get(
+        reverse("designer", args=[draft.pk]), {"partial": "group-footer", "group": item.group_id}, **hx()
+    )
+    assert '<option value="fromJobConfig.sql"' in footer.content.decode()
 
 
 def test_edit_keeps_values_exactly(owner_client, draft):
@@ -301,7 +317,8 @@ def test_imported_non_string_value_becomes_a_string_when_edited(owner_client, ow
 def test_remove_input(owner_client, draft):
     item = draft.inputs.get(name="throttlingConfig.numLoaders")
     response = owner_client.post(reverse("input-delete", args=[draft.pk, item.pk]), **hx())
-    assert response.status_code == 200 and f'id="input-{item.pk}"' not in response.content.decode()
+    assert response.status_code == 200 and response.content == b""  # the row swaps itself out
+    assert json.loads(response["HX-Trigger"]) == {"draft-changed": {}, f"group-changed-{item.group_id}": {}}
     assert not DraftInput.objects.filter(pk=item.pk).exists()
 
 
@@ -318,7 +335,22 @@ def test_reorder_inputs_within_their_group(owner_client, draft):
     built = [i["name"] for i in exported(owner_client, draft)["driver-config-values"]["configs"][0]["inputs"]]
     assert built == original
     bad = owner_client.post(reverse("input-move", args=[draft.pk, second.pk]), {"direction": "sideways"}, **hx())
-    assert bad.status_code == 200 and "Move up or down" in bad.content.decode()
+    assert bad.status_code == 400 and "Move up or down" in bad.content.decode()
+    plain = owner_client.post(reverse("input-move", args=[draft.pk, second.pk]), {"direction": "sideways"})
+    assert plain.status_code == 200 and "Move up or down" in plain.content.decode()
+
+
+def test_move_answers_with_an_event_the_page_acts_on(owner_client, draft):
+    g = group(draft, "throttlingConfig")
+    first, second = g.inputs.order_by("position")[:2]
+    response = owner_client.post(reverse("input-move", args=[draft.pk, second.pk]), {"direction": "up"}, **hx())
+    assert response.content == b""
+    assert json.loads(response["HX-Trigger"]) == {
+        "draft-changed": {},
+        "input-moved": {"row": second.pk, "other": first.pk, "direction": "up"},
+    }
+    at_top = owner_client.post(reverse("input-move", args=[draft.pk, second.pk]), {"direction": "up"}, **hx())
+    assert json.loads(at_top["HX-Trigger"]) == {"draft-changed": {}}
 
 
 def test_remove_group_and_bad_group_names(owner_client, draft):

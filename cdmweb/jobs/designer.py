@@ -21,6 +21,9 @@ SECRET_MASK = "********"
 
 @dataclass
 class InputRow:
+    """One input as the designer draws it. Everything the row template shows is computed here
+    once, so drawing 500 rows stays a loop of plain attribute lookups."""
+
     item: DraftInput
     spec: InputSpec | None
     kind: type[InputType]
@@ -29,29 +32,75 @@ class InputRow:
     controls: bool = False
     first: bool = False
     last: bool = False
+    id_str: str = ""
+    name: str = ""
+    label: str = ""
+    title: str = ""
+    value: str = ""
+    widget: str = "text"
+    options: list[tuple[str, str, bool]] = field(default_factory=list)
+    note: str = ""
+    required: bool = False
+    custom: bool = False
 
-    @property
-    def secret(self) -> bool:
-        return (self.spec.secret if self.spec else is_secret_name(self.item.name)) and not self.item.value_is_json
+    def __post_init__(self) -> None:
+        item, spec = self.item, self.spec
+        self.id_str = str(item.id)
+        self.name = item.name
+        prefix = f"{item.group.name}."
+        # The key without its group prefix; the full name when it sits in another group.
+        self.label = item.name[len(prefix) :] if item.name.startswith(prefix) and item.name != prefix else item.name
+        self.value = item.value
+        self.required = bool(spec and spec.required)
+        self.custom = spec is None
+        self.title = f"{item.name} — {spec.help}" if spec and spec.help else item.name
+        self.widget = self._widget()
+        if self.widget == "boolean":
+            self.options = self._options(("true", "false"), "(empty)")
+        elif self.widget == "select":
+            self.options = self._options(spec.choices if spec else (), "(choose)")
+        self.note = self._note()
 
-    @property
-    def widget(self) -> str:
+    def _widget(self) -> str:
         if self.item.value_is_json:
             return "json"
-        if self.secret:
+        secret = self.spec.secret if self.spec else is_secret_name(self.item.name)
+        if secret:
             return "secret"
-        return self.kind.widget
+        widget = self.kind.widget
+        if widget == "text" and (len(self.value) > 80 or "\n" in self.value or "\r" in self.value):
+            return "textarea"  # a one-line box would drop the line breaks
+        return widget
+
+    def _options(self, choices: tuple[str, ...], empty_label: str) -> list[tuple[str, str, bool]]:
+        options = [(choice, choice, choice == self.value) for choice in choices]
+        if self.value not in choices:
+            options.insert(0, (self.value, self.value or empty_label, True))
+        return options
+
+    def _note(self) -> str:
+        spec = self.spec
+        parts = []
+        if self.widget == "json":
+            parts.append("Imported as JSON, not a string; saving an edit sends it as a string.")
+        if spec is not None:
+            if spec.help:
+                parts.append(spec.help)
+            if spec.default is not None:
+                parts.append(f"Default: {spec.default!r}.")
+            if spec.when:
+                parts.append(f"Applies when {spec.describe_when()}.")
+            if spec.context:
+                parts.append(f"({spec.context})")
+        return " ".join(parts)
 
     @property
     def has_error(self) -> bool:
         return any(f["status"] == ERROR for f in self.findings)
 
     @property
-    def label(self) -> str:
-        """The key without its group prefix; the full name when it sits in another group."""
-        prefix = f"{self.item.group.name}."
-        name = self.item.name
-        return name[len(prefix) :] if name.startswith(prefix) and len(name) > len(prefix) else name
+    def css(self) -> str:
+        return (" not-applicable" if not self.applies else "") + (" has-error" if self.has_error else "")
 
 
 @dataclass

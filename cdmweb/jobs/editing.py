@@ -108,18 +108,18 @@ def remove_input(item: DraftInput) -> None:
 
 
 @transaction.atomic
-def move_input(item: DraftInput, direction: str) -> bool:
-    """Swap with the neighbour above or below in the same group; False at either end."""
+def move_input(item: DraftInput, direction: str) -> DraftInput | None:
+    """Swap with the neighbour above or below in the same group; the neighbour, or None at an end."""
     siblings = DraftInput.objects.filter(group_id=item.group_id)
     if direction == "up":
         neighbour = siblings.filter(position__lt=item.position).order_by("-position", "-id").first()
     else:
         neighbour = siblings.filter(position__gt=item.position).order_by("position", "id").first()
     if neighbour is None:
-        return False
+        return None
     item.position, neighbour.position = neighbour.position, item.position
     DraftInput.objects.bulk_update([item, neighbour], ["position"])
-    return True
+    return neighbour
 
 
 @transaction.atomic

@@ -197,10 +197,14 @@ class ConfigGroup(models.Model):
     def __str__(self) -> str:
         return f"{self.side}: {self.name}"
 
+    def _inputs(self) -> list[DraftInput]:
+        loaded = getattr(self, "input_list", None)  # set by JobDraft.load_groups
+        return loaded if loaded is not None else list(self.inputs.all())
+
     def to_data(self) -> GroupData:
         return GroupData(
             name=self.name,
-            inputs=[item.to_data() for item in getattr(self, "input_list", None) or self.inputs.all()],
+            inputs=[item.to_data() for item in self._inputs()],
             inputs_form=self.inputs_form,
             meta=dict(self.meta),
         )

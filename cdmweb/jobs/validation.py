@@ -163,7 +163,7 @@ def _check_side(
             )
             continue
         specs = {s.name: s for s in catalog.specs_for_group(connector, side, group)}
-        values: dict[str, str] = {}
+        values = _string_values(inputs)
         seen: set[str] = set()
         for i_index, item in enumerate(inputs):
             where = {"side": side, "group": g_index, "index": i_index}
@@ -177,9 +177,7 @@ def _check_side(
                     finding(WARNING, f"{name} appears twice in {group}; CDM keeps one of them.", "", name, where)
                 )
             seen.add(name)
-            if isinstance(value, str):
-                values[name] = value
-            _check_input(side, group, name, item, value, specs, known_connector, where, findings)
+            _check_input(side, group, name, item, value, specs, values, known_connector, where, findings)
         seen_groups[group] = values
         _check_conditions(group, inputs, specs, values, g_index, side, findings)
     _check_required(side, connector, seen_groups, catalog, findings)
@@ -198,6 +196,17 @@ def _check_side(
                 )
 
 
+def _string_values(inputs: list[Any]) -> dict[str, str]:
+    """Name -> value of a group's string inputs: what the conditions between inputs look at."""
+    values: dict[str, str] = {}
+    for item in inputs:
+        if isinstance(item, dict) and isinstance(item.get("name"), str):
+            value = item.get("value", item.get("values"))
+            if isinstance(value, str):
+                values[item["name"]] = value
+    return values
+
+
 def _check_input(
     side: str,
     group: str,
@@ -205,6 +214,7 @@ def _check_input(
     item: dict[str, Any],
     value: Any,
     specs: dict[str, InputSpec],
+    values: dict[str, str],
     known_connector: bool,
     where: dict[str, Any],
     findings: list[Finding],
@@ -244,7 +254,7 @@ def _check_input(
         return
     if spec is not None:
         if not value.strip():
-            if spec.required:
+            if spec.required and applies(spec, specs, values):
                 findings.append(finding(ERROR, f"{name} cannot be left blank.", "Cdm.0238", name, where))
             return
         problem = input_type(spec).check(spec, value)

@@ -8,17 +8,18 @@ from django.core.paginator import Paginator
 from django.db.models import Q
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.text import slugify
 from django.views.decorators.http import require_GET, require_POST
-from django_htmx.http import HttpResponseClientRedirect, retarget, trigger_client_event
+from django_htmx.http import HttpResponseClientRedirect, reswap, retarget, trigger_client_event
 from django_htmx.middleware import HtmxDetails
 
 from cdmweb.accounts.access import get_draft_for_user
 from cdmweb.catalog.registry import SIDES
 
 from . import editing
-from .designer import DesignerState, designer_state, masked_job
+from .designer import DesignerState, InputRow, designer_state, masked_job
 from .forms import AddGroupForm, AddInputForm, EditInputForm, ImportForm, JobHeaderForm
 from .importing import import_text, parse_clusters
 from .models import ConfigGroup, DraftInput, JobDraft
@@ -47,36 +48,42 @@ def _header_values(draft: JobDraft) -> dict[str, str | None]:
 
 
 def _designer_context(request: HtmxRequest, state: DesignerState, **extra: Any) -> dict[str, Any]:
+    """What every region of the designer needs; the preview only when a region shows it."""
     draft = state.draft
-    header_form = extra.pop("header_form", None) or JobHeaderForm(
-        initial=_header_values(draft), current=_header_values(draft), auto_id="header_%s"
-    )
     context = {
         "draft": draft,
         "state": state,
-        "header_form": header_form,
         "sides": SIDES,
+        "inputs_url": reverse("designer", args=[draft.pk]) + "inputs/",
         "row_errors": {},
         "group_errors": {},
     }
-    context.update(_preview_context(request, state))
     context.update(extra)
     return context
 
 
+def _header_form(draft: JobDraft) -> JobHeaderForm:
+    return JobHeaderForm(initial=_header_values(draft), current=_header_values(draft), auto_id="header_%s")
+
+
 def _preview_context(request: HttpRequest, state: DesignerState) -> dict[str, Any]:
-    form = request.GET.get("form", "create")
-    clusters_text = request.GET.get("clusters", "")
-    clusters = parse_clusters(clusters_text) if form == "random" else None
-    if form == "random" and clusters is None:
-        clusters = ["<cluster-id>"]
+    form = "random" if request.GET.get("form") == "random" else "create"
+    clusters_text = request.GET.get("clusters", "")[:2000]
+    clusters = None
+    if form == "random":
+        clusters = parse_clusters(clusters_text) or ["<cluster-id>"]
     body = build_request_body([masked_job(state.job, state.draft)], clusters)
     return {
-        "preview_form": "random" if form == "random" else "create",
+        "preview_form": form,
         "preview_text": dumps(body),
         "preview_clusters": clusters_text,
         "input_count": len(state.rows_by_id),
     }
+
+
+def _page_context(request: HtmxRequest, state: DesignerState, **extra: Any) -> dict[str, Any]:
+    extra.setdefault("header_form", _header_form(state.draft))
+    return {**_designer_context(request, state, **extra), **_preview_context(request, state)}
 
 
 def _changed(response: HttpResponse, *events: str) -> HttpResponse:
@@ -190,10 +197,19 @@ def export(request: HttpRequest, pk: int) -> HttpResponse:
 def designer(request: HtmxRequest, pk: int) -> HttpResponse:
     draft = get_draft_for_user(request, pk)
     state = designer_state(draft)
-    template = DESIGNER
-    if request.htmx and request.GET.get("partial") in ("sides", "preview", "header"):
-        template = f"{DESIGNER}#{request.GET['partial']}"
-    return render(request, template, _designer_context(request, state))
+    partial = request.GET.get("partial") if request.htmx else None
+    if partial == "sides":
+        return render(request, f"{DESIGNER}#sides", _designer_context(request, state))
+    if partial == "group-footer":
+        panel = state.panels_by_id.get(_int(request.GET.get("group")))
+        if panel is None:
+            return HttpResponse(status=404)
+        return render(request, f"{DESIGNER}#group-footer", _designer_context(request, state, panel=panel))
+    return render(request, DESIGNER, _page_context(request, state))
+
+
+def _int(value: str | None) -> int:
+    return int(value) if value and value.isdigit() else 0
 
 
 @login_required
@@ -201,9 +217,8 @@ def designer(request: HtmxRequest, pk: int) -> HttpResponse:
 def preview(request: HtmxRequest, pk: int) -> HttpResponse:
     draft = get_draft_for_user(request, pk)
     state = designer_state(draft)
-    if not request.htmx:
-        return render(request, DESIGNER, _designer_context(request, state))
-    return render(request, f"{DESIGNER}#preview", _designer_context(request, state))
+    template = f"{DESIGNER}#preview" if request.htmx else DESIGNER
+    return render(request, template, _page_context(request, state))
 
 
 @login_required
@@ -213,31 +228,42 @@ def header_update(request: HtmxRequest, pk: int) -> HttpResponse:
     form = JobHeaderForm(request.POST, current=_header_values(draft), auto_id="header_%s")
     if not form.is_valid():
         state = designer_state(draft)
-        template = f"{DESIGNER}#header" if request.htmx else DESIGNER
-        return render(request, template, _designer_context(request, state, header_form=form))
+        if request.htmx:
+            return render(request, f"{DESIGNER}#header", _designer_context(request, state, header_form=form))
+        return render(request, DESIGNER, _page_context(request, state, header_form=form))
     changed = editing.update_header(draft, form.cleaned_data)
     state = designer_state(draft)
     draft.record_findings(state.findings)
     if not request.htmx:
         messages.success(request, "Saved.")
         return _back_to_designer(draft)
-    response = render(request, f"{DESIGNER}#header", _designer_context(request, state, header_saved=True))
+    context = _designer_context(request, state, header_form=_header_form(draft), header_saved=True)
+    response = render(request, f"{DESIGNER}#header", context)
     connectors_changed = {"from_connector", "to_connector"} & set(changed)
     return _changed(response, *([SIDES_CHANGED] if connectors_changed else []))
 
 
-def _render_group(request: HtmxRequest, state: DesignerState, group_id: int, **extra: Any) -> HttpResponse:
-    panel = state.panels_by_id[group_id]
-    context = _designer_context(request, state, panel=panel, side=state.sides[panel.group.side], **extra)
-    return render(request, f"{DESIGNER}#group", context)
+def _group_changed(group_id: int) -> str:
+    return f"group-changed-{group_id}"
 
 
-def _invalid(request: HtmxRequest, draft: JobDraft, group_id: int, **errors: Any) -> HttpResponse:
-    """A refused change: the region re-rendered with the message, status 200, nothing saved."""
-    state = designer_state(draft)
-    if request.htmx:
-        return _render_group(request, state, group_id, **errors)
-    return render(request, DESIGNER, _designer_context(request, state, **errors))
+def _render_footer(request: HtmxRequest, state: DesignerState, group_id: int, **extra: Any) -> HttpResponse:
+    context = _designer_context(request, state, panel=state.panels_by_id[group_id], **extra)
+    return render(request, f"{DESIGNER}#group-footer", context)
+
+
+def _render_rows(request: HtmxRequest, state: DesignerState, rows: list[InputRow], **extra: Any) -> HttpResponse:
+    """The first row swaps in place; any others go out of band to their own places."""
+    html = []
+    for index, row in enumerate(rows):
+        context = _designer_context(request, state, row=row, oob=index > 0, **extra)
+        html.append(render_to_string(f"{DESIGNER}#input-row", context, request=request))
+    return HttpResponse("".join(html))
+
+
+def _page_with_errors(request: HtmxRequest, draft: JobDraft, **errors: Any) -> HttpResponse:
+    """A refused plain form post: the whole designer with the message in place, status 200."""
+    return render(request, DESIGNER, _page_context(request, designer_state(draft), **errors))
 
 
 @login_required
@@ -248,8 +274,10 @@ def input_add(request: HtmxRequest, pk: int, group_id: int) -> HttpResponse:
     existing = set(group.inputs.values_list("name", flat=True))
     form = AddInputForm(request.POST, group_name=group.name, existing=existing)
     if not form.is_valid():
-        messages_ = [message for errors in form.errors.values() for message in errors]
-        return _invalid(request, draft, group.id, group_errors={group.id: messages_})
+        errors = {"group_errors": {group.id: [message for field in form.errors.values() for message in field]}}
+        if not request.htmx:
+            return _page_with_errors(request, draft, **errors)
+        return _render_footer(request, designer_state(draft), group.id, **errors)
     name = form.cleaned_data["name"]
     value = form.cleaned_data["value"] or editing.default_value(draft, group, name)
     item = editing.add_input(draft, group, name, value)
@@ -257,7 +285,11 @@ def input_add(request: HtmxRequest, pk: int, group_id: int) -> HttpResponse:
     draft.record_findings(state.findings)
     if not request.htmx:
         return _back_to_designer(draft, f"input-{item.pk}")
-    return _changed(_render_group(request, state, group.id, focus_input=item.pk))
+    # The new row goes at the end of the group's rows; the footer (picker, findings) reloads itself.
+    response = reswap(
+        retarget(_render_rows(request, state, [state.rows_by_id[item.pk]]), f"#rows-{group.pk}"), "beforeend"
+    )
+    return _changed(response, _group_changed(group.pk))
 
 
 @login_required
@@ -267,7 +299,11 @@ def input_update(request: HtmxRequest, pk: int, input_id: int) -> HttpResponse:
     item = _get_input(draft, input_id)
     form = EditInputForm(request.POST)
     if not form.is_valid():
-        return _invalid(request, draft, item.group_id, row_errors={item.pk: form.errors["value"]})
+        errors = {"row_errors": {item.pk: form.errors["value"]}}
+        if not request.htmx:
+            return _page_with_errors(request, draft, **errors)
+        state = designer_state(draft)
+        return _render_rows(request, state, [state.rows_by_id[item.pk]], **errors)
     value = form.cleaned_data["value"]
     if value == "" and request.POST.get("keep_secret") and not request.POST.get("clear"):
         value = item.value  # an untouched password box posts nothing: keep what is stored
@@ -277,12 +313,15 @@ def input_update(request: HtmxRequest, pk: int, input_id: int) -> HttpResponse:
     if not request.htmx:
         return _back_to_designer(draft, f"input-{item.pk}")
     row = state.rows_by_id[item.pk]
+    rows = [row]
+    events = []
     if row.controls:
-        # Other inputs of the group apply or not depending on this one: redraw the whole group.
-        response = _render_group(request, state, item.group_id)
-        return _changed(retarget(response, f"#group-{item.group_id}"))
-    context = _designer_context(request, state, row=row, saved_input=item.pk)
-    return _changed(render(request, f"{DESIGNER}#input-row", context))
+        # Inputs that apply only for some values of this one are redrawn too, and the picker
+        # reloads, since what applies has changed.
+        panel = state.panels_by_id[item.group_id]
+        rows += [other for other in panel.rows if other.spec and any(c.input == item.name for c in other.spec.when)]
+        events.append(_group_changed(item.group_id))
+    return _changed(_render_rows(request, state, rows, saved_input=item.pk), *events)
 
 
 @login_required
@@ -296,7 +335,7 @@ def input_delete(request: HtmxRequest, pk: int, input_id: int) -> HttpResponse:
     draft.record_findings(state.findings)
     if not request.htmx:
         return _back_to_designer(draft, f"group-{group_id}")
-    return _changed(_render_group(request, state, group_id))
+    return _changed(HttpResponse(""), _group_changed(group_id))  # the row swaps itself out
 
 
 @login_required
@@ -306,13 +345,19 @@ def input_move(request: HtmxRequest, pk: int, input_id: int) -> HttpResponse:
     item = _get_input(draft, input_id)
     direction = request.POST.get("direction")
     if direction not in ("up", "down"):
-        return _invalid(request, draft, item.group_id, row_errors={item.pk: ["Move up or down."]})
-    editing.move_input(item, direction)
+        if not request.htmx:
+            return _page_with_errors(request, draft, row_errors={item.pk: ["Move up or down."]})
+        return HttpResponse("Move up or down.", status=400)
+    neighbour = editing.move_input(item, direction)
     state = designer_state(draft)
     draft.record_findings(state.findings)
     if not request.htmx:
         return _back_to_designer(draft, f"input-{item.pk}")
-    return _changed(_render_group(request, state, item.group_id, focus_input=item.pk))
+    response = HttpResponse("")
+    if neighbour is not None:
+        # The page moves the row itself (static/cdmweb/app.js): nothing else on it changes.
+        trigger_client_event(response, "input-moved", {"row": item.pk, "other": neighbour.pk, "direction": direction})
+    return _changed(response)
 
 
 @login_required

@@ -12,3 +12,29 @@ document.addEventListener("click", (event) => {
     setTimeout(() => { button.textContent = label; }, 1200);
   });
 });
+
+// The first row of a group cannot move up, the last cannot move down.
+function markEnds(rows) {
+  if (!rows) return;
+  const forms = rows.querySelectorAll(":scope > .input-row");
+  forms.forEach((form, index) => {
+    const [up, down] = form.querySelectorAll("button[name=direction]");
+    if (up) up.disabled = index === 0;
+    if (down) down.disabled = index === forms.length - 1;
+  });
+}
+
+// The server answers a move with an "input-moved" event instead of redrawing the group.
+document.body.addEventListener("input-moved", (event) => {
+  const row = document.getElementById(`input-${event.detail.row}`);
+  const other = document.getElementById(`input-${event.detail.other}`);
+  if (!row || !other) return;
+  if (event.detail.direction === "up") other.before(row); else other.after(row);
+  markEnds(row.parentElement);
+  row.querySelector(`button[value=${event.detail.direction}]:not(:disabled)`)?.focus();
+});
+
+// After any swap (a row added, removed or redrawn) the ends may have changed.
+document.body.addEventListener("htmx:afterSettle", () => {
+  document.querySelectorAll(".group-rows").forEach(markEnds);
+});
