@@ -364,17 +364,30 @@ def bench_designer(bench: Bench, client: Any, d: DesignerDraft, reference: Desig
 
     bench.run(edit_value, [edit.key])
 
-    # Edit an input other inputs depend on (useSql): the answer is its whole group.
-    ctrl = row("input-update-ctrl", "edit controlling input (useSql, group redraw)")
+    # Edit an input other inputs depend on (useSql): the answer is that row plus the rows that
+    # depend on it (out of band), and an event that reloads the group's footer.
+    ctrl = row("input-update-ctrl", "edit controlling input (useSql, + dependent rows)")
     ctrl_url = reverse("input-update", args=[d.pk, d.controller_input])
 
     def edit_controller(index: int) -> None:
         with bench.timed(ctrl):
             response = request(client, "post", ctrl_url, {"value": "true" if index % 2 else "false"})
         mutation(response)
-        assert response.headers.get("HX-Retarget") == f"#group-{d.from_group}"
+        assert f"group-changed-{d.from_group}" in response.headers.get("HX-Trigger", "")
 
     bench.run(edit_controller, [ctrl.key])
+
+    # The footer of a group (picker, findings) reloads itself after an add, a remove or a
+    # controlling edit: a follow-up request, measured on its own.
+    footer = row("group-footer", "group footer reload (GET, after add/remove)")
+    footer_url = reverse("designer", args=[d.pk]) + f"?partial=group-footer&group={d.from_group}"
+
+    def reload_footer(index: int) -> None:
+        with bench.timed(footer):
+            response = request(client, "get", footer_url)
+        assert f'id="group-footer-{d.from_group}"' in response.text
+
+    bench.run(reload_footer, [footer.key])
 
     # Move a destination input up, then down: the order ends where it began.
     move = row("input-move", "reorder input (POST input-move up/down)")
@@ -623,9 +636,9 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument(
         "--gc",
         choices=("default", "freeze", "off"),
-        default="default",
-        help="garbage collector while measuring: as Python ships it (default), gc.freeze() after set-up "
-        "(start-up objects are never scanned again), or disabled: to tell collection pauses from the rest",
+        default="freeze",
+        help="garbage collector while measuring: gc.freeze() after set-up, as cdmweb/wsgi.py does in a "
+        "server (default), as Python ships it, or disabled: to tell collection pauses from the rest",
     )
     parser.add_argument("--debug", action="store_true", help="run with DEBUG=True (default: DEBUG=False)")
     parser.add_argument("--keep-db", action="store_true", help="keep the temporary database and print its path")

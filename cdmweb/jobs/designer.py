@@ -9,10 +9,12 @@ import copy
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.urls import reverse
+
 from cdmweb.catalog.input_types import InputType, input_type
 from cdmweb.catalog.registry import SIDE_GROUP, SIDE_LABELS, SIDES, Catalog, InputSpec, get_catalog, is_secret_name
 
-from .models import ConfigGroup, DraftInput, JobDraft
+from .models import ConfigGroup, DraftInput, JobDraft, LoadedInput
 from .payload import SIDE_KEYS
 from .validation import ERROR, Finding, applies, validate_job
 
@@ -24,7 +26,7 @@ class InputRow:
     """One input as the designer draws it. Everything the row template shows is computed here
     once, so drawing 500 rows stays a loop of plain attribute lookups."""
 
-    item: DraftInput
+    item: DraftInput | LoadedInput
     spec: InputSpec | None
     kind: type[InputType]
     findings: list[Finding] = field(default_factory=list)
@@ -33,6 +35,7 @@ class InputRow:
     first: bool = False
     last: bool = False
     id_str: str = ""
+    url: str = ""  # this input's URL, without the trailing slash; actions append to it
     name: str = ""
     label: str = ""
     title: str = ""
@@ -46,6 +49,7 @@ class InputRow:
     def __post_init__(self) -> None:
         item, spec = self.item, self.spec
         self.id_str = str(item.id)
+        self.url = f"{self.url}{self.id_str}"
         self.name = item.name
         prefix = f"{item.group.name}."
         # The key without its group prefix; the full name when it sits in another group.
@@ -111,6 +115,9 @@ class GroupPanel:
     addable: list[InputSpec] = field(default_factory=list)
     not_applicable: list[InputSpec] = field(default_factory=list)
     documented: bool = True
+    # The first rows drawn with the page; a big group loads the rest as it scrolls into view.
+    visible_rows: list[InputRow] = field(default_factory=list)
+    next_offset: int = 0
 
 
 @dataclass
@@ -146,7 +153,10 @@ class DesignerState:
         return [self.sides[s] for s in SIDES]
 
 
-def designer_state(draft: JobDraft, catalog: Catalog | None = None) -> DesignerState:
+ROW_WINDOW = 100
+
+
+def designer_state(draft: JobDraft, catalog: Catalog | None = None, window: int | None = ROW_WINDOW) -> DesignerState:
     catalog = catalog or get_catalog()
     groups = draft.load_groups()
     job = draft.build(groups)
@@ -155,6 +165,7 @@ def designer_state(draft: JobDraft, catalog: Catalog | None = None) -> DesignerS
     for group in groups:
         by_side[group.side].append(group)
 
+    inputs_url = reverse("designer", args=[draft.pk]) + "inputs/"
     rows_by_id: dict[int, InputRow] = {}
     panels_by_id: dict[int, GroupPanel] = {}
     rows_at: dict[tuple[str, int, int], InputRow] = {}
@@ -163,7 +174,9 @@ def designer_state(draft: JobDraft, catalog: Catalog | None = None) -> DesignerS
         connector = getattr(draft, f"{side}_connector", None) if side != "driver" else None
         panels = []
         for g_index, group in enumerate(by_side[side]):
-            panel = _group_panel(group, side, connector, catalog)
+            panel = _group_panel(group, side, connector, catalog, inputs_url)
+            panel.visible_rows = panel.rows[:window] if window else panel.rows
+            panel.next_offset = window if window and len(panel.rows) > window else 0
             panels.append(panel)
             panels_by_id[group.id] = panel
             for i_index, row in enumerate(panel.rows):
@@ -218,9 +231,9 @@ def _side_of_input(name: str) -> str | None:
     return None
 
 
-def _group_panel(group: ConfigGroup, side: str, connector: str | None, catalog: Catalog) -> GroupPanel:
+def _group_panel(group: ConfigGroup, side: str, connector: str | None, catalog: Catalog, inputs_url: str) -> GroupPanel:
     specs = {s.name: s for s in catalog.specs_for_group(connector, side, group.name)}
-    items: list[DraftInput] = group.input_list
+    items: list[LoadedInput] = group.input_list
     values = {i.name: i.value for i in items if not i.value_is_json}
     controllers = {c.input for s in specs.values() for c in s.when}
     rows = []
@@ -233,6 +246,7 @@ def _group_panel(group: ConfigGroup, side: str, connector: str | None, catalog: 
                 kind=input_type(spec),
                 applies=spec is None or applies(spec, specs, values),
                 controls=item.name in controllers,
+                url=inputs_url,
             )
         )
     if rows:

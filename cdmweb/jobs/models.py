@@ -72,15 +72,19 @@ class JobDraft(models.Model):
     # --- payload ---------------------------------------------------------------------------
 
     def load_groups(self) -> list[ConfigGroup]:
-        """Groups with their inputs attached as ``.input_list``, in two queries whatever the size."""
+        """Groups with their inputs attached as ``.input_list``, in two queries whatever the size.
+
+        Inputs come back as light ``LoadedInput`` records rather than model instances: the
+        designer reads hundreds of them on every request and never saves them.
+        """
         groups = list(self.groups.order_by("side", "position", "id"))
         by_id = {g.id: g for g in groups}
         for group in groups:
             group.input_list = []
-        for item in self.inputs.order_by("position", "id"):
-            group = by_id[item.group_id]
-            item.group = group  # cached, so rows never fetch their group again
-            group.input_list.append(item)
+        rows = self.inputs.order_by("position", "id").values_list(*LoadedInput.__slots__[1:])
+        for row in rows:
+            group = by_id[row[1]]
+            group.input_list.append(LoadedInput(group, *row))
         return groups
 
     def to_data(self, groups: list[ConfigGroup] | None = None) -> JobData:
@@ -180,6 +184,33 @@ class JobDraft(models.Model):
         return draft
 
 
+class LoadedInput:
+    """A read-only DraftInput as the designer loads it (see JobDraft.load_groups)."""
+
+    __slots__ = ("group", "id", "group_id", "name", "value", "value_is_json", "value_key", "extra")
+
+    def __init__(
+        self,
+        group: ConfigGroup,
+        id: int,
+        group_id: int,
+        name: str,
+        value: str,
+        value_is_json: bool,
+        value_key: str,
+        extra: dict[str, Any],
+    ) -> None:
+        self.group, self.id, self.group_id, self.name = group, id, group_id, name
+        self.value, self.value_is_json, self.value_key, self.extra = value, value_is_json, value_key, extra
+
+    @property
+    def wire_value(self) -> Any:
+        return json.loads(self.value) if self.value_is_json else self.value
+
+    def to_data(self) -> InputData:
+        return InputData(name=self.name, value=self.wire_value, value_key=self.value_key, extra=dict(self.extra))
+
+
 class ConfigGroup(models.Model):
     """One entry of a side's ``configs`` list: fromJobConfig, throttlingConfig, a custom group..."""
 
@@ -197,7 +228,7 @@ class ConfigGroup(models.Model):
     def __str__(self) -> str:
         return f"{self.side}: {self.name}"
 
-    def _inputs(self) -> list[DraftInput]:
+    def _inputs(self) -> list[DraftInput] | list[LoadedInput]:
         loaded = getattr(self, "input_list", None)  # set by JobDraft.load_groups
         return loaded if loaded is not None else list(self.inputs.all())
 

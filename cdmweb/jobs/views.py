@@ -19,7 +19,7 @@ from cdmweb.accounts.access import get_draft_for_user
 from cdmweb.catalog.registry import SIDES
 
 from . import editing
-from .designer import DesignerState, InputRow, designer_state, masked_job
+from .designer import ROW_WINDOW, DesignerState, InputRow, designer_state, masked_job
 from .forms import AddGroupForm, AddInputForm, EditInputForm, ImportForm, JobHeaderForm
 from .importing import import_text, parse_clusters
 from .models import ConfigGroup, DraftInput, JobDraft
@@ -196,8 +196,10 @@ def export(request: HttpRequest, pk: int) -> HttpResponse:
 @require_GET
 def designer(request: HtmxRequest, pk: int) -> HttpResponse:
     draft = get_draft_for_user(request, pk)
-    state = designer_state(draft)
+    state = designer_state(draft, window=None if request.GET.get("all") else ROW_WINDOW)
     partial = request.GET.get("partial") if request.htmx else None
+    if partial == "rows":
+        return _row_window(request, state, _int(request.GET.get("group")), _int(request.GET.get("offset")))
     if partial == "sides":
         return render(request, f"{DESIGNER}#sides", _designer_context(request, state))
     if partial == "group-footer":
@@ -206,6 +208,18 @@ def designer(request: HtmxRequest, pk: int) -> HttpResponse:
             return HttpResponse(status=404)
         return render(request, f"{DESIGNER}#group-footer", _designer_context(request, state, panel=panel))
     return render(request, DESIGNER, _page_context(request, state))
+
+
+def _row_window(request: HtmxRequest, state: DesignerState, group_id: int, offset: int) -> HttpResponse:
+    """The next window of a big group's rows, with a loader for the window after it."""
+    panel = state.panels_by_id.get(group_id)
+    if panel is None:
+        return HttpResponse(status=404)
+    end = offset + ROW_WINDOW
+    context = _designer_context(
+        request, state, panel=panel, chunk=panel.rows[offset:end], next_offset=end if end < len(panel.rows) else 0
+    )
+    return render(request, f"{DESIGNER}#row-chunk", context)
 
 
 def _int(value: str | None) -> int:
