@@ -252,3 +252,15 @@ def test_generated_jobs_round_trip(job):
     # What the export writes is what an import reads back: JSON text in, JSON text out.
     text = json.dumps(build_request_body([job]))
     assert [build_job(j) for j in loads_body(text).jobs] == [job]
+
+
+@pytest.mark.parametrize("path", corpus_files("fragments"), ids=lambda p: p.name)
+def test_reference_fragments_import_as_they_are_printed(path):
+    text = path.read_text(encoding="utf-8")
+    parsed = loads_body(text)
+    assert build_job(parsed.jobs[0]) == json.loads("{" + text + "}")
+
+
+def test_a_broken_fragment_is_still_refused():
+    with pytest.raises(PayloadError, match="JSON"):
+        loads_body('"from-config-values": {"configs": [')

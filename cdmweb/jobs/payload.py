@@ -265,7 +265,7 @@ def loads_body(text: str) -> ParsedBody:
     if not text.strip():
         raise PayloadError("the input is empty")
     try:
-        raw = json.loads(text)
+        raw = _loads_json_or_fragment(text)
     except RecursionError as exc:
         raise PayloadError(f"the JSON is nested too deeply (more than {MAX_NESTING} levels)") from exc
     except json.JSONDecodeError as exc:
@@ -274,6 +274,20 @@ def loads_body(text: str) -> ParsedBody:
             raise PayloadError(f"the JSON ends too early ({where}): is it truncated?") from exc
         raise PayloadError(f"not valid JSON at {where}: {exc.msg}") from exc
     return parse_body(raw)
+
+
+def _loads_json_or_fragment(text: str) -> Any:
+    """JSON text, or a Job fragment as the CDM reference prints them: ``"from-config-values": {...}``
+    without the braces around it."""
+    try:
+        return json.loads(text)
+    except json.JSONDecodeError:
+        if text.lstrip().startswith('"') and any(f'"{key}"' in text[:200] for key in (*JOB_ATTRS, *SIDE_KEYS.values())):
+            try:
+                return json.loads("{" + text + "}")
+            except json.JSONDecodeError:
+                pass
+        raise
 
 
 def _check_depth(raw: Any) -> None:
