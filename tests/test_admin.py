@@ -38,6 +38,9 @@ def test_draft_admin_shows_the_payload_with_secrets_masked(admin_client_, make_d
     assert "orders_sync" in html and "&quot;jobs&quot;" in html and "SECRET-DEK" not in html
     listing = admin_client_.get(reverse("admin:jobs_draftinput_changelist")).content.decode()
     assert "SECRET-DEK" not in listing
+    secret = draft.inputs.get(name="fromJobConfig.dek")
+    change = admin_client_.get(reverse("admin:jobs_draftinput_change", args=[secret.pk])).content.decode()
+    assert "SECRET-DEK" not in change and "********" in change
     assert admin_client_.get(reverse("admin:jobs_jobdraft_changelist"), {"q": "orders"}).status_code == 200
 
 

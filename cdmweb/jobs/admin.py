@@ -57,6 +57,16 @@ class DraftInputAdmin(admin.ModelAdmin):
     list_select_related = ["group", "draft"]
     raw_id_fields = ["draft", "group"]
 
+    def get_fields(self, request: HttpRequest, obj: DraftInput | None = None) -> list[str]:
+        fields = ["draft", "group", "name", "value", "value_is_json", "value_key", "extra", "position"]
+        if obj is not None and is_secret_name(obj.name):
+            # A secret is never rendered back, not even to an admin; replace it in the designer.
+            fields[fields.index("value")] = "shown_value"
+        return fields
+
+    def get_readonly_fields(self, request: HttpRequest, obj: DraftInput | None = None) -> list[str]:
+        return ["shown_value"]
+
     @admin.display(description="Value")
     def shown_value(self, obj: DraftInput) -> str:
         return "********" if is_secret_name(obj.name) and obj.value else obj.value[:80]

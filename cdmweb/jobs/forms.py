@@ -131,7 +131,8 @@ class ImportForm(forms.Form):
         strip=False,
         label="Paste JSON",
         widget=forms.Textarea(attrs={"rows": 14, "class": "font-monospace", "spellcheck": "false"}),
-        help_text='A Job, {"jobs": [...]}, a random-cluster body, a show_jobs response, or a config fragment as the CDM reference prints it.',
+        help_text='A Job, {"jobs": [...]}, a random-cluster body, a show_jobs response, '
+        "or a config fragment as the CDM reference prints it.",
     )
     file = forms.FileField(required=False, label="…or upload a .json file")
 
