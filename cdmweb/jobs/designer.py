@@ -6,6 +6,7 @@ Views call ``designer_state(draft)`` and render; templates only iterate what is 
 from __future__ import annotations
 
 import copy
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -270,19 +271,32 @@ def _suggested_groups(side: str, present: list[str], catalog: Catalog) -> list[s
 
 
 def masked_job(job: dict[str, Any], draft: JobDraft, catalog: Catalog | None = None) -> dict[str, Any]:
-    """A copy of ``job`` with secret values replaced, for anything shown on a page."""
+    """``job`` with secret values replaced, for anything shown on a page. The job itself is
+    returned when it holds no secret, which spares copying a large job on every preview."""
     catalog = catalog or get_catalog()
+    secrets = [item for item, side in _job_inputs(job) if _is_secret(item, side, draft, catalog)]
+    if not secrets:
+        return job
     masked = copy.deepcopy(job)
+    for item, side in _job_inputs(masked):
+        if _is_secret(item, side, draft, catalog):
+            item["value"] = SECRET_MASK
+    return masked
+
+
+def _job_inputs(job: dict[str, Any]) -> Iterator[tuple[dict[str, Any], str]]:
     for side, key in SIDE_KEYS.items():
-        connector = getattr(draft, f"{side}_connector", None) if side != "driver" else None
-        configs = masked.get(key, {}).get("configs", []) if isinstance(masked.get(key), dict) else []
+        configs = job[key].get("configs") if isinstance(job.get(key), dict) else None
         for config in configs if isinstance(configs, list) else []:
             inputs = config.get("inputs") if isinstance(config, dict) else None
             for item in inputs if isinstance(inputs, list) else []:
-                if not isinstance(item, dict) or not isinstance(item.get("name"), str):
-                    continue
-                spec = catalog.spec(connector, side, item["name"])
-                secret = spec.secret if spec else is_secret_name(item["name"])
-                if secret and isinstance(item.get("value"), str) and item["value"]:
-                    item["value"] = SECRET_MASK
-    return masked
+                if isinstance(item, dict) and isinstance(item.get("name"), str):
+                    yield item, side
+
+
+def _is_secret(item: dict[str, Any], side: str, draft: JobDraft, catalog: Catalog) -> bool:
+    if not isinstance(item.get("value"), str) or not item["value"]:
+        return False
+    connector = getattr(draft, f"{side}_connector", None) if side != "driver" else None
+    spec = catalog.spec(connector, side, item["name"])
+    return spec.secret if spec else is_secret_name(item["name"])
