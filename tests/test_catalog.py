@@ -43,6 +43,12 @@ def test_secrets_are_typed_as_such():
     assert not is_secret_name("fromJobConfig.skipRows")
 
 
+def test_catalogue_secrets_and_secret_names_agree():
+    # Pages mask by name (is_secret_name); the catalogue's secret inputs must all be caught by it.
+    for (_, name), spec in get_catalog().by_name.items():
+        assert spec.secret == is_secret_name(name), name
+
+
 def test_every_catalogue_type_has_a_registered_input_type():
     catalog = get_catalog()
     types = {s.type for s in catalog.by_name.values()}

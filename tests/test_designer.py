@@ -510,3 +510,102 @@ def test_big_groups_draw_a_window_and_load_the_rest_as_they_scroll(owner_client,
     # Without JavaScript, "show all" draws every row.
     assert owner_client.get(url, {"all": "1"}).content.decode().count('class="input-row') == 250
     assert owner_client.get(url, {"partial": "rows", "group": 0}, **hx()).status_code == 404
+
+
+# --- hostile and odd input: never a 500, never a leaked secret, never a lost edit -----------
+
+
+@pytest.mark.parametrize("value", ["--1", "²", "9" * 5000, "1e3"])
+def test_odd_integers_are_findings_not_crashes(owner_client, draft, value):
+    item = draft.inputs.get(name="throttlingConfig.numExtractors")
+    response = owner_client.post(reverse("input-update", args=[draft.pk, item.pk]), {"value": value}, **hx())
+    assert response.status_code == 200 and "Cdm.0009" in response.content.decode()
+    assert owner_client.get(reverse("designer", args=[draft.pk])).status_code == 200
+
+
+@pytest.mark.parametrize("group", ["²", "9" * 5000, "-1", "x"])
+def test_odd_query_ids_are_404_not_500(owner_client, draft, group):
+    url = reverse("designer", args=[draft.pk])
+    for partial in ("rows", "group-footer"):
+        response = owner_client.get(url, {"partial": partial, "group": group, "offset": group}, **hx())
+        assert response.status_code == 404
+
+
+def test_secrets_in_every_shape_are_masked_on_pages(owner_client, owner):
+    body = {
+        "to-link-name": "x",
+        "from-connector-name": "generic-jdbc-connector",
+        "from-config-values": {
+            "configs": [
+                {
+                    "name": "fromJobConfig",
+                    "inputs": [
+                        {"name": "fromJobConfig.password", "values": "VALUES-SECRET"},
+                        {"name": "fromJobConfig.dbPassword", "value": 987654321},
+                        {"name": "fromJobConfig.apiToken", "value": "Hunter2%40Secret"},
+                    ],
+                }
+            ]
+        },
+        "to-config-values": {
+            "configs": [
+                {
+                    "name": "toJobConfig",
+                    "inputs": [
+                        {"name": "toJobConfig.password", "value": "RAW-SIDE-SECRET"},
+                        {"value": "no name"},
+                    ],
+                }
+            ]
+        },
+    }
+    (draft,), _ = import_text(json.dumps(body), owner)
+    assert "to-config-values" in draft.extra  # kept raw: the designer cannot edit that side
+    pages = [
+        owner_client.get(reverse("designer", args=[draft.pk])),
+        owner_client.get(reverse("preview", args=[draft.pk]), **hx()),
+        owner_client.get(reverse("admin:jobs_jobdraft_change", args=[draft.pk])),
+    ]
+    for page in pages:
+        html = page.content.decode()
+        for secret in ("VALUES-SECRET", "987654321", "Hunter2", "RAW-SIDE-SECRET"):
+            assert secret not in html
+    exported = owner_client.get(reverse("export", args=[draft.pk])).content.decode()
+    assert "VALUES-SECRET" in exported and "987654321" in exported  # the export is the real body
+
+
+def test_blank_post_to_a_json_secret_keeps_it_as_json(owner_client, owner):
+    body = {
+        "to-link-name": "x",
+        "from-config-values": {
+            "configs": [{"name": "fromJobConfig", "inputs": [{"name": "fromJobConfig.dbPassword", "value": 12345}]}]
+        },
+    }
+    (draft,), _ = import_text(json.dumps(body), owner)
+    item = draft.inputs.get()
+    owner_client.post(reverse("input-update", args=[draft.pk, item.pk]), {"value": "", "keep_secret": "1"}, **hx())
+    assert DraftInput.objects.get(pk=item.pk).wire_value == 12345
+
+
+def test_header_edit_replaces_an_imported_non_string_value(owner_client, owner):
+    body = {"name": 123, "to-link-name": "b", "from-connector-name": "generic-jdbc-connector"}
+    (draft,), _ = import_text(json.dumps(body), owner)
+    data = {
+        "name": "renamed",
+        "job_type": "NORMAL_JOB",
+        "from_connector": "generic-jdbc-connector",
+        "from_link": "a",
+        "to_connector": "hive-connector",
+        "to_link": "b",
+    }
+    owner_client.post(reverse("header-update", args=[draft.pk]), data, **hx())
+    assert exported(owner_client, draft)["name"] == "renamed"
+
+
+def test_a_side_kept_raw_refuses_new_groups(owner_client, owner):
+    body = {"to-link-name": "b", "from-connector-name": "x", "to-config-values": {"configs": "weird"}}
+    (draft,), _ = import_text(json.dumps(body), owner)
+    response = owner_client.post(reverse("group-add", args=[draft.pk, "to"]), {"name": "toJobConfig"}, **hx())
+    assert response.status_code == 200 and "cannot edit" in response.content.decode()
+    assert not draft.groups.filter(side="to").exists()
+    assert exported(owner_client, draft)["to-config-values"] == {"configs": "weird"}

@@ -264,3 +264,40 @@ def test_reference_fragments_import_as_they_are_printed(path):
 def test_a_broken_fragment_is_still_refused():
     with pytest.raises(PayloadError, match="JSON"):
         loads_body('"from-config-values": {"configs": [')
+
+
+@pytest.mark.parametrize(
+    ("text", "reason"),
+    [
+        ('{"from-connector-name": "x", "n": ' + "1" * 5000 + "}", "cannot be read"),
+        ('{"from-connector-name": "x", "n": NaN}', "NaN is not a JSON number"),
+        ('{"from-connector-name": "x", "n": -Infinity}', "not a JSON number"),
+        ('{"from-connector-name": "x", "n": 1e400}', "out of range"),
+        ('{"from-connector-name": "a\\ud800b"}', "invalid character"),
+        ('{"from-connector-name": "x", "\\udfff": 1}', "invalid character"),
+    ],
+)
+def test_values_no_database_column_can_hold_are_refused(text, reason):
+    with pytest.raises(PayloadError, match=reason):
+        loads_body(text)
+
+
+def test_an_input_key_named_empty_string_survives():
+    raw = {
+        "to-link-name": "x",
+        "driver-config-values": {"configs": [{"name": "g", "inputs": [{"name": "g.a", "": 1}]}]},
+    }
+    assert build_job(parse_job(raw)) == raw
+
+
+@pytest.mark.django_db
+def test_round_trip_through_the_database_keeps_marker_like_keys(owner):
+    from cdmweb.jobs.models import JobDraft
+
+    raw = {
+        "to-link-name": "x",
+        "driver-config-values": {"configs": [], "__no_configs__": True, "no_configs": ["from"]},
+        "from-config-values": {"extended-configs": {"name": "a", "value": "b"}},
+    }
+    draft = JobDraft.create_from_data(owner, parse_job(raw))
+    assert JobDraft.objects.get(pk=draft.pk).build() == raw

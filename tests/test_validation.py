@@ -243,3 +243,23 @@ def test_undocumented_driver_group_warns():
 
 def test_not_an_object():
     assert codes(validate_job(["x"])) == [("Cdm.0018", "")]
+
+
+def test_required_only_in_a_case_stated_in_words_is_a_warning():
+    # The official FAQ sample (corpus 05) omits toJobConfig.tablePreparation, which the reference
+    # requires "when source and destination are both relational databases".
+    body = copy.deepcopy(BASE)
+    body["to-connector-name"] = "generic-jdbc-connector"
+    inputs_of(body, "to")[:] = [
+        {"name": "toJobConfig.schemaName", "value": "s"},
+        {"name": "toJobConfig.tableName", "value": "t"},
+    ]
+    findings = validate_job(body)
+    assert ("Cdm.0238", "toJobConfig.tablePreparation") in codes(findings, WARNING)
+    assert ("Cdm.0238", "toJobConfig.tablePreparation") not in codes(findings)
+
+
+def test_url_encoded_custom_secret_is_not_decoded_into_a_message():
+    body = copy.deepcopy(BASE)
+    inputs_of(body, "from").append({"name": "fromJobConfig.dbPassword", "value": "Hunter2%40Secret"})
+    assert not any("Hunter2" in f["message"] for f in validate_job(body))

@@ -7,11 +7,13 @@ validation rules look the class up here and never branch on the type themselves.
 from __future__ import annotations
 
 import json
+import re
 from typing import ClassVar
 
 from .registry import InputSpec
 
 INPUT_TYPES: dict[str, type[InputType]] = {}
+WHOLE_NUMBER = re.compile(r"-?[0-9]{1,18}")
 
 
 def register(cls: type[InputType]) -> type[InputType]:
@@ -61,10 +63,10 @@ class IntegerInput(InputType):
 
     @classmethod
     def check(cls, spec: InputSpec, value: str) -> tuple[str, str] | None:
-        text = value.strip()
-        if not text.lstrip("-").isdigit() or text != value:
-            return "Cdm.0009", f"{spec.key} must be a whole number, not {value!r}."
-        number = int(text)
+        # ASCII digits only: str.isdigit() also accepts "²", which int() refuses.
+        if not WHOLE_NUMBER.fullmatch(value):
+            return "Cdm.0009", f"{spec.key} must be a whole number, not {value[:40]!r}."
+        number = int(value)
         if (spec.min is not None and number < spec.min) or (spec.max is not None and number > spec.max):
             return "Cdm.0024", f"{spec.key} must be within [{spec.min}, {spec.max}]; {number} is outside."
         return None

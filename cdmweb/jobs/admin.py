@@ -34,7 +34,7 @@ class JobDraftAdmin(admin.ModelAdmin):
     def payload_preview(self, obj: JobDraft) -> str:
         if obj.pk is None:
             return "—"
-        body = build_request_body([masked_job(obj.build(), obj)])
+        body = build_request_body([masked_job(obj.build())])
         return format_html('<pre style="max-height: 40em; overflow: auto">{}</pre>', dumps(body))
 
     def save_model(self, request: HttpRequest, obj: JobDraft, form: object, change: bool) -> None:

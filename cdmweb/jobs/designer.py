@@ -5,8 +5,6 @@ Views call ``designer_state(draft)`` and render; templates only iterate what is 
 
 from __future__ import annotations
 
-import copy
-from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -16,7 +14,7 @@ from cdmweb.catalog.input_types import InputType, input_type
 from cdmweb.catalog.registry import SIDE_GROUP, SIDE_LABELS, SIDES, Catalog, InputSpec, get_catalog, is_secret_name
 
 from .models import ConfigGroup, DraftInput, JobDraft, LoadedInput
-from .payload import SIDE_KEYS
+from .payload import SIDE_KEYS, dumps
 from .validation import ERROR, Finding, applies, validate_job
 
 SECRET_MASK = "********"
@@ -67,11 +65,10 @@ class InputRow:
         self.note = self._note()
 
     def _widget(self) -> str:
+        if self.spec.secret if self.spec else is_secret_name(self.item.name):
+            return "secret"  # before anything else: a secret is never drawn, whatever its type
         if self.item.value_is_json:
             return "json"
-        secret = self.spec.secret if self.spec else is_secret_name(self.item.name)
-        if secret:
-            return "secret"
         widget = self.kind.widget
         if widget == "text" and (len(self.value) > 80 or "\n" in self.value or "\r" in self.value):
             return "textarea"  # a one-line box would drop the line breaks
@@ -184,6 +181,7 @@ def designer_state(draft: JobDraft, catalog: Catalog | None = None, window: int 
                 rows_by_id[row.item.id] = row
                 rows_at[(side, g_index, i_index)] = row
         raw = draft.extra.get(SIDE_KEYS[side])
+        raw = None if raw is None else dumps(masked_job(raw))
         sides[side] = SidePanel(
             side=side,
             label=SIDE_LABELS[side],
@@ -270,33 +268,45 @@ def _suggested_groups(side: str, present: list[str], catalog: Catalog) -> list[s
     return [] if expected in present else [expected]
 
 
-def masked_job(job: dict[str, Any], draft: JobDraft, catalog: Catalog | None = None) -> dict[str, Any]:
-    """``job`` with secret values replaced, for anything shown on a page. The job itself is
-    returned when it holds no secret, which spares copying a large job on every preview."""
-    catalog = catalog or get_catalog()
-    secrets = [item for item, side in _job_inputs(job) if _is_secret(item, side, draft, catalog)]
-    if not secrets:
+def masked_job(job: Any) -> Any:
+    """``job`` with every secret value replaced, for anything shown on a page.
+
+    Any object with a secret-looking "name" (the catalogue's secret inputs all match
+    ``is_secret_name``; a test holds them together) has its "value"/"values" masked, wherever it
+    sits, so shapes the designer cannot edit are covered too. The job itself is returned when it
+    holds no secret, which spares copying a large job on every preview.
+    """
+    if not _has_secret(job):
         return job
-    masked = copy.deepcopy(job)
-    for item, side in _job_inputs(masked):
-        if _is_secret(item, side, draft, catalog):
-            item["value"] = SECRET_MASK
-    return masked
+    return _mask(job)
 
 
-def _job_inputs(job: dict[str, Any]) -> Iterator[tuple[dict[str, Any], str]]:
-    for side, key in SIDE_KEYS.items():
-        configs = job[key].get("configs") if isinstance(job.get(key), dict) else None
-        for config in configs if isinstance(configs, list) else []:
-            inputs = config.get("inputs") if isinstance(config, dict) else None
-            for item in inputs if isinstance(inputs, list) else []:
-                if isinstance(item, dict) and isinstance(item.get("name"), str):
-                    yield item, side
+def _secret_keys(value: dict[str, Any]) -> list[str]:
+    name = value.get("name")
+    if not isinstance(name, str) or not is_secret_name(name):
+        return []
+    return [key for key in ("value", "values") if value.get(key) not in (None, "")]
 
 
-def _is_secret(item: dict[str, Any], side: str, draft: JobDraft, catalog: Catalog) -> bool:
-    if not isinstance(item.get("value"), str) or not item["value"]:
-        return False
-    connector = getattr(draft, f"{side}_connector", None) if side != "driver" else None
-    spec = catalog.spec(connector, side, item["name"])
-    return spec.secret if spec else is_secret_name(item["name"])
+def _has_secret(value: Any) -> bool:
+    stack = [value]
+    while stack:
+        item = stack.pop()
+        if isinstance(item, dict):
+            if _secret_keys(item):
+                return True
+            stack.extend(item.values())
+        elif isinstance(item, list):
+            stack.extend(item)
+    return False
+
+
+def _mask(value: Any) -> Any:
+    if isinstance(value, dict):
+        masked = {key: _mask(item) for key, item in value.items()}
+        for key in _secret_keys(value):
+            masked[key] = SECRET_MASK
+        return masked
+    if isinstance(value, list):
+        return [_mask(item) for item in value]
+    return value

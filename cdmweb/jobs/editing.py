@@ -12,6 +12,7 @@ from django.db.models import Max
 from cdmweb.catalog.registry import SIDE_GROUP, get_catalog
 
 from .models import ConfigGroup, DraftInput, JobDraft
+from .payload import JOB_FIELDS
 from .validation import applies
 
 # What a new draft starts with: the groups and values every official sample sends.
@@ -143,6 +144,12 @@ def update_header(draft: JobDraft, changes: dict[str, str | None]) -> list[str]:
     changed = [field for field, value in changes.items() if getattr(draft, field) != value]
     for field in changed:
         setattr(draft, field, changes[field])
+    # An imported header value that was not a string waited in ``extra``; the edit replaces it.
+    wire_keys = {attribute: key for key, attribute in JOB_FIELDS}
+    stale = [wire_keys[field] for field in changes if wire_keys.get(field) in draft.extra]
+    if stale:
+        draft.extra = {key: value for key, value in draft.extra.items() if key not in stale}
+        changed.append("extra")
     if changed:
         draft.save(update_fields=changed)
     return changed

@@ -112,11 +112,17 @@ class EditInputForm(forms.Form):
 class AddGroupForm(forms.Form):
     name = forms.CharField(max_length=100)
 
-    def __init__(self, *args: Any, existing: set[str], **kwargs: Any) -> None:
+    def __init__(self, *args: Any, existing: set[str], raw_side: bool = False, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.existing = existing
+        self.raw_side = raw_side
 
     def clean_name(self) -> str:
+        if self.raw_side:
+            raise forms.ValidationError(
+                "This part of the job was imported in a shape the designer cannot edit; it is kept as it came."
+                " Fix it in the JSON and import it again."
+            )
         name = self.cleaned_data["name"].strip()
         if not GROUP_NAME.match(name):
             raise forms.ValidationError("A group name starts with a letter and holds letters, digits and _ only.")

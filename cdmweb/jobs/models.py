@@ -39,6 +39,7 @@ class JobDraft(models.Model):
     # Job keys the designer does not edit (read-only GET fields, unknown keys) kept verbatim.
     extra = models.JSONField(default=dict, blank=True)
     # Per side: None when the Job had no such config-values; else its keys besides "configs".
+    # "no_configs" lists the sides whose config-values had no "configs" key at all.
     side_meta = models.JSONField(default=dict, blank=True)
     # Bumped on every change; the designer's optimistic lock.
     version = models.PositiveIntegerField(default=1)
@@ -101,9 +102,8 @@ class JobDraft(models.Model):
         for side in SIDES:
             meta = self.side_meta.get(side)
             if meta is not None:
-                meta = dict(meta)
-                has_configs = not meta.pop("__no_configs__", False)
-                data.sides[side] = SideData(meta=meta, has_configs=has_configs)
+                has_configs = side not in self.side_meta.get("no_configs", ())
+                data.sides[side] = SideData(meta=dict(meta), has_configs=has_configs)
         for group in groups:
             side = data.sides.get(group.side)
             if side is None:
@@ -135,16 +135,12 @@ class JobDraft(models.Model):
     @classmethod
     @transaction.atomic
     def create_from_data(cls, owner: Any, data: JobData) -> JobDraft:
-        side_meta: dict[str, Any] = {}
+        side_meta: dict[str, Any] = {"no_configs": []}
         for side in SIDES:
             side_data = data.sides.get(side)
-            if side_data is None:
-                side_meta[side] = None
-            else:
-                meta = dict(side_data.meta)
-                if not side_data.has_configs:
-                    meta["__no_configs__"] = True
-                side_meta[side] = meta
+            side_meta[side] = None if side_data is None else dict(side_data.meta)
+            if side_data is not None and not side_data.has_configs:
+                side_meta["no_configs"].append(side)
         draft = cls.objects.create(
             owner=owner,
             job_type=data.job_type,

@@ -11,6 +11,7 @@ What the designer does not model (read-only GET fields, config ``id``/``type``/`
 from __future__ import annotations
 
 import json
+import math
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -210,7 +211,7 @@ def _parse_group(config: Any) -> GroupData | None:
                 name=item["name"],
                 value=item[value_key] if value_key else "",
                 value_key=value_key,
-                extra={k: v for k, v in item.items() if k not in ("name", value_key)},
+                extra={k: v for k, v in item.items() if k != "name" and (k != value_key or not value_key)},
             )
         )
     return group
@@ -232,7 +233,7 @@ def parse_body(raw: Any) -> ParsedBody:
         raise PayloadError('the top level is a JSON array; wrap the jobs as {"jobs": [...]}')
     if not isinstance(raw, dict):
         raise PayloadError(f"expected a JSON object, got {_json_kind(raw)}")
-    _check_depth(raw)
+    _check_values(raw)
     if "jobs" in raw:
         jobs = raw["jobs"]
         if not isinstance(jobs, list):
@@ -273,6 +274,10 @@ def loads_body(text: str) -> ParsedBody:
         if exc.pos >= len(text.rstrip()):
             raise PayloadError(f"the JSON ends too early ({where}): is it truncated?") from exc
         raise PayloadError(f"not valid JSON at {where}: {exc.msg}") from exc
+    except PayloadError:
+        raise
+    except ValueError as exc:  # e.g. an integer literal longer than Python converts
+        raise PayloadError(f"a value cannot be read: {exc}") from exc
     return parse_body(raw)
 
 
@@ -280,26 +285,45 @@ def _loads_json_or_fragment(text: str) -> Any:
     """JSON text, or a Job fragment as the CDM reference prints them: ``"from-config-values": {...}``
     without the braces around it."""
     try:
-        return json.loads(text)
+        return json.loads(text, parse_constant=_refuse_constant)
     except json.JSONDecodeError:
         if text.lstrip().startswith('"') and any(f'"{key}"' in text[:200] for key in (*JOB_ATTRS, *SIDE_KEYS.values())):
             try:
-                return json.loads("{" + text + "}")
+                return json.loads("{" + text + "}", parse_constant=_refuse_constant)
             except json.JSONDecodeError:
                 pass
         raise
 
 
-def _check_depth(raw: Any) -> None:
+def _check_values(raw: Any) -> None:
+    """Refuse what no database column can hold as it came: absurd nesting, text that is not
+    valid Unicode (lone surrogates), and numbers JSON cannot write back (NaN, infinities)."""
     stack: list[tuple[Any, int]] = [(raw, 1)]
     while stack:
         value, depth = stack.pop()
         if depth > MAX_NESTING:
             raise PayloadError(f"the JSON is nested too deeply (more than {MAX_NESTING} levels)")
         if isinstance(value, dict):
-            stack.extend((v, depth + 1) for v in value.values())
+            for key, item in value.items():
+                _check_text(key)
+                stack.append((item, depth + 1))
         elif isinstance(value, list):
-            stack.extend((v, depth + 1) for v in value)
+            stack.extend((item, depth + 1) for item in value)
+        elif isinstance(value, str):
+            _check_text(value)
+        elif isinstance(value, float) and not math.isfinite(value):
+            raise PayloadError("a number is out of range (NaN or infinite); JSON cannot carry it")
+
+
+def _check_text(value: str) -> None:
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError as exc:
+        raise PayloadError(f"a string holds an invalid character ({exc.object[exc.start : exc.end]!a})") from exc
+
+
+def _refuse_constant(name: str) -> Any:
+    raise PayloadError(f"{name} is not a JSON number")
 
 
 def _json_kind(value: Any) -> str:

@@ -14,7 +14,7 @@ from typing import Any
 from urllib.parse import unquote
 
 from cdmweb.catalog.input_types import input_type
-from cdmweb.catalog.registry import SIDE_GROUP, Catalog, InputSpec, get_catalog
+from cdmweb.catalog.registry import SIDE_GROUP, Catalog, InputSpec, get_catalog, is_secret_name
 
 from .payload import SIDE_KEYS
 
@@ -261,7 +261,7 @@ def _check_input(
         if problem:
             code, message = problem
             findings.append(finding(ERROR, message, code, name, where))
-    if URL_ESCAPE.search(value) and unquote(value) != value and not spec_is_secret(spec):
+    if URL_ESCAPE.search(value) and unquote(value) != value and not is_secret(spec, name):
         findings.append(
             finding(
                 WARNING,
@@ -274,8 +274,9 @@ def _check_input(
         )
 
 
-def spec_is_secret(spec: InputSpec | None) -> bool:
-    return spec is not None and spec.secret
+def is_secret(spec: InputSpec | None, name: str) -> bool:
+    """Secret by the catalogue, or, for a custom input, by its name."""
+    return spec.secret if spec is not None else is_secret_name(name)
 
 
 def effective_value(spec: InputSpec | None, values: dict[str, str], name: str) -> str | None:
@@ -304,9 +305,9 @@ def _check_conditions(
     findings: list[Finding],
 ) -> None:
     for i_index, item in enumerate(inputs):
-        if not isinstance(item, dict):
+        if not isinstance(item, dict) or not isinstance(item.get("name"), str):
             continue
-        spec = specs.get(item.get("name"))
+        spec = specs.get(item["name"])
         if spec is not None and spec.when and not applies(spec, specs, values):
             findings.append(
                 finding(
@@ -341,6 +342,11 @@ def _check_required(
             if spec.type == "boolean":
                 # Official samples CDM accepted leave required booleans out; CDM reads them as false.
                 message = f"{spec.name} is documented as required but not sent; CDM reads it as false."
+                findings.append(finding(WARNING, message, "Cdm.0238", spec.name))
+            elif spec.context:
+                # Required only in a case the catalogue states in words ("Oracle source"): we cannot
+                # tell whether this job is that case, so it is a warning, not a refusal.
+                message = f"{spec.name} is required when {spec.context}; it is not sent."
                 findings.append(finding(WARNING, message, "Cdm.0238", spec.name))
             else:
                 message = f"{spec.name} cannot be left blank: the connector requires it."

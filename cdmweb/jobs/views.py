@@ -23,7 +23,7 @@ from .designer import ROW_WINDOW, DesignerState, InputRow, designer_state, maske
 from .forms import AddGroupForm, AddInputForm, EditInputForm, ImportForm, JobHeaderForm
 from .importing import import_text, parse_clusters
 from .models import ConfigGroup, DraftInput, JobDraft
-from .payload import PayloadError, build_request_body, dumps
+from .payload import SIDE_KEYS, PayloadError, build_request_body, dumps
 
 DRAFT_CHANGED = "draft-changed"
 SIDES_CHANGED = "sides-changed"
@@ -72,7 +72,7 @@ def _preview_context(request: HttpRequest, state: DesignerState) -> dict[str, An
     clusters = None
     if form == "random":
         clusters = parse_clusters(clusters_text) or ["<cluster-id>"]
-    body = build_request_body([masked_job(state.job, state.draft)], clusters)
+    body = build_request_body([masked_job(state.job)], clusters)
     return {
         "preview_form": form,
         "preview_text": dumps(body),
@@ -223,7 +223,8 @@ def _row_window(request: HtmxRequest, state: DesignerState, group_id: int, offse
 
 
 def _int(value: str | None) -> int:
-    return int(value) if value and value.isdigit() else 0
+    """A query-string id or offset; anything else (even "²", which isdigit() accepts) is 0."""
+    return int(value) if value and value.isascii() and value.isdigit() and len(value) < 19 else 0
 
 
 @login_required
@@ -319,9 +320,9 @@ def input_update(request: HtmxRequest, pk: int, input_id: int) -> HttpResponse:
         state = designer_state(draft)
         return _render_rows(request, state, [state.rows_by_id[item.pk]], **errors)
     value = form.cleaned_data["value"]
-    if value == "" and request.POST.get("keep_secret") and not request.POST.get("clear"):
-        value = item.value  # an untouched password box posts nothing: keep what is stored
-    editing.update_input(item, value)
+    # An untouched password box posts nothing: keep what is stored, as it is stored.
+    if not (value == "" and request.POST.get("keep_secret")):
+        editing.update_input(item, value)
     state = designer_state(draft)
     draft.record_findings(state.findings)
     if not request.htmx:
@@ -381,7 +382,7 @@ def group_add(request: HtmxRequest, pk: int, side: str) -> HttpResponse:
     if side not in SIDES:
         return HttpResponse("Unknown side.", status=404)
     existing = set(draft.groups.filter(side=side).values_list("name", flat=True))
-    form = AddGroupForm(request.POST, existing=existing)
+    form = AddGroupForm(request.POST, existing=existing, raw_side=SIDE_KEYS[side] in draft.extra)
     if not form.is_valid():
         state = designer_state(draft)
         errors = {"side_errors": {side: form.errors["name"]}}
