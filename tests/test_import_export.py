@@ -5,10 +5,14 @@ import json
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
+from hypothesis import HealthCheck, given, settings
 
+from cdmweb.jobs.importing import import_text
 from cdmweb.jobs.models import JobDraft
+from cdmweb.jobs.payload import PayloadError
 
-from .conftest import corpus_files
+from .conftest import corpus_files, hx
+from .test_payload import jobs
 
 
 @pytest.mark.parametrize("path", corpus_files("jobs", "*.json"), ids=lambda p: p.name)
@@ -88,3 +92,26 @@ def test_export_download_and_random_form(owner_client, draft):
 
 def test_import_page_requires_login(client):
     assert client.get(reverse("draft-import")).status_code == 302
+
+
+# --- generated bodies: import, open every region, export; never a 500, always the same body ---
+
+
+@pytest.mark.django_db
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(job=jobs())
+def test_generated_bodies_survive_every_screen(client, django_user_model, job):
+    user, _ = django_user_model.objects.get_or_create(username="fuzz")
+    client.force_login(user)
+    try:
+        (draft,), _ = import_text(json.dumps({"jobs": [job]}), user)
+    except PayloadError:  # a clear refusal is acceptable; any other exception fails the test
+        return
+    designer = reverse("designer", args=[draft.pk])
+    assert client.get(designer).status_code == 200
+    assert client.get(designer, {"all": "1"}).status_code == 200
+    assert client.get(designer, {"partial": "sides"}, **hx()).status_code == 200
+    for group in draft.groups.all():
+        assert client.get(designer, {"partial": "group-footer", "group": group.pk}, **hx()).status_code == 200
+    assert client.get(reverse("preview", args=[draft.pk]), {"form": "random"}, **hx()).status_code == 200
+    assert json.loads(client.get(reverse("export", args=[draft.pk])).content) == {"jobs": [job]}
