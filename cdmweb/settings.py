@@ -40,6 +40,7 @@ INSTALLED_APPS = [
     "cdmweb.accounts",
     "cdmweb.catalog",
     "cdmweb.jobs",
+    "cdmweb.sandbox",
 ]
 
 MIDDLEWARE = [
@@ -138,3 +139,18 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.environ.get("DJANGO_LOG_LEVEL", "INFO")},
 }
+
+# The embedded CDM sandbox: CDM's API served by this same app, so nothing needs a cloud account.
+# On by default for local use; a deployment switches it off with CDM_SANDBOX_ENABLED=0.
+CDM_SANDBOX_ENABLED = env_bool("CDM_SANDBOX_ENABLED", True)
+# Where the default "sandbox" target sends its requests: this app's own server by default.
+CDM_SANDBOX_URL = os.environ.get("CDM_SANDBOX_URL", "http://127.0.0.1:8000")
+# Demo credentials: not secrets, they open only the sandbox. ./run prints them.
+CDM_SANDBOX_AK = os.environ.get("CDM_SANDBOX_AK", "SANDBOXDEMOACCESSKEY0")
+CDM_SANDBOX_SK = os.environ.get("CDM_SANDBOX_SK", "sandbox-demo-secret-key-not-for-real-use")
+CDM_SANDBOX_PROJECT_ID = os.environ.get("CDM_SANDBOX_PROJECT_ID", "0a1b2c3d4e5f60718293a4b5c6d7e8f9")
+CDM_SANDBOX_USER = os.environ.get("CDM_SANDBOX_USER", "sandbox-user")
+CDM_SANDBOX_PASSWORD = os.environ.get("CDM_SANDBOX_PASSWORD", "sandbox-password")
+# How long a sandbox job boots and then runs, in seconds.
+CDM_SANDBOX_BOOT_SECONDS = float(os.environ.get("CDM_SANDBOX_BOOT_SECONDS", "1"))
+CDM_SANDBOX_RUN_SECONDS = float(os.environ.get("CDM_SANDBOX_RUN_SECONDS", "4"))

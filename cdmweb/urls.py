@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
@@ -8,3 +9,6 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("", include("cdmweb.jobs.urls")),
 ]
+
+if settings.CDM_SANDBOX_ENABLED:
+    urlpatterns.insert(0, path("", include("cdmweb.sandbox.urls")))

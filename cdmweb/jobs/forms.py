@@ -166,3 +166,34 @@ class ImportForm(forms.Form):
         else:
             raise forms.ValidationError("Paste a CDM job JSON or choose a file.")
         return data
+
+
+class SubmitForm(forms.Form):
+    """Where to send a draft: one cluster of a target, or a pool of them for a random pick."""
+
+    MODES = [("cluster", "One cluster (create, then start)"), ("pool", "A random running cluster from a pool")]
+
+    target = forms.ModelChoiceField(queryset=None, empty_label=None)
+    mode = forms.ChoiceField(choices=MODES, widget=forms.RadioSelect, initial="pool")
+    cluster_id = forms.CharField(required=False, max_length=64, label="Cluster")
+    pool = forms.MultipleChoiceField(required=False, widget=forms.CheckboxSelectMultiple, label="Pool")
+    idempotency_key = forms.CharField(widget=forms.HiddenInput, max_length=64)
+
+    def __init__(self, *args: Any, targets: Any, target: Any = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["target"].queryset = targets
+        clusters = target.clusters if target is not None else []
+        choices = [
+            (c["id"], f"{c['name']} ({'running' if str(c['status']) == '200' else 'status ' + str(c['status'])})")
+            for c in clusters
+        ]
+        self.fields["cluster_id"].widget = forms.Select(choices=[("", "— choose —"), *choices])
+        self.fields["pool"].choices = choices
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        if data.get("mode") == "cluster" and not data.get("cluster_id"):
+            self.add_error("cluster_id", "Choose the cluster to create the job in.")
+        if data.get("mode") == "pool" and not data.get("pool"):
+            self.add_error("pool", "Tick at least one cluster for the random pick.")
+        return data

@@ -279,3 +279,103 @@ class DraftInput(models.Model):
             extra=item.extra,
             position=position,
         )
+
+
+class Target(models.Model):
+    """A CDM endpoint to submit to: where it is, how to authenticate, which clusters it has.
+
+    Secrets are never stored here: the fields name where they come from (an environment
+    variable, else the Django setting of that name), so they never reach a page or an export.
+    """
+
+    AUTH_TOKEN, AUTH_PASSWORD, AUTH_AKSK = "token", "password", "aksk"
+    AUTH_CHOICES = [(AUTH_TOKEN, "IAM token"), (AUTH_PASSWORD, "IAM password"), (AUTH_AKSK, "AK/SK signature")]
+
+    name = models.SlugField(max_length=64, unique=True)
+    endpoint = models.URLField(
+        blank=True, help_text="CDM base URL, e.g. https://cdm.eu-de.otc.t-systems.com; empty: the embedded sandbox"
+    )
+    region = models.CharField(max_length=64, blank=True)
+    project_id = models.CharField(max_length=64)
+    auth_mode = models.CharField(max_length=16, choices=AUTH_CHOICES, default=AUTH_AKSK)
+    iam_endpoint = models.URLField(blank=True, help_text="IAM base URL, for IAM password auth")
+    username = models.CharField(max_length=128, blank=True)
+    domain = models.CharField(max_length=128, blank=True)
+    access_key_source = models.CharField(max_length=128, blank=True, help_text="variable holding the AK")
+    secret_source = models.CharField(
+        max_length=128, blank=True, help_text="variable holding the SK, the password or the token"
+    )
+    x_language = models.CharField(max_length=16, blank=True, default="en-us")
+    clusters = models.JSONField(default=list, blank=True, help_text="known clusters: [{id, name, status}]")
+    clusters_refreshed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def base_url(self) -> str:
+        return self.endpoint or settings.CDM_SANDBOX_URL
+
+    @property
+    def running_clusters(self) -> list[dict[str, Any]]:
+        return [c for c in self.clusters if str(c.get("status")) == "200"]
+
+
+class Submission(models.Model):
+    """One attempt to send a draft to CDM, and what became of it."""
+
+    PENDING, SENDING, CREATED, ACCEPTED, REFUSED, ERROR = (
+        "pending",
+        "sending",
+        "created",
+        "accepted",
+        "refused",
+        "error",
+    )
+    STATES = [(s, s) for s in (PENDING, SENDING, CREATED, ACCEPTED, REFUSED, ERROR)]
+    TERMINAL_CDM = ("SUCCEEDED", "FAILED", "FAILURE_ON_SUBMIT", "NEVER_EXECUTED")
+
+    draft = models.ForeignKey(JobDraft, models.SET_NULL, null=True, related_name="submissions")
+    target = models.ForeignKey(Target, models.PROTECT, related_name="submissions")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, models.PROTECT, related_name="cdm_submissions")
+    idempotency_key = models.CharField(max_length=64, unique=True)
+    cluster_id = models.CharField(max_length=64, blank=True, help_text="the chosen cluster, or the one CDM picked")
+    pool = models.JSONField(default=list, blank=True, help_text="cluster ids of a random-cluster submission")
+    body = models.JSONField(help_text="the request body sent")
+    state = models.CharField(max_length=16, choices=STATES, default=PENDING)
+    job_name = models.TextField(blank=True)
+    submission_id = models.CharField(max_length=64, blank=True)
+    http_status = models.PositiveIntegerField(null=True, blank=True)
+    response = models.JSONField(null=True, blank=True)
+    error_code = models.CharField(max_length=32, blank=True)
+    error_message = models.TextField(blank=True)
+    cdm_status = models.CharField(max_length=32, blank=True)
+    progress = models.FloatField(default=0)
+    rows_read = models.BigIntegerField(default=0)
+    rows_written = models.BigIntegerField(default=0)
+    bytes_read = models.BigIntegerField(default=0)
+    bytes_written = models.BigIntegerField(default=0)
+    created_at = models.DateTimeField(default=timezone.now)
+    updated_at = models.DateTimeField(default=timezone.now)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.job_name or 'submission'} #{self.pk}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("submission", args=[self.pk])
+
+    @property
+    def terminal(self) -> bool:
+        return self.state in (self.REFUSED, self.ERROR) or self.cdm_status in self.TERMINAL_CDM
+
+    @property
+    def duration_seconds(self) -> float:
+        end = self.finished_at or timezone.now()
+        return max((end - self.created_at).total_seconds(), 0.0)

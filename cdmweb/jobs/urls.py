@@ -17,4 +17,6 @@ urlpatterns = [
     path("drafts/<int:pk>/inputs/<int:input_id>/", views.input_update, name="input-update"),
     path("drafts/<int:pk>/inputs/<int:input_id>/delete/", views.input_delete, name="input-delete"),
     path("drafts/<int:pk>/inputs/<int:input_id>/move/", views.input_move, name="input-move"),
+    path("drafts/<int:pk>/submit/", views.submit_view, name="submit"),
+    path("submissions/<int:pk>/", views.submission_detail, name="submission"),
 ]

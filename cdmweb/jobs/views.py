@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import uuid
 from typing import Any
 
 from django.contrib import messages
@@ -17,13 +18,15 @@ from django_htmx.middleware import HtmxDetails
 
 from cdmweb.accounts.access import get_draft_for_user
 from cdmweb.catalog.registry import SIDES
+from cdmweb.cdm.errors import CdmError
 
-from . import editing
+from . import editing, submitting
 from .designer import ROW_WINDOW, DesignerState, InputRow, designer_state, masked_job
-from .forms import AddGroupForm, AddInputForm, EditInputForm, ImportForm, JobHeaderForm
+from .forms import AddGroupForm, AddInputForm, EditInputForm, ImportForm, JobHeaderForm, SubmitForm
 from .importing import import_text, parse_clusters
-from .models import ConfigGroup, DraftInput, JobDraft
+from .models import ConfigGroup, DraftInput, JobDraft, Submission, Target
 from .payload import SIDE_KEYS, PayloadError, build_request_body, dumps
+from .validation import validate_job
 
 DRAFT_CHANGED = "draft-changed"
 SIDES_CHANGED = "sides-changed"
@@ -408,3 +411,68 @@ def group_delete(request: HtmxRequest, pk: int, group_id: int) -> HttpResponse:
     if not request.htmx:
         return _back_to_designer(draft, f"side-{side}")
     return _changed(render(request, f"{DESIGNER}#side", _designer_context(request, state, side=state.sides[side])))
+
+
+# --- submission ------------------------------------------------------------------------------
+
+
+def _get_submission_for_user(request: HttpRequest, pk: int) -> Submission:
+    return get_object_or_404(Submission.objects.select_related("target", "draft"), pk=pk, user=request.user)
+
+
+@login_required
+def submit_view(request: HtmxRequest, pk: int) -> HttpResponse:
+    draft = get_draft_for_user(request, pk)
+    targets = Target.objects.all()
+    target = targets.filter(pk=_int(request.POST.get("target") or request.GET.get("target"))).first() or targets.first()
+    if target is None:
+        messages.error(request, "No CDM target is configured; an admin adds one in the admin.")
+        return _back_to_designer(draft)
+    if request.method == "POST" and "refresh" in request.POST:
+        try:
+            submitting.refresh_clusters(target)
+        except CdmError as error:
+            messages.error(request, f"Could not list the clusters of {target}: {error}")
+    if not target.clusters and request.method == "GET":
+        try:
+            submitting.refresh_clusters(target)
+        except CdmError as error:
+            messages.error(request, f"Could not list the clusters of {target}: {error}")
+    form = SubmitForm(
+        request.POST if request.method == "POST" and "refresh" not in request.POST else None,
+        targets=targets,
+        target=target,
+        initial={
+            "target": target,
+            "idempotency_key": uuid.uuid4().hex,
+            "pool": [c["id"] for c in target.running_clusters],
+        },
+    )
+    if form.is_bound and form.is_valid():
+        data = form.cleaned_data
+        try:
+            submission = submitting.submit(
+                draft,
+                data["target"],
+                request.user,
+                data["idempotency_key"],
+                cluster_id=data["cluster_id"] if data["mode"] == "cluster" else None,
+                pool=list(data["pool"]) if data["mode"] == "pool" else None,
+            )
+        except submitting.SubmissionRefused as refusal:
+            form.add_error(None, str(refusal))
+        else:
+            return redirect(submission)
+    findings = [f for f in validate_job(draft.build()) if f["status"] == "ERROR"]
+    return render(request, "jobs/submit.html", {"draft": draft, "form": form, "target": target, "errors": findings})
+
+
+@login_required
+@require_GET
+def submission_detail(request: HtmxRequest, pk: int) -> HttpResponse:
+    submission = _get_submission_for_user(request, pk)
+    if request.htmx or request.GET.get("poll"):
+        submission = submitting.poll(submission)
+    context = {"submission": submission, "meaning": submitting.explain(submission.error_code)}
+    template = "jobs/submission.html#status" if request.htmx else "jobs/submission.html"
+    return render(request, template, context)

@@ -33,6 +33,13 @@ class Command(BaseCommand):
         if not user.drafts.exists():
             for path in sorted(DEMO_DIR.glob("*.json")):
                 import_text(path.read_text(encoding="utf-8"), user)
+        if settings.CDM_SANDBOX_ENABLED:
+            # The demo SK opens nothing but the sandbox; one set in the environment is never printed.
+            sk = "(from CDM_SANDBOX_SK)" if os.environ.get("CDM_SANDBOX_SK") else settings.CDM_SANDBOX_SK
+            self.stdout.write(
+                f"CDM sandbox at {settings.CDM_SANDBOX_URL}: project {settings.CDM_SANDBOX_PROJECT_ID}, "
+                f"AK {settings.CDM_SANDBOX_AK}, SK {sk}"
+            )
         if login_file.exists():
             name, password = login_file.read_text().split()
             self.stdout.write(f"Log in as: {name} / {password}")

@@ -1,0 +1,512 @@
+"""A small, defensive client for the CDM job API (reference §3), built on ``requests``.
+
+Policy in one place:
+* every call has a connect and a read timeout;
+* only GETs are retried (connection errors, timeouts, 502/503/504) — a POST/PUT that timed out may have been
+  executed, and repeating it could create or start a job twice;
+* a 401 under a refreshable auth (IAM password) gets exactly one retry with a fresh token, for any method,
+  because a refused request did nothing;
+* responses are parsed defensively (CDM's samples carry typos and type mix-ups).
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import math
+import time
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from typing import Any
+from urllib.parse import quote, urlsplit
+
+import requests
+from urllib3.exceptions import NewConnectionError
+
+from .auth import CdmAuth
+from .errors import (
+    CdmBadResponse,
+    CdmConnectionError,
+    CdmError,
+    CdmTimeout,
+    CdmValidationError,
+    error_from_response,
+    validation_findings,
+)
+from .signing import canonical_query_string
+
+logger = logging.getLogger("cdmweb.cdm")
+
+JSON_CONTENT_TYPE = "application/json;charset=UTF-8"
+USER_AGENT = "cdmweb-cdm-client/1.0"
+RETRY_STATUSES = frozenset({502, 503, 504})
+# The SDK marks X-Language as required for the random-cluster call; CDM answers in this language by default.
+DEFAULT_LANGUAGE = "en-us"
+
+TERMINAL_STATUSES = frozenset({"SUCCEEDED", "FAILED", "FAILURE_ON_SUBMIT", "NEVER_EXECUTED"})
+SQOOP_COUNTERS = "org.apache.sqoop.submission.counter.SqoopCounters"
+
+
+class CdmClient:
+    """One client per (endpoint, project, credentials); it owns one ``requests.Session`` for connection reuse."""
+
+    def __init__(
+        self,
+        endpoint: str,
+        project_id: str,
+        auth: CdmAuth,
+        *,
+        x_language: str | None = None,
+        connect_timeout: float = 3.05,
+        read_timeout: float = 10,
+        retries: int = 2,
+        backoff: float = 0.3,
+        session: requests.Session | None = None,
+        sleep: Callable[[float], None] = time.sleep,
+    ) -> None:
+        if not project_id:
+            raise ValueError("a project id is required")
+        self.endpoint = _normalise_endpoint(endpoint)
+        self.project_id = project_id
+        self.auth = auth
+        self.x_language = x_language
+        self.connect_timeout = connect_timeout
+        self.read_timeout = read_timeout
+        self.retries = max(0, int(retries))
+        self.backoff = backoff
+        self.session = session or requests.Session()
+        self._sleep = sleep
+        self._host = urlsplit(self.endpoint).netloc.rpartition("@")[2]
+
+    def __repr__(self) -> str:
+        return f"CdmClient(endpoint={self.endpoint!r}, project_id={self.project_id!r}, auth={self.auth!r})"
+
+    def close(self) -> None:
+        self.session.close()
+
+    def __enter__(self) -> CdmClient:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    # --- operations ----------------------------------------------------------------------------------------------
+
+    def create_job(self, cluster_id: str, body: Mapping[str, Any]) -> dict[str, Any]:
+        """Create job(s) without starting them; a 200 whose validation-result has an ERROR raises."""
+        path = self._path("clusters", cluster_id, "cdm", "job")
+        data = self._request("POST", path, body=_mapping(body))
+        _raise_on_validation_errors(data, "POST", path)
+        return data
+
+    def create_and_start_random(self, body: Mapping[str, Any]) -> dict[str, Any]:
+        """Create a job on a random running cluster of ``body["clusters"]`` and start it.
+
+        The answer carries ``submissions`` (always a list of objects here, possibly empty: the DGC sample answers
+        with ``name`` and ``validation-result`` only).
+        """
+        path = self._path("clusters", "job")
+        headers = {} if self.x_language else {"X-Language": DEFAULT_LANGUAGE}
+        data = self._request("POST", path, body=_mapping(body), headers=headers)
+        _raise_on_validation_errors(data, "POST", path)
+        data["submissions"] = _submissions(data, "POST", path)
+        return data
+
+    def start_job(self, cluster_id: str, job_name: str, variables: Mapping[str, str] | None = None) -> dict[str, Any]:
+        path = self._path("clusters", cluster_id, "cdm", "job", job_name, "start")
+        body = {"variables": dict(variables)} if variables else {}
+        data = self._request("PUT", path, body=body)
+        _raise_on_validation_errors(data, "PUT", path)
+        if "submissions" in data:
+            data["submissions"] = _submissions(data, "PUT", path)
+        return data
+
+    def stop_job(self, cluster_id: str, job_name: str) -> dict[str, Any]:
+        path = self._path("clusters", cluster_id, "cdm", "job", job_name, "stop")
+        data = self._request("PUT", path)
+        _raise_on_validation_errors(data, "PUT", path)
+        return data
+
+    def job_status(self, cluster_id: str, job_name: str) -> dict[str, Any]:
+        path = self._path("clusters", cluster_id, "cdm", "job", job_name, "status")
+        data = self._request("GET", path)
+        if "submissions" in data:
+            data["submissions"] = _submissions(data, "GET", path)
+        return data
+
+    def show_job(self, cluster_id: str, job_name: str) -> dict[str, Any]:
+        return self._request("GET", self._path("clusters", cluster_id, "cdm", "job", job_name))
+
+    def list_clusters(self) -> dict[str, Any]:
+        path = self._path("clusters")
+        data = self._request("GET", path)
+        if not isinstance(data.get("clusters", []), list):
+            raise CdmBadResponse("CDM listed clusters in an unexpected shape.", status=200, method="GET", path=path)
+        return data
+
+    def show_cluster(self, cluster_id: str) -> dict[str, Any]:
+        return self._request("GET", self._path("clusters", cluster_id))
+
+    # --- transport -----------------------------------------------------------------------------------------------
+
+    def _path(self, *segments: str) -> str:
+        # safe="" so that "/" or "?" in a job name stays inside its path segment.
+        return "/v1.1/" + "/".join(quote(str(s), safe="") for s in (self.project_id, *segments))
+
+    def _request(
+        self,
+        method: str,
+        path: str,
+        *,
+        body: Mapping[str, Any] | None = None,
+        query: list[tuple[str, object]] | None = None,
+        headers: Mapping[str, str] | None = None,
+    ) -> dict[str, Any]:
+        url = self.endpoint + path
+        if query:
+            url += "?" + canonical_query_string(query)
+        payload = json.dumps(body, ensure_ascii=False).encode("utf-8") if body is not None else None
+        base_headers = {"User-Agent": USER_AGENT, "Accept": "application/json"}
+        if payload is not None:
+            base_headers["Content-Type"] = JSON_CONTENT_TYPE
+        if self.x_language:
+            base_headers["X-Language"] = self.x_language
+        base_headers.update(headers or {})
+
+        idempotent = method == "GET"
+        attempt = 0
+        refreshed = False
+        while True:
+            attempt += 1
+            retry_left = idempotent and attempt <= self.retries
+            sent = {**base_headers, **self._auth_headers(method, url, base_headers, payload, path)}
+            started = time.monotonic()
+            try:
+                response = self._send(method, url, sent, payload)
+            except requests.Timeout as exc:
+                connect = isinstance(exc, requests.ConnectTimeout)
+                self._log_failure(method, path, started, exc, attempt, retry_left)
+                if retry_left:
+                    self._pause(attempt)
+                    continue
+                if connect:
+                    message = f"Could not connect to CDM at {self._host} within {self.connect_timeout:g} s."
+                else:
+                    message = f"CDM did not answer within {self.read_timeout:g} s ({method} {path})."
+                raise self._transport_error(CdmTimeout, message, method, path, sent=not connect) from None
+            except requests.RequestException as exc:
+                self._log_failure(method, path, started, exc, attempt, retry_left)
+                if retry_left:
+                    self._pause(attempt)
+                    continue
+                sent = not _never_connected(exc)
+                message = (
+                    f"The connection to CDM at {self._host} broke."
+                    if sent
+                    else (f"Could not connect to CDM at {self._host}.")
+                )
+                raise self._transport_error(CdmConnectionError, message, method, path, sent=sent) from None
+
+            status = response.status_code
+            logger.info(
+                "CDM %s %s -> %s in %.0f ms",
+                method,
+                path,
+                status,
+                (time.monotonic() - started) * 1000,
+                extra={"cdm_method": method, "cdm_path": path, "cdm_status": status},
+            )
+            if status == 401 and not refreshed and self.auth.invalidate(sent):
+                refreshed = True
+                attempt -= 1  # the refused try does not use up the GET retry budget
+                logger.info("CDM %s %s: credentials refused, retrying once with fresh ones", method, path)
+                response.close()
+                continue
+            if status in RETRY_STATUSES and retry_left:
+                logger.warning("CDM %s %s -> %s, retry %d of %d", method, path, status, attempt, self.retries)
+                response.close()
+                self._pause(attempt)
+                continue
+            return self._parse(response, method, path)
+
+    def _auth_headers(
+        self, method: str, url: str, headers: Mapping[str, str], payload: bytes | None, path: str
+    ) -> dict[str, str]:
+        try:
+            return self.auth.headers_for(method, url, headers, payload)
+        except CdmError:
+            raise
+        except ValueError as exc:
+            # e.g. an empty AK: a configuration problem, reported without echoing any value.
+            raise CdmError(f"The CDM credentials are incomplete: {exc}", method=method, path=path) from None
+
+    def _send(self, method: str, url: str, headers: Mapping[str, str], payload: bytes | None) -> requests.Response:
+        # Prepared by hand so that only the headers above are signed; the session's defaults are added unsigned,
+        # as the official SDK does.
+        prepared = self.session.prepare_request(requests.Request(method, url, headers=dict(headers), data=payload))
+        settings = self.session.merge_environment_settings(prepared.url, {}, None, None, None)
+        return self.session.send(
+            prepared,
+            timeout=(self.connect_timeout, self.read_timeout),
+            allow_redirects=False,
+            **settings,
+        )
+
+    @staticmethod
+    def _transport_error(cls: type[CdmError], message: str, method: str, path: str, *, sent: bool) -> CdmError:
+        # After a write went out, silence does not mean failure: the caller must check before repeating it.
+        maybe_applied = sent and method != "GET"
+        if maybe_applied:
+            message += " It may still have been carried out."
+        error = cls(message, method=method, path=path)
+        error.maybe_applied = maybe_applied
+        return error
+
+    def _pause(self, attempt: int) -> None:
+        self._sleep(self.backoff * (2 ** (attempt - 1)))
+
+    def _log_failure(
+        self, method: str, path: str, started: float, exc: Exception, attempt: int, retry_left: bool
+    ) -> None:
+        # Only the exception type: requests' messages embed the full URL and socket details.
+        logger.warning(
+            "CDM %s %s failed after %.0f ms: %s (attempt %d%s)",
+            method,
+            path,
+            (time.monotonic() - started) * 1000,
+            type(exc).__name__,
+            attempt,
+            ", will retry" if retry_left else "",
+        )
+
+    def _parse(self, response: requests.Response, method: str, path: str) -> dict[str, Any]:
+        raw = response.content or b""
+        text = raw.decode("utf-8", errors="replace")
+        status = response.status_code
+        if not 200 <= status < 300:
+            raise error_from_response(
+                status, text, response.headers, method=method, path=path, secrets=self.auth.secrets()
+            )
+        request_id = response.headers.get("X-Request-Id")
+        if not text.strip():
+            return {}
+        try:
+            data = json.loads(raw.decode("utf-8"))
+        except ValueError:
+            raise CdmBadResponse(
+                "CDM answered with something that is not JSON.",
+                status=status,
+                body=text,
+                request_id=request_id,
+                method=method,
+                path=path,
+                secrets=self.auth.secrets(),
+            ) from None
+        if not isinstance(data, dict):
+            raise CdmBadResponse(
+                f"CDM answered with a JSON {type(data).__name__} instead of an object.",
+                status=status,
+                body=text,
+                request_id=request_id,
+                method=method,
+                path=path,
+                secrets=self.auth.secrets(),
+            )
+        return data
+
+
+# --- submissions -----------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class SubmissionSummary:
+    """What a progress page needs from one CDM submission, whatever spelling CDM used."""
+
+    job_name: str | None
+    submission_id: int | None
+    status: str
+    progress: float | None
+    rows_read: int | None = None
+    rows_written: int | None = None
+    bytes_read: int | None = None
+    bytes_written: int | None = None
+    error_summary: str | None = None
+    error_details: str | None = None
+    creation_date: int | None = None
+    execute_date: int | None = None
+    last_update_date: int | None = None
+    external_id: str | None = None
+    raw: Mapping[str, Any] = field(default_factory=dict, repr=False, compare=False)
+
+    @property
+    def is_terminal(self) -> bool:
+        return self.status in TERMINAL_STATUSES
+
+    @property
+    def succeeded(self) -> bool:
+        return self.status == "SUCCEEDED"
+
+
+def submission_summary(data: Mapping[str, Any]) -> SubmissionSummary:
+    """Normalise one entry of ``submissions`` (start_job, job_status, random-cluster create).
+
+    Accepts the documented typos (``submisson-id``), ``creation-date`` as text, counters either nested under the
+    Sqoop counter group or flat; CDM's ``-1`` ("not measured") counters become ``None``.
+    """
+    if not isinstance(data, Mapping):
+        data = {}
+    counters = _flat_counters(data.get("counters"))
+
+    def count(*keys: str) -> int | None:
+        for source in (counters, data):
+            for key in keys:
+                if key in source:
+                    value = _count(source[key])
+                    if value is not None:
+                        return value
+        return None
+
+    status = data.get("status")
+    return SubmissionSummary(
+        job_name=_text(_first(data, "job-name", "job_name", "jobName", "name")),
+        submission_id=_int(_first(data, "submission-id", "submisson-id", "submission_id", "submissionId")),
+        status=str(status).strip().upper() if isinstance(status, str) and status.strip() else "UNKNOWN",
+        progress=_float(data.get("progress")),
+        rows_read=count("ROWS_READ", "rows_read", "rows-read", "read_rows"),
+        rows_written=count("ROWS_WRITTEN", "rows_written", "rows-written", "write_rows"),
+        bytes_read=count("BYTES_READ", "bytes_read", "bytes-read"),
+        bytes_written=count("BYTES_WRITTEN", "bytes_written", "bytes-written"),
+        error_summary=_text(_first(data, "error-summary", "error_summary", "errorSummary")),
+        error_details=_text(_first(data, "error-details", "error_details", "errorDetails")),
+        creation_date=_millis(_first(data, "creation-date", "creation_date", "creationDate")),
+        execute_date=_millis(_first(data, "execute-date", "execute_date", "executeDate")),
+        last_update_date=_millis(_first(data, "last-update-date", "last-udpate-date", "last_update_date")),
+        external_id=_text(_first(data, "external-id", "external_id", "externalId")),
+        raw=dict(data),
+    )
+
+
+def submission_summaries(data: Mapping[str, Any]) -> list[SubmissionSummary]:
+    items = data.get("submissions") if isinstance(data, Mapping) else None
+    return [submission_summary(item) for item in items if isinstance(item, Mapping)] if isinstance(items, list) else []
+
+
+# --- helpers ---------------------------------------------------------------------------------------------------
+
+
+def _normalise_endpoint(endpoint: str) -> str:
+    endpoint = (endpoint or "").strip().rstrip("/")
+    if not endpoint:
+        raise ValueError("a CDM endpoint is required")
+    endpoint = endpoint if "://" in endpoint else "https://" + endpoint
+    parts = urlsplit(endpoint)
+    if parts.scheme not in ("http", "https") or not parts.netloc:
+        raise ValueError("the CDM endpoint must be an http(s) URL")
+    return endpoint
+
+
+def _mapping(body: Mapping[str, Any]) -> Mapping[str, Any]:
+    if not isinstance(body, Mapping):
+        raise TypeError("the request body must be a mapping")
+    return body
+
+
+def _raise_on_validation_errors(data: Mapping[str, Any], method: str, path: str) -> None:
+    findings = validation_findings(data)
+    if any(f.get("status") == "ERROR" for f in findings):
+        raise CdmValidationError(findings, response=data, status=200, method=method, path=path)
+
+
+def _submissions(data: Mapping[str, Any], method: str, path: str) -> list[dict[str, Any]]:
+    items = data.get("submissions", [])
+    if not isinstance(items, list):
+        raise CdmBadResponse("CDM returned submissions in an unexpected shape.", status=200, method=method, path=path)
+    return [item for item in items if isinstance(item, dict)]
+
+
+def _never_connected(exc: BaseException) -> bool:
+    """True when the request provably never reached the server (refused, unresolvable, unreachable)."""
+    seen: set[int] = set()
+    stack: list[Any] = [exc]
+    while stack:
+        item = stack.pop()
+        if id(item) in seen or item is None:
+            continue
+        seen.add(id(item))
+        if isinstance(item, NewConnectionError):
+            return True
+        if isinstance(item, BaseException):
+            stack.extend([*item.args, item.__cause__, item.__context__, getattr(item, "reason", None)])
+    return False
+
+
+def _first(data: Mapping[str, Any], *keys: str) -> Any:
+    for key in keys:
+        if data.get(key) not in (None, ""):
+            return data[key]
+    return None
+
+
+def _flat_counters(counters: Any) -> dict[str, Any]:
+    if not isinstance(counters, Mapping):
+        return {}
+    flat: dict[str, Any] = {}
+    # The Sqoop group first; other groups (if a newer CDM adds any) only fill gaps.
+    groups = [counters.get(SQOOP_COUNTERS)] + [v for k, v in counters.items() if k != SQOOP_COUNTERS]
+    for group in groups:
+        if isinstance(group, Mapping):
+            for key, value in group.items():
+                flat.setdefault(key, value)
+    for key, value in counters.items():
+        if not isinstance(value, Mapping):
+            flat.setdefault(key, value)
+    return flat
+
+
+def _float(value: Any) -> float | None:
+    if isinstance(value, bool) or value is None:
+        return None
+    try:
+        number = float(value.strip()) if isinstance(value, str) else float(value)
+    except (TypeError, ValueError, OverflowError):
+        return None
+    return number if math.isfinite(number) else None
+
+
+def _int(value: Any) -> int | None:
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, int):
+        return value
+    if isinstance(value, str) and value.strip().lstrip("-").isdigit():
+        return int(value.strip())
+    number = _float(value)
+    return int(number) if number is not None else None
+
+
+def _count(value: Any) -> int | None:
+    number = _int(value)
+    return number if number is not None and number >= 0 else None
+
+
+def _millis(value: Any) -> int | None:
+    number = _int(value)
+    if number is not None:
+        return number
+    if isinstance(value, str):
+        try:
+            moment = datetime.fromisoformat(value.strip())
+        except ValueError:
+            return None
+        if moment.tzinfo is None:
+            moment = moment.replace(tzinfo=UTC)
+        return int(moment.timestamp() * 1000)
+    return None
+
+
+def _text(value: Any) -> str | None:
+    if value is None:
+        return None
+    text = str(value)
+    return text if text.strip() else None

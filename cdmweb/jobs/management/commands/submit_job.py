@@ -1,0 +1,85 @@
+from __future__ import annotations
+
+import time
+import uuid
+from typing import Any
+
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+
+from cdmweb.cdm.errors import CdmError
+from cdmweb.jobs import submitting
+from cdmweb.jobs.models import JobDraft, Submission, Target
+
+
+class Command(BaseCommand):
+    help = "Submit a draft to a CDM target: one cluster, or a random pick from a pool; --wait follows it."
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("draft_id")
+        parser.add_argument("--target", required=True, help="target name, e.g. sandbox")
+        where = parser.add_mutually_exclusive_group(required=True)
+        where.add_argument("--cluster", help="cluster id: create the job there, then start it")
+        where.add_argument("--pool", help="comma-separated cluster ids, or 'all' for every running cluster")
+        parser.add_argument("--wait", action="store_true", help="poll until SUCCEEDED or FAILED")
+        parser.add_argument("--timeout", type=float, default=600, help="seconds --wait waits at most")
+
+    def handle(
+        self,
+        *args: Any,
+        draft_id: str,
+        target: str,
+        cluster: str | None,
+        pool: str | None,
+        wait: bool,
+        timeout: float,
+        **options: Any,
+    ) -> None:
+        draft = JobDraft.objects.filter(pk=int(draft_id)).first() if draft_id.isdigit() else None
+        if draft is None:
+            raise CommandError(f"no draft with id {draft_id}", returncode=2)
+        found = Target.objects.filter(name=target).first()
+        if found is None:
+            raise CommandError(f"no target named {target!r}", returncode=2)
+        cluster_ids = None
+        if pool is not None:
+            try:
+                if pool.strip().lower() == "all":
+                    cluster_ids = [c["id"] for c in submitting.refresh_clusters(found) if str(c["status"]) == "200"]
+                else:
+                    cluster_ids = [c.strip() for c in pool.split(",") if c.strip()]
+            except CdmError as error:
+                raise CommandError(f"could not list the clusters: {error}", returncode=1) from error
+            if not cluster_ids:
+                raise CommandError("the pool is empty: no running cluster to pick from", returncode=1)
+        try:
+            submission = submitting.submit(
+                draft, found, draft.owner, uuid.uuid4().hex, cluster_id=cluster, pool=cluster_ids
+            )
+        except submitting.SubmissionRefused as refusal:
+            raise CommandError(str(refusal), returncode=1) from refusal
+        self.stdout.write(f"submission {submission.pk}: {submission.state} {submission.job_name}")
+        if submission.state != Submission.ACCEPTED:
+            raise CommandError(self._failure(submission), returncode=1)
+        if not wait:
+            return
+        deadline = time.monotonic() + timeout
+        last = ""
+        while not submission.terminal and time.monotonic() < deadline:
+            time.sleep(1)
+            submission = submitting.poll(submission)
+            line = f"{submission.cdm_status} {submission.progress:.0f}% rows {submission.rows_written}"
+            if line != last:
+                self.stdout.write(line)
+                last = line
+        if submission.cdm_status != "SUCCEEDED":
+            if not submission.terminal:
+                raise CommandError(f"still {submission.cdm_status} after {timeout:.0f} s", returncode=1)
+            self.stdout.write(submission.cdm_status)
+            raise CommandError(self._failure(submission), returncode=1)
+        self.stdout.write("SUCCEEDED")
+
+    def _failure(self, submission: Submission) -> str:
+        meaning = submitting.explain(submission.error_code) if submission.error_code else ""
+        code = f"{submission.error_code} " if submission.error_code else ""
+        text = f"{code}{submission.error_message or submission.cdm_status or submission.state}"
+        return f"{text} ({meaning})" if meaning and meaning not in text else text

@@ -1,0 +1,233 @@
+"""What the sandbox does, apart from HTTP: seeding clusters, keeping jobs, running submissions.
+
+A submission's state is computed from the time since it started, so nothing runs in the
+background and every answer is consistent with the clock: BOOTING, then RUNNING with progress
+and counters growing, then SUCCEEDED; a job told to fail (a link name containing "fail") turns
+FAILED half way.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import random
+import uuid
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from django.conf import settings
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from cdmweb.jobs.validation import ERROR, validate_job
+
+from .models import RUNNING, STOPPED, SandboxCluster, SandboxJob, SandboxSubmission
+
+CLUSTER_NAMES = [
+    ("sandbox-cluster-1", RUNNING),
+    ("sandbox-cluster-2", RUNNING),
+    ("sandbox-cluster-3", RUNNING),
+    ("sandbox-stopped", STOPPED),
+]
+BYTES_PER_ROW = 128
+
+
+class SandboxRefusal(Exception):
+    """A documented CDM error answer: HTTP status, code and message."""
+
+    def __init__(self, status: int, code: str, message: str) -> None:
+        super().__init__(message)
+        self.status, self.code, self.message = status, code, message
+
+
+def cluster_id_for(project_id: str, name: str) -> str:
+    """Stable ids, so a project's clusters are the same in every run and can be printed."""
+    return str(uuid.uuid5(uuid.NAMESPACE_URL, f"cdm-sandbox/{project_id}/{name}"))
+
+
+def ensure_clusters(project_id: str) -> list[SandboxCluster]:
+    clusters = list(SandboxCluster.objects.filter(project_id=project_id))
+    if clusters:
+        return clusters
+    for name, status in CLUSTER_NAMES:
+        try:
+            with transaction.atomic():
+                SandboxCluster.objects.get_or_create(
+                    project_id=project_id,
+                    cluster_id=cluster_id_for(project_id, name),
+                    defaults={"name": name, "status": status},
+                )
+        except IntegrityError:  # another request seeded it first
+            pass
+    return list(SandboxCluster.objects.filter(project_id=project_id))
+
+
+def get_cluster(project_id: str, cluster_id: str) -> SandboxCluster:
+    ensure_clusters(project_id)
+    cluster = SandboxCluster.objects.filter(project_id=project_id, cluster_id=cluster_id).first()
+    if cluster is None:
+        raise SandboxRefusal(404, "Cdm.0001", f"Cluster {cluster_id} does not exist or is invalid.")
+    return cluster
+
+
+def running_cluster(project_id: str, cluster_id: str) -> SandboxCluster:
+    cluster = get_cluster(project_id, cluster_id)
+    if not cluster.running:
+        raise SandboxRefusal(400, "Cdm.0201", f"Cluster {cluster.name} is stopped; start it before using it.")
+    return cluster
+
+
+def cluster_json(cluster: SandboxCluster) -> dict[str, Any]:
+    created = cluster.created_at.strftime("%Y-%m-%dT%H:%M:%S")
+    return {
+        "id": cluster.cluster_id,
+        "name": cluster.name,
+        "status": cluster.status,
+        "statusDetail": "Normal" if cluster.running else "Stopped",
+        "isFrozen": "0",
+        "created": created,
+        "updated": created,
+        "actionProgress": {},
+        "publicEndpoint": "",
+        "flavorName": "cdm.medium",
+        "datastore": {"type": "cdm", "version": "2.9.3.300"},
+    }
+
+
+def check_jobs_body(body: Any) -> list[dict[str, Any]]:
+    if not isinstance(body, dict) or not isinstance(body.get("jobs"), list) or not body["jobs"]:
+        raise SandboxRefusal(400, "Cdm.0018", 'The content of jobs or links is invalid: expected {"jobs": [...]}.')
+    for job in body["jobs"]:
+        if not isinstance(job, dict) or not isinstance(job.get("name"), str) or not job["name"].strip():
+            raise SandboxRefusal(400, "Cdm.0018", "The content of jobs or links is invalid: each job needs a name.")
+    return body["jobs"]
+
+
+def validation_errors(job: dict[str, Any]) -> list[dict[str, str]]:
+    return [{"message": f["message"], "status": f["status"]} for f in validate_job(job) if f["status"] == ERROR]
+
+
+@transaction.atomic
+def create_jobs(cluster: SandboxCluster, jobs: list[dict[str, Any]]) -> tuple[str, list[dict[str, str]]]:
+    """Create the jobs; (name, validation-result). Refused jobs are not created."""
+    results: list[dict[str, str]] = []
+    for job in jobs:
+        results += validation_errors(job)
+    if results:
+        return jobs[0]["name"], results
+    for job in jobs:
+        if SandboxJob.objects.filter(cluster=cluster, name=job["name"]).exists():
+            raise SandboxRefusal(400, "Cdm.0104", "The job name already exists.")
+        SandboxJob.objects.create(cluster=cluster, name=job["name"], body=job)
+    return jobs[0]["name"], []
+
+
+def get_job(cluster: SandboxCluster, name: str) -> SandboxJob:
+    job = SandboxJob.objects.filter(cluster=cluster, name=name).first()
+    if job is None:
+        raise SandboxRefusal(400, "Cdm.0100", f"Job [{name}] does not exist.")
+    return job
+
+
+def start_job(job: SandboxJob, user: str) -> SandboxSubmission:
+    latest = job.submissions.first()
+    if latest is not None and submission_state(latest).status in ("BOOTING", "RUNNING"):
+        raise SandboxRefusal(400, "Cdm.0052", f"Job {job.name} is running.")
+    links = f"{job.body.get('from-link-name', '')} {job.body.get('to-link-name', '')}"
+    digest = int(hashlib.sha256(job.name.encode()).hexdigest()[:8], 16)
+    return SandboxSubmission.objects.create(
+        job=job, will_fail="fail" in links.lower(), total_rows=10_000 + digest % 990_000, creation_user=user
+    )
+
+
+def stop_job(job: SandboxJob) -> None:
+    latest = job.submissions.first()
+    if latest is None or submission_state(latest).status not in ("BOOTING", "RUNNING"):
+        raise SandboxRefusal(400, "Cdm.0053", f"Job {job.name} is not running.")
+    latest.stopped_at = timezone.now()
+    latest.save(update_fields=["stopped_at"])
+
+
+def pick_random_running(project_id: str, cluster_ids: Any) -> SandboxCluster:
+    if not isinstance(cluster_ids, list) or not cluster_ids or not all(isinstance(c, str) for c in cluster_ids):
+        raise SandboxRefusal(400, "Cdm.0018", '"clusters" must be a non-empty list of cluster ids.')
+    ensure_clusters(project_id)
+    pool = list(SandboxCluster.objects.filter(project_id=project_id, cluster_id__in=set(cluster_ids), status=RUNNING))
+    if not pool:
+        raise SandboxRefusal(400, "Cdm.0201", "None of the given clusters is running.")
+    return random.choice(pool)
+
+
+@dataclass
+class SubmissionState:
+    status: str
+    progress: float
+    rows: int
+    error: str = ""
+
+
+def submission_state(submission: SandboxSubmission, now: datetime | None = None) -> SubmissionState:
+    boot = float(getattr(settings, "CDM_SANDBOX_BOOT_SECONDS", 1.0))
+    run = float(getattr(settings, "CDM_SANDBOX_RUN_SECONDS", 4.0))
+    end = submission.stopped_at or now or timezone.now()
+    elapsed = (end - submission.started_at).total_seconds()
+    fraction = min(max((elapsed - boot) / run, 0.0), 1.0) if run > 0 else 1.0
+    rows = int(submission.total_rows * fraction)
+    if submission.will_fail and fraction >= 0.5:
+        return SubmissionState(
+            "FAILED",
+            -1,
+            submission.total_rows // 2,
+            "Cdm.0901 Failed to connect to the database server: the sandbox was told to fail this job.",
+        )
+    if submission.stopped_at is not None:
+        return SubmissionState("FAILED", -1, rows, "The job was stopped.")
+    if elapsed < boot:
+        return SubmissionState("BOOTING", 0.0, 0)
+    if fraction < 1.0:
+        return SubmissionState("RUNNING", round(fraction * 100, 1), rows)
+    return SubmissionState("SUCCEEDED", 100.0, submission.total_rows)
+
+
+def _ms(moment: datetime) -> int:
+    return int(moment.timestamp() * 1000)
+
+
+def submission_json(submission: SandboxSubmission, now: datetime | None = None) -> dict[str, Any]:
+    now = now or timezone.now()
+    state = submission_state(submission, now)
+    result: dict[str, Any] = {
+        "job-name": submission.job.name,
+        "submission-id": submission.pk,
+        "external-id": f"job_sandbox_{submission.pk:010d}",
+        "status": state.status,
+        "progress": state.progress,
+        "creation-user": submission.creation_user,
+        "creation-date": _ms(submission.started_at),
+        "execute-date": _ms(submission.started_at),
+        "last-update-date": _ms(now),
+        "last-update-user": submission.creation_user,
+        "is-execute-auto": False,
+        "isIncrementing": False,
+        "isStopingIncrement": "",
+        "isDeleteJob": False,
+        "delete_rows": 0,
+        "update_rows": 0,
+        "write_rows": state.rows,
+        "counters": {
+            "org.apache.sqoop.submission.counter.SqoopCounters": {
+                "ROWS_READ": state.rows,
+                "ROWS_WRITTEN": state.rows,
+                "BYTES_READ": state.rows * BYTES_PER_ROW,
+                "BYTES_WRITTEN": state.rows * BYTES_PER_ROW,
+                "FILES_READ": -1,
+                "FILES_WRITTEN": -1,
+                "TOTAL_FILES": -1,
+                "TOTAL_SIZE": -1,
+            }
+        },
+    }
+    if state.status == "FAILED":
+        result["error-summary"] = state.error
+        result["error-details"] = f"{state.error} (sandbox submission {submission.pk})"
+    return result

@@ -1,0 +1,267 @@
+"""The sandbox's HTTP face: CDM's paths, auth, answers and error shapes, over real HTTP.
+
+Clients (ours, or the official SDK pointed here) cannot tell it from a CDM endpoint for the
+operations cdmweb uses. Faults stored as SandboxFault rows make it slow, failing or garbled on
+demand.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import time
+from collections.abc import Callable, Iterator
+from datetime import timedelta
+from functools import wraps
+from typing import Any
+
+from django.conf import settings
+from django.db.models import F
+from django.http import HttpRequest, HttpResponse, JsonResponse, StreamingHttpResponse
+from django.utils import timezone
+from django.views.decorators.csrf import csrf_exempt
+
+from cdmweb.cdm.signing import verify_wsgi_request
+
+from . import engine
+from .engine import SandboxRefusal
+from .models import SandboxCluster, SandboxFault, SandboxToken
+
+log = logging.getLogger("cdmweb.sandbox")
+TOKEN_LIFETIME = timedelta(hours=24)
+
+View = Callable[..., HttpResponse]
+
+
+def cdm_error(status: int, code: str, message: str) -> JsonResponse:
+    """CDM's documented 400 shape: code and errCode, message and externalMessage."""
+    return JsonResponse({"code": code, "errCode": code, "message": message, "externalMessage": message}, status=status)
+
+
+def gateway_error(status: int, code: str, message: str) -> JsonResponse:
+    """The API gateway's shape, as auth failures come back."""
+    return JsonResponse({"error_code": code, "error_msg": message}, status=status)
+
+
+def _fault_for(request: HttpRequest, project_id: str) -> SandboxFault | None:
+    candidates = SandboxFault.objects.filter(remaining__gt=0).order_by("id")
+    for fault in candidates:
+        if fault.project_id and fault.project_id != project_id:
+            continue
+        if fault.method and fault.method.upper() != request.method:
+            continue
+        if fault.path_contains and fault.path_contains not in request.path:
+            continue
+        SandboxFault.objects.filter(pk=fault.pk).update(remaining=F("remaining") - 1)
+        return fault
+    return None
+
+
+def _dropped() -> Iterator[bytes]:
+    yield b'{"submissions": ['
+    raise ConnectionAbortedError("sandbox fault: connection dropped")
+
+
+def _apply_fault(fault: SandboxFault) -> HttpResponse | None:
+    if fault.kind == SandboxFault.SLOW:
+        time.sleep(float(fault.value or 2))
+        return None
+    if fault.kind == SandboxFault.STATUS:
+        status = int(fault.value or 503)
+        return gateway_error(status, f"SANDBOX.{status}", "Injected fault: the service is unavailable.")
+    if fault.kind == SandboxFault.GARBAGE:
+        return HttpResponse(b"<html><body>502 Bad Gateway</body>\x00\xff", status=200, content_type="application/json")
+    if fault.kind == SandboxFault.DROP:
+        # Promise more than is sent, then stop: the client sees the connection break mid-answer.
+        response = StreamingHttpResponse(_dropped(), content_type="application/json")
+        response["Content-Length"] = "4096"
+        return response
+    if fault.kind == SandboxFault.UNAUTHORIZED:
+        return gateway_error(401, "APIGW.0301", "Incorrect IAM authentication information: token expired.")
+    return None
+
+
+def _authenticate(request: HttpRequest, project_id: str) -> str | None:
+    """The caller's name when the request carries a sandbox token for this project or a valid
+    AK/SK signature; None otherwise."""
+    token = request.headers.get("X-Auth-Token")
+    if token:
+        found = SandboxToken.objects.filter(token=token, expires_at__gt=timezone.now()).first()
+        return found.user if found and found.project_id == project_id else None
+    if request.headers.get("Authorization", "").startswith("SDK-HMAC-SHA256"):
+        secrets = {settings.CDM_SANDBOX_AK: settings.CDM_SANDBOX_SK}
+        access_key = verify_wsgi_request(request.META, request.body, secrets.get, timezone.now())
+        return f"ak:{access_key[:4]}" if access_key else None
+    return None
+
+
+def cdm_endpoint(view: View) -> View:
+    """Auth, injected faults and CDM-shaped refusals around a sandbox view."""
+
+    @csrf_exempt
+    @wraps(view)
+    def wrapper(request: HttpRequest, project_id: str, *args: Any, **kwargs: Any) -> HttpResponse:
+        started = time.perf_counter()
+        fault = _fault_for(request, project_id)
+        if fault is not None and (response := _apply_fault(fault)) is not None:
+            return response
+        user = _authenticate(request, project_id)
+        if user is None:
+            response = gateway_error(401, "APIGW.0301", "Incorrect IAM authentication information.")
+        else:
+            request.sandbox_user = user  # type: ignore[attr-defined]
+            try:
+                response = view(request, project_id, *args, **kwargs)
+            except SandboxRefusal as refusal:
+                response = cdm_error(refusal.status, refusal.code, refusal.message)
+        log.info(
+            "sandbox %s %s -> %s in %.1f ms",
+            request.method,
+            request.path,
+            response.status_code,
+            (time.perf_counter() - started) * 1000,
+        )
+        return response
+
+    return wrapper
+
+
+def _json_body(request: HttpRequest) -> Any:
+    try:
+        return json.loads(request.body or b"null")
+    except ValueError as exc:
+        raise SandboxRefusal(400, "Cdm.0018", "The request body is not valid JSON.") from exc
+
+
+def _only(request: HttpRequest, *methods: str) -> None:
+    if request.method not in methods:
+        raise SandboxRefusal(405, "Cdm.0014", f"{request.method} is not supported here.")
+
+
+# --- IAM ---------------------------------------------------------------------------------------
+
+
+@csrf_exempt
+def iam_tokens(request: HttpRequest) -> HttpResponse:
+    if request.method != "POST":
+        return gateway_error(405, "APIGW.0101", "Use POST.")
+    try:
+        auth = json.loads(request.body)["auth"]
+        user = auth["identity"]["password"]["user"]
+        name, password = user["name"], user["password"]
+        project_id = auth["scope"]["project"]["id"]
+    except (ValueError, KeyError, TypeError):
+        return gateway_error(400, "IAM.0011", "Request body is invalid: password identity and project scope needed.")
+    if not isinstance(project_id, str) or not project_id:
+        return gateway_error(400, "IAM.0011", "Request body is invalid: a project id is needed.")
+    if name != settings.CDM_SANDBOX_USER or password != settings.CDM_SANDBOX_PASSWORD:
+        return gateway_error(401, "IAM.0002", "The username or password is wrong.")
+    expires = timezone.now() + TOKEN_LIFETIME
+    token = SandboxToken.objects.create(project_id=project_id, user=name, expires_at=expires)
+    body = {
+        "token": {
+            "expires_at": expires.strftime("%Y-%m-%dT%H:%M:%S.%f")[:-3] + "Z",
+            "issued_at": timezone.now().strftime("%Y-%m-%dT%H:%M:%S.%f")[:-3] + "Z",
+            "methods": ["password"],
+            "project": {"id": project_id, "name": "sandbox"},
+            "user": {"name": name},
+        }
+    }
+    response = JsonResponse(body, status=201)
+    response["X-Subject-Token"] = token.token
+    return response
+
+
+# --- clusters ----------------------------------------------------------------------------------
+
+
+@cdm_endpoint
+def clusters(request: HttpRequest, project_id: str) -> HttpResponse:
+    _only(request, "GET")
+    return JsonResponse({"clusters": [engine.cluster_json(c) for c in engine.ensure_clusters(project_id)]})
+
+
+@cdm_endpoint
+def cluster_detail(request: HttpRequest, project_id: str, cluster_id: str) -> HttpResponse:
+    _only(request, "GET")
+    return JsonResponse(engine.cluster_json(engine.get_cluster(project_id, cluster_id)))
+
+
+# --- jobs --------------------------------------------------------------------------------------
+
+
+@cdm_endpoint
+def create_job(request: HttpRequest, project_id: str, cluster_id: str) -> HttpResponse:
+    _only(request, "POST")
+    cluster = engine.running_cluster(project_id, cluster_id)
+    jobs = engine.check_jobs_body(_json_body(request))
+    name, results = engine.create_jobs(cluster, jobs)
+    return JsonResponse({"name": name, "validation-result": results})
+
+
+@cdm_endpoint
+def random_cluster_job(request: HttpRequest, project_id: str) -> HttpResponse:
+    _only(request, "POST")
+    body = _json_body(request)
+    jobs = engine.check_jobs_body(body)
+    cluster = engine.pick_random_running(project_id, body.get("clusters"))
+    name, results = engine.create_jobs(cluster, jobs)
+    if results:
+        return JsonResponse({"name": name, "validation-result": results})
+    submissions = [engine.start_job(engine.get_job(cluster, job["name"]), request.sandbox_user) for job in jobs]
+    return JsonResponse({"submissions": [engine.submission_json(s) for s in submissions]})
+
+
+def _cluster_and_job(project_id: str, cluster_id: str, job_name: str) -> tuple[SandboxCluster, Any]:
+    cluster = engine.get_cluster(project_id, cluster_id)
+    return cluster, engine.get_job(cluster, job_name)
+
+
+@cdm_endpoint
+def job(request: HttpRequest, project_id: str, cluster_id: str, job_name: str) -> HttpResponse:
+    _only(request, "GET", "DELETE")
+    cluster = engine.get_cluster(project_id, cluster_id)
+    if request.method == "GET" and job_name == "all":
+        jobs = list(cluster.jobs.order_by("name"))
+        return JsonResponse({"total": len(jobs), "jobs": [j.body for j in jobs], "page_no": 1, "page_size": 100})
+    found = engine.get_job(cluster, job_name)
+    if request.method == "DELETE":
+        found.delete()
+        return JsonResponse({})
+    return JsonResponse({"total": 0, "jobs": [found.body], "page_no": 1, "page_size": 10})
+
+
+@cdm_endpoint
+def job_start(request: HttpRequest, project_id: str, cluster_id: str, job_name: str) -> HttpResponse:
+    _only(request, "PUT")
+    engine.running_cluster(project_id, cluster_id)
+    _, found = _cluster_and_job(project_id, cluster_id, job_name)
+    submission = engine.start_job(found, request.sandbox_user)
+    return JsonResponse({"submissions": [engine.submission_json(submission)]})
+
+
+@cdm_endpoint
+def job_stop(request: HttpRequest, project_id: str, cluster_id: str, job_name: str) -> HttpResponse:
+    _only(request, "PUT")
+    _, found = _cluster_and_job(project_id, cluster_id, job_name)
+    engine.stop_job(found)
+    return JsonResponse({})
+
+
+@cdm_endpoint
+def job_status(request: HttpRequest, project_id: str, cluster_id: str, job_name: str) -> HttpResponse:
+    _only(request, "GET")
+    _, found = _cluster_and_job(project_id, cluster_id, job_name)
+    latest = found.submissions.first()
+    if latest is None:
+        return JsonResponse({"submissions": [{"job-name": found.name, "status": "NEVER_EXECUTED", "progress": 0}]})
+    return JsonResponse({"submissions": [engine.submission_json(latest)]})
+
+
+@cdm_endpoint
+def submissions(request: HttpRequest, project_id: str, cluster_id: str) -> HttpResponse:
+    _only(request, "GET")
+    name = request.GET.get("jname", "")
+    _, found = _cluster_and_job(project_id, cluster_id, name)
+    items = [engine.submission_json(s) for s in found.submissions.all()[:10]]
+    return JsonResponse({"submissions": items, "total": len(items), "page_no": 1, "page_size": 10})

@@ -1,0 +1,235 @@
+"""Submitting drafts to the embedded sandbox over real HTTP: client, sandbox, service, screens."""
+
+from __future__ import annotations
+
+import io
+import json
+import time
+from pathlib import Path
+
+import pytest
+from django.core.management import call_command
+from django.core.management.base import CommandError
+from django.urls import reverse
+
+from cdmweb.jobs import submitting
+from cdmweb.jobs.importing import import_text
+from cdmweb.jobs.models import DraftInput, Submission
+from cdmweb.sandbox.engine import cluster_id_for
+from cdmweb.sandbox.models import SandboxFault, SandboxJob
+
+from .conftest import hx
+
+DEMO = Path(__file__).resolve().parent.parent / "cdmweb" / "jobs" / "demo" / "orders_mysql_to_hive.json"
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+@pytest.fixture
+def sandbox(live_server, settings):
+    settings.CDM_SANDBOX_URL = live_server.url
+    settings.CDM_SANDBOX_BOOT_SECONDS = 0.2
+    settings.CDM_SANDBOX_RUN_SECONDS = 0.8
+    return submitting.sandbox_target()
+
+
+@pytest.fixture
+def valid_draft(owner):
+    (draft,), _ = import_text(DEMO.read_text(), owner)
+    assert draft.error_count == 0
+    return draft
+
+
+def clusters(settings) -> dict[str, str]:
+    project = settings.CDM_SANDBOX_PROJECT_ID
+    return {
+        name: cluster_id_for(project, name)
+        for name in ("sandbox-cluster-1", "sandbox-cluster-2", "sandbox-cluster-3", "sandbox-stopped")
+    }
+
+
+def wait_until_terminal(submission: Submission, seconds: float = 10) -> tuple[Submission, list[str], list[float]]:
+    statuses, progress = [], []
+    deadline = time.monotonic() + seconds
+    while not submission.terminal and time.monotonic() < deadline:
+        submission = submitting.poll(submission)
+        statuses.append(submission.cdm_status)
+        progress.append(submission.progress)
+        time.sleep(0.1)
+    return submission, statuses, progress
+
+
+def test_default_target_lists_the_sandbox_clusters(sandbox, settings):
+    found = submitting.refresh_clusters(sandbox)
+    assert {c["id"] for c in found} == set(clusters(settings).values())
+    assert len(sandbox.running_clusters) == 3
+
+
+def test_submit_to_a_cluster_runs_to_succeeded(sandbox, valid_draft, owner, settings):
+    cluster = clusters(settings)["sandbox-cluster-2"]
+    submission = submitting.submit(valid_draft, sandbox, owner, "key-1", cluster_id=cluster)
+    assert submission.state == Submission.ACCEPTED and submission.cdm_status == "BOOTING"
+    assert submission.body == {"jobs": [valid_draft.build()]}
+    submission, statuses, progress = wait_until_terminal(submission)
+    assert submission.cdm_status == "SUCCEEDED" and submission.progress == 100
+    assert "RUNNING" in statuses and progress == sorted(progress)
+    assert submission.rows_written > 0 and submission.bytes_read > 0
+    assert SandboxJob.objects.get(name="orders_mysql_to_hive").cluster.cluster_id == cluster
+
+
+def test_a_double_click_never_creates_two_jobs(sandbox, valid_draft, owner, settings):
+    cluster = clusters(settings)["sandbox-cluster-1"]
+    first = submitting.submit(valid_draft, sandbox, owner, "same-key", cluster_id=cluster)
+    second = submitting.submit(valid_draft, sandbox, owner, "same-key", cluster_id=cluster)
+    assert first.pk == second.pk and Submission.objects.count() == 1
+    assert SandboxJob.objects.count() == 1
+
+
+def test_random_pool_never_picks_a_stopped_cluster_and_the_job_lands_on_the_pick(sandbox, owner, settings):
+    ids = clusters(settings)
+    pool = [ids["sandbox-cluster-1"], ids["sandbox-cluster-3"], ids["sandbox-stopped"]]
+    body = json.loads(DEMO.read_text())
+    for index in range(8):
+        body["jobs"][0]["name"] = f"pool_job_{index}"
+        (draft,), _ = import_text(json.dumps(body), owner)
+        submission = submitting.submit(draft, sandbox, owner, f"pool-{index}", pool=pool)
+        assert submission.state == Submission.ACCEPTED
+        landed = SandboxJob.objects.get(name=f"pool_job_{index}").cluster.cluster_id
+        assert landed in pool[:2]
+        assert submitting.poll(submission).cluster_id == landed
+
+
+def test_refusals_are_recorded_with_cdms_code_and_meaning(sandbox, valid_draft, owner, settings):
+    ids = clusters(settings)
+    submitting.submit(valid_draft, sandbox, owner, "k1", cluster_id=ids["sandbox-cluster-1"])
+    duplicate = submitting.submit(valid_draft, sandbox, owner, "k2", cluster_id=ids["sandbox-cluster-1"])
+    assert (duplicate.state, duplicate.error_code, duplicate.http_status) == (Submission.REFUSED, "Cdm.0104", 400)
+    assert submitting.explain("Cdm.0104") == "The job name already exists."
+    stopped = submitting.submit(valid_draft, sandbox, owner, "k3", cluster_id=ids["sandbox-stopped"])
+    assert (stopped.state, stopped.error_code) == (Submission.REFUSED, "Cdm.0201")
+    unknown = submitting.submit(valid_draft, sandbox, owner, "k4", cluster_id="no-such-cluster")
+    assert unknown.state == Submission.REFUSED and unknown.http_status == 404
+    empty_pool = submitting.submit(valid_draft, sandbox, owner, "k5", pool=[ids["sandbox-stopped"]])
+    assert (empty_pool.state, empty_pool.error_code) == (Submission.REFUSED, "Cdm.0201")
+    valid_draft.refresh_from_db()
+    assert valid_draft.error_count == 0 and valid_draft.inputs.count() > 0  # the draft is intact
+
+
+def test_a_job_told_to_fail_ends_failed_with_a_reason(sandbox, owner, settings):
+    body = json.loads(DEMO.read_text())
+    body["jobs"][0]["from-link-name"] = "mysql_fail_link"
+    (draft,), _ = import_text(json.dumps(body), owner)
+    submission = submitting.submit(draft, sandbox, owner, "fail", cluster_id=clusters(settings)["sandbox-cluster-3"])
+    submission, statuses, _ = wait_until_terminal(submission)
+    assert submission.cdm_status == "FAILED" and "told to fail" in submission.error_message
+
+
+def test_an_invalid_draft_is_refused_before_anything_is_sent(sandbox, make_draft, owner, settings):
+    draft = make_draft()  # required values still empty
+    with pytest.raises(submitting.SubmissionRefused, match="error"):
+        submitting.submit(draft, sandbox, owner, "bad", cluster_id=clusters(settings)["sandbox-cluster-1"])
+    assert not Submission.objects.exists() and not SandboxJob.objects.exists()
+
+
+@pytest.mark.parametrize(
+    ("kind", "value", "state", "words"),
+    [
+        (SandboxFault.STATUS, "503", Submission.ERROR, "503"),
+        (SandboxFault.GARBAGE, "", Submission.ERROR, ""),
+        (SandboxFault.DROP, "", Submission.ERROR, ""),
+        (SandboxFault.UNAUTHORIZED, "", Submission.REFUSED, "401"),
+    ],
+)
+def test_every_failure_mode_gives_a_recorded_submission_and_a_message(
+    sandbox, valid_draft, owner, settings, kind, value, state, words
+):
+    SandboxFault.objects.create(kind=kind, value=value, path_contains="/cdm/job", method="POST", remaining=5)
+    submission = submitting.submit(
+        valid_draft, sandbox, owner, f"f-{kind}", cluster_id=clusters(settings)["sandbox-cluster-1"]
+    )
+    assert submission.state == state and submission.error_message
+    assert words in submission.error_message or words in str(submission.http_status)
+    assert "Traceback" not in submission.error_message
+    assert DraftInput.objects.filter(draft=valid_draft).count() > 0
+
+
+def test_a_slow_cdm_times_out_within_the_clients_read_timeout(sandbox, valid_draft, owner, settings, monkeypatch):
+    original = submitting.client_for
+    monkeypatch.setattr(submitting, "client_for", lambda target, read_timeout=10.0: original(target, read_timeout=0.5))
+    SandboxFault.objects.create(kind=SandboxFault.SLOW, value="2", path_contains="/cdm/job", method="POST")
+    started = time.monotonic()
+    submission = submitting.submit(
+        valid_draft, sandbox, owner, "slow", cluster_id=clusters(settings)["sandbox-cluster-1"]
+    )
+    assert time.monotonic() - started < 1.9
+    assert submission.state == Submission.ERROR and "did not answer within 0.5 s" in submission.error_message
+
+
+def test_connection_refused_is_a_clear_error(sandbox, valid_draft, owner, settings):
+    settings.CDM_SANDBOX_URL = "http://127.0.0.1:9"  # nothing listens on the discard port
+    submission = submitting.submit(valid_draft, sandbox, owner, "refused", pool=["x"])
+    assert submission.state == Submission.ERROR and submission.error_message
+
+
+# --- screens and command -----------------------------------------------------------------------
+
+
+def test_submit_page_and_progress_page(sandbox, valid_draft, owner_client, settings):
+    page = owner_client.get(reverse("submit", args=[valid_draft.pk]))
+    html = page.content.decode()
+    assert page.status_code == 200 and "sandbox-cluster-2" in html and "sandbox-stopped" in html
+    key = page.context["form"].initial["idempotency_key"]
+    pool = [c for c in clusters(settings).values()]
+    data = {"target": sandbox.pk, "mode": "pool", "pool": pool[:3], "idempotency_key": key, "submit": "1"}
+    response = owner_client.post(reverse("submit", args=[valid_draft.pk]), data)
+    submission = Submission.objects.get()
+    assert response.status_code == 302 and response["Location"] == reverse("submission", args=[submission.pk])
+    again = owner_client.post(reverse("submit", args=[valid_draft.pk]), data)  # the same form twice
+    assert again["Location"] == response["Location"] and Submission.objects.count() == 1
+    detail = owner_client.get(reverse("submission", args=[submission.pk])).content.decode()
+    assert 'hx-trigger="every 1s"' in detail and "progress-bar" in detail
+    deadline = time.monotonic() + 10
+    while time.monotonic() < deadline:
+        partial = owner_client.get(reverse("submission", args=[submission.pk]), **hx()).content.decode()
+        if "SUCCEEDED" in partial:
+            break
+        time.sleep(0.2)
+    assert "SUCCEEDED" in partial and "every 1s" not in partial  # polling stops at the end
+
+
+def test_submit_form_errors_stay_on_the_page(sandbox, valid_draft, owner_client):
+    data = {"target": sandbox.pk, "mode": "cluster", "cluster_id": "", "idempotency_key": "k"}
+    response = owner_client.post(reverse("submit", args=[valid_draft.pk]), data)
+    assert response.status_code == 200 and "Choose the cluster" in response.content.decode()
+
+
+def test_others_cannot_see_a_submission(sandbox, valid_draft, owner, outsider_client, settings):
+    submission = submitting.submit(
+        valid_draft, sandbox, owner, "mine", cluster_id=clusters(settings)["sandbox-cluster-1"]
+    )
+    assert outsider_client.get(reverse("submission", args=[submission.pk])).status_code == 404
+    assert outsider_client.get(reverse("submit", args=[valid_draft.pk])).status_code == 404
+
+
+def test_submit_job_command_waits_for_succeeded(sandbox, valid_draft):
+    out = io.StringIO()
+    call_command("submit_job", str(valid_draft.pk), "--target", "sandbox", "--pool", "all", "--wait", stdout=out)
+    assert out.getvalue().strip().splitlines()[-1] == "SUCCEEDED"
+
+
+def test_submit_job_command_failures_exit_1_with_one_line(sandbox, valid_draft, settings):
+    cluster = clusters(settings)["sandbox-cluster-1"]
+    call_command("submit_job", str(valid_draft.pk), "--target", "sandbox", "--cluster", cluster, stdout=io.StringIO())
+    with pytest.raises(CommandError) as refused:
+        call_command(
+            "submit_job",
+            str(valid_draft.pk),
+            "--target",
+            "sandbox",
+            "--cluster",
+            clusters(settings)["sandbox-cluster-1"],
+            stdout=io.StringIO(),
+        )
+    assert refused.value.returncode == 1 and "Cdm.0104" in str(refused.value) and "\n" not in str(refused.value)
+    with pytest.raises(CommandError) as unknown:
+        call_command("submit_job", str(valid_draft.pk), "--target", "nope", "--pool", "all")
+    assert unknown.value.returncode == 2
