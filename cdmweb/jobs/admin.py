@@ -7,7 +7,7 @@ from django.utils.html import format_html
 from cdmweb.catalog.registry import is_secret_name
 
 from .designer import masked_job
-from .models import ConfigGroup, DraftInput, JobDraft
+from .models import ConfigGroup, DraftInput, JobDraft, Submission, Target
 from .payload import build_request_body, dumps
 
 
@@ -70,3 +70,29 @@ class DraftInputAdmin(admin.ModelAdmin):
     @admin.display(description="Value")
     def shown_value(self, obj: DraftInput) -> str:
         return "********" if is_secret_name(obj.name) and obj.value else obj.value[:80]
+
+
+@admin.register(Target)
+class TargetAdmin(admin.ModelAdmin):
+    """Targets hold where secrets come from, never the secrets themselves."""
+
+    list_display = ["name", "base_url", "project_id", "auth_mode", "clusters_refreshed_at"]
+    search_fields = ["name", "project_id"]
+    readonly_fields = ["clusters", "clusters_refreshed_at"]
+
+
+@admin.register(Submission)
+class SubmissionAdmin(admin.ModelAdmin):
+    list_display = ["__str__", "target", "user", "state", "cdm_status", "progress", "error_code", "created_at"]
+    list_filter = ["state", "cdm_status", "target"]
+    search_fields = ["job_name", "error_code", "idempotency_key"]
+    list_select_related = ["target", "user"]
+    readonly_fields = [f.name for f in Submission._meta.fields if f.name != "body"] + ["body_preview"]
+    exclude = ["body"]
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False  # submissions are made by submitting, never typed in
+
+    @admin.display(description="Request body sent (secrets masked)")
+    def body_preview(self, obj: Submission) -> str:
+        return format_html('<pre style="max-height: 40em; overflow: auto">{}</pre>', dumps(masked_job(obj.body)))
