@@ -233,3 +233,9 @@ def test_submit_job_command_failures_exit_1_with_one_line(sandbox, valid_draft, 
     with pytest.raises(CommandError) as unknown:
         call_command("submit_job", str(valid_draft.pk), "--target", "nope", "--pool", "all")
     assert unknown.value.returncode == 2
+
+
+def test_dashboard_lists_recent_submissions(sandbox, valid_draft, owner, owner_client, settings):
+    submitting.submit(valid_draft, sandbox, owner, "dash", cluster_id=clusters(settings)["sandbox-cluster-1"])
+    html = owner_client.get(reverse("dashboard")).content.decode()
+    assert 'id="recent-submissions"' in html and "orders_mysql_to_hive" in html and "BOOTING" in html

@@ -130,6 +130,8 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         )
     page = Paginator(drafts, PAGE_SIZE).get_page(request.GET.get("page"))
     context = {"page": page, "query": query}
+    if not request.htmx:
+        context["recent_submissions"] = Submission.objects.filter(user=request.user).select_related("target")[:5]
     template = "jobs/dashboard.html#draft-list" if request.htmx else "jobs/dashboard.html"
     return render(request, template, context)
 
