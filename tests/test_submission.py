@@ -154,7 +154,9 @@ def test_every_failure_mode_gives_a_recorded_submission_and_a_message(
 
 def test_a_slow_cdm_times_out_within_the_clients_read_timeout(sandbox, valid_draft, owner, settings, monkeypatch):
     original = submitting.client_for
-    monkeypatch.setattr(submitting, "client_for", lambda target, read_timeout=10.0: original(target, read_timeout=0.5))
+    monkeypatch.setattr(
+        submitting, "client_for", lambda target, read_timeout=10.0, retries=2: original(target, read_timeout=0.5)
+    )
     SandboxFault.objects.create(kind=SandboxFault.SLOW, value="2", path_contains="/cdm/job", method="POST")
     started = time.monotonic()
     submission = submitting.submit(
@@ -239,3 +241,24 @@ def test_dashboard_lists_recent_submissions(sandbox, valid_draft, owner, owner_c
     submitting.submit(valid_draft, sandbox, owner, "dash", cluster_id=clusters(settings)["sandbox-cluster-1"])
     html = owner_client.get(reverse("dashboard")).content.decode()
     assert 'id="recent-submissions"' in html and "orders_mysql_to_hive" in html and "BOOTING" in html
+
+
+def test_a_retry_after_a_failed_start_starts_the_created_job_without_creating_another(
+    sandbox, valid_draft, owner, settings
+):
+    cluster = clusters(settings)["sandbox-cluster-1"]
+    SandboxFault.objects.create(kind=SandboxFault.STATUS, value="503", path_contains="/start", method="PUT")
+    first = submitting.submit(valid_draft, sandbox, owner, "resume", cluster_id=cluster)
+    assert first.state == Submission.CREATED and first.error_message
+    again = submitting.submit(valid_draft, sandbox, owner, "resume", cluster_id=cluster)
+    assert again.pk == first.pk and again.state == Submission.ACCEPTED and again.cdm_status == "BOOTING"
+    assert SandboxJob.objects.count() == 1
+
+
+def test_a_poll_never_waits_longer_than_its_timeout(sandbox, valid_draft, owner, settings):
+    submission = submitting.submit(valid_draft, sandbox, owner, "p", cluster_id=clusters(settings)["sandbox-cluster-1"])
+    SandboxFault.objects.create(kind=SandboxFault.SLOW, value="3", path_contains="/status", method="GET")
+    started = time.monotonic()
+    submission = submitting.poll(submission, read_timeout=0.5)
+    assert time.monotonic() - started < 1.5
+    assert "Could not read the status just now" in submission.error_message and not submission.terminal

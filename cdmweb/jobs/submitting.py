@@ -38,7 +38,7 @@ def resolve_secret(source: str) -> str:
     return os.environ.get(source) or str(getattr(settings, source, "") or "")
 
 
-def client_for(target: Target, *, read_timeout: float = 10.0) -> CdmClient:
+def client_for(target: Target, *, read_timeout: float = 10.0, retries: int = 2) -> CdmClient:
     if target.auth_mode == Target.AUTH_AKSK:
         auth: Any = AkSkAuth(
             resolve_secret(target.access_key_source), resolve_secret(target.secret_source), target.project_id
@@ -54,7 +54,12 @@ def client_for(target: Target, *, read_timeout: float = 10.0) -> CdmClient:
     else:
         auth = TokenAuth(resolve_secret(target.secret_source))
     return CdmClient(
-        target.base_url, target.project_id, auth, x_language=target.x_language or None, read_timeout=read_timeout
+        target.base_url,
+        target.project_id,
+        auth,
+        x_language=target.x_language or None,
+        read_timeout=read_timeout,
+        retries=retries,
     )
 
 
@@ -200,7 +205,8 @@ def poll(submission: Submission, *, read_timeout: float = 5.0) -> Submission:
     """Ask CDM once how the job is doing; never longer than ``read_timeout``."""
     if submission.terminal or submission.state != Submission.ACCEPTED:
         return submission
-    client = client_for(submission.target, read_timeout=read_timeout)
+    # No retries: a page polls again in a second, and must never wait longer than one timeout.
+    client = client_for(submission.target, read_timeout=read_timeout, retries=0)
     try:
         if not submission.cluster_id:
             submission.cluster_id = _find_cluster(client, submission)
