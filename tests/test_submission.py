@@ -262,3 +262,11 @@ def test_a_poll_never_waits_longer_than_its_timeout(sandbox, valid_draft, owner,
     submission = submitting.poll(submission, read_timeout=0.5)
     assert time.monotonic() - started < 1.5
     assert "Could not read the status just now" in submission.error_message and not submission.terminal
+
+
+def test_a_target_without_credentials_refuses_before_sending(sandbox, valid_draft, owner, settings):
+    sandbox.secret_source = "CDMWEB_TEST_UNSET_SECRET"
+    sandbox.save()
+    with pytest.raises(submitting.SubmissionRefused, match="CDMWEB_TEST_UNSET_SECRET"):
+        submitting.submit(valid_draft, sandbox, owner, "nocreds", cluster_id=clusters(settings)["sandbox-cluster-1"])
+    assert not Submission.objects.exists()

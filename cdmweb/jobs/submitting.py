@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import logging
 import os
+from contextlib import closing
 from typing import Any
 
 from django.conf import settings
@@ -36,6 +37,14 @@ def resolve_secret(source: str) -> str:
     if not source:
         return ""
     return os.environ.get(source) or str(getattr(settings, source, "") or "")
+
+
+def missing_credentials(target: Target) -> str:
+    """The names of the secrets a target needs and cannot find, or ""."""
+    needed = [target.secret_source]
+    if target.auth_mode == Target.AUTH_AKSK:
+        needed.append(target.access_key_source)
+    return ", ".join(name or "(no source named)" for name in needed if not resolve_secret(name))
 
 
 def client_for(target: Target, *, read_timeout: float = 10.0, retries: int = 2) -> CdmClient:
@@ -86,7 +95,8 @@ def explain(code: str) -> str:
 
 
 def refresh_clusters(target: Target) -> list[dict[str, Any]]:
-    clusters = client_for(target).list_clusters().get("clusters") or []
+    with closing(client_for(target)) as client:
+        clusters = client.list_clusters().get("clusters") or []
     target.clusters = [
         {"id": str(c.get("id")), "name": str(c.get("name") or c.get("id")), "status": str(c.get("status"))}
         for c in clusters
@@ -139,6 +149,9 @@ def submit(
     """Send ``draft`` to one cluster (create, then start) or to a random pool (create-and-start)."""
     if bool(cluster_id) == bool(pool):
         raise SubmissionRefused("Choose one cluster, or a pool of clusters.")
+    missing = missing_credentials(target)
+    if missing:
+        raise SubmissionRefused(f"Target {target} has no credentials: set {missing}.")
     job = draft.build()
     errors = [f for f in validate_job(job) if f["status"] == ERROR]
     if errors:
@@ -170,7 +183,30 @@ def submit(
         return Submission.objects.get(pk=submission.pk)
     previous_state = submission.state
     submission.state = Submission.SENDING
-    client = client_for(target)
+    try:
+        with closing(client_for(target)) as client:
+            _send(client, submission, previous_state, body, job, cluster_id, pool)
+    except Exception:
+        # Never leave a row "sending" forever: record it; the traceback goes to the log only.
+        log.exception("submission %s: unexpected failure", submission.pk)
+        submission.state = Submission.ERROR
+        submission.error_message = "An unexpected error stopped the submission; it has been logged."
+        submission.finished_at = timezone.now()
+    submission.updated_at = timezone.now()
+    submission.save()
+    log.info("submission %s: %s %s", submission.pk, submission.state, submission.error_code)
+    return submission
+
+
+def _send(
+    client: CdmClient,
+    submission: Submission,
+    previous_state: str,
+    body: dict[str, Any],
+    job: dict[str, Any],
+    cluster_id: str | None,
+    pool: list[str] | None,
+) -> None:
     try:
         if pool:
             answer = client.create_and_start_random(body)
@@ -195,10 +231,6 @@ def submit(
             submission.error_code = (error.code or "")[:32]
         else:
             _record_error(submission, error)
-    submission.updated_at = timezone.now()
-    submission.save()
-    log.info("submission %s: %s %s", submission.pk, submission.state, submission.error_code)
-    return submission
 
 
 def poll(submission: Submission, *, read_timeout: float = 5.0) -> Submission:
@@ -206,11 +238,11 @@ def poll(submission: Submission, *, read_timeout: float = 5.0) -> Submission:
     if submission.terminal or submission.state != Submission.ACCEPTED:
         return submission
     # No retries: a page polls again in a second, and must never wait longer than one timeout.
-    client = client_for(submission.target, read_timeout=read_timeout, retries=0)
     try:
-        if not submission.cluster_id:
-            submission.cluster_id = _find_cluster(client, submission)
-        answer = client.job_status(submission.cluster_id, submission.job_name)
+        with closing(client_for(submission.target, read_timeout=read_timeout, retries=0)) as client:
+            if not submission.cluster_id:
+                submission.cluster_id = _find_cluster(client, submission)
+            answer = client.job_status(submission.cluster_id, submission.job_name)
         first = (answer.get("submissions") or [{}])[0] if isinstance(answer, dict) else {}
         _apply_summary(submission, first)
         submission.error_code = "" if not submission.terminal else submission.error_code
