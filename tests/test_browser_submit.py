@@ -260,7 +260,8 @@ def test_submit_from_the_designer_to_a_random_pool_and_watch_it_succeed(
     assert submission.cluster_id in running_ids
     job = SandboxJob.objects.get(name="orders_mysql_to_hive")
     assert job.cluster.cluster_id == submission.cluster_id
-    assert dd_after(page, "Cluster").startswith(submission.cluster_id)
+    # The page names the cluster CDM picked, with its id.
+    assert dd_after(page, "Cluster").startswith(f"{job.cluster.name} {submission.cluster_id}")
 
     ARTIFACTS.mkdir(exist_ok=True)
     page.screenshot(path=str(ARTIFACTS / "submission.png"), full_page=True)

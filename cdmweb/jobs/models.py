@@ -376,6 +376,11 @@ class Submission(models.Model):
         return self.state in (self.REFUSED, self.ERROR) or self.cdm_status in self.TERMINAL_CDM
 
     @property
+    def cluster_name(self) -> str:
+        """The cluster's name as the target last listed it; the id when unknown."""
+        return next((c["name"] for c in self.target.clusters if c.get("id") == self.cluster_id), self.cluster_id)
+
+    @property
     def duration_seconds(self) -> float:
         end = self.finished_at or timezone.now()
         return max((end - self.created_at).total_seconds(), 0.0)
