@@ -160,7 +160,7 @@ class PasswordAuth(CdmAuth):
             return token
 
     def invalidate(self, sent_headers: Mapping[str, str] | None = None) -> bool:
-        rejected = _get_ci(sent_headers or {}, TOKEN_HEADER)
+        rejected = signing.header_value(sent_headers or {}, TOKEN_HEADER)
         with self._lock:
             # Another thread may already have replaced the refused token; throwing its new one away would cost an
             # extra IAM call for nothing.
@@ -280,14 +280,6 @@ def _mask(value: str) -> str:
 
 def _ms(started: float) -> float:
     return (time.monotonic() - started) * 1000
-
-
-def _get_ci(headers: Mapping[str, str], name: str) -> str | None:
-    wanted = name.lower()
-    for key, value in headers.items():
-        if key.lower() == wanted:
-            return value
-    return None
 
 
 __all__ = [

@@ -131,7 +131,7 @@ def canonical_headers(headers: Mapping[str, str], signed: Sequence[str]) -> str:
 def payload_hash(body: bytes | str | None, headers: Mapping[str, str]) -> str:
     if not body:
         return EMPTY_HASH
-    declared = _get_ci(headers, HEADER_CONTENT_SHA256)
+    declared = header_value(headers, HEADER_CONTENT_SHA256)
     if declared:
         return declared
     return hashlib.sha256(_to_bytes(body)).hexdigest()
@@ -207,16 +207,16 @@ def sign_request(
     work = {str(k): str(v) for k, v in headers.items()}
     added: dict[str, str] = {}
 
-    content_type = _get_ci(work, "Content-Type")
+    content_type = header_value(work, "Content-Type")
     if content_type and not content_type.startswith(("application/json", "application/bson")):
         added[HEADER_CONTENT_SHA256] = UNSIGNED_PAYLOAD
 
-    stamp = _get_ci(work, HEADER_DATE)
+    stamp = header_value(work, HEADER_DATE)
     if stamp is None:
         stamp = format_date(now or datetime.now(UTC))
         added[HEADER_DATE] = stamp
 
-    if _get_ci(work, HEADER_HOST) is None:
+    if header_value(work, HEADER_HOST) is None:
         # The SDK sends urlparse().netloc verbatim; userinfo never belongs in a Host header.
         added[HEADER_HOST] = parts.netloc.rpartition("@")[2]
 
@@ -380,7 +380,8 @@ def _to_bytes(body: bytes | str) -> bytes:
     return body.encode("utf-8") if isinstance(body, str) else bytes(body)
 
 
-def _get_ci(headers: Mapping[str, str], name: str) -> str | None:
+def header_value(headers: Mapping[str, str], name: str) -> str | None:
+    """A header's value whatever the case of its name (HTTP names are case-insensitive)."""
     wanted = name.lower()
     for key, value in headers.items():
         if key.lower() == wanted:
