@@ -15,26 +15,22 @@ from __future__ import annotations
 
 import argparse
 import cProfile
-import gc
-import io
 import json
 import math
-import os
-import platform
-import pstats
-import shutil
-import subprocess
 import sys
-import tempfile
 import time
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
+from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
-ROOT = Path(__file__).resolve().parent.parent
+try:  # python bench/designer_bench.py, as documented: bench/ itself is sys.path[0]
+    import _common as common
+except ModuleNotFoundError:  # python -m bench.designer_bench
+    from bench import _common as common
+
 RESULTS_FILE = Path(__file__).resolve().parent / "results-latest.json"
 
 # Goals, in milliseconds of server time at the 95th percentile.
@@ -43,40 +39,10 @@ PAGE_GOAL_MS = 100.0
 DASHBOARD_GOAL_MS = 50.0
 IMPORT_GOAL_MS = 200.0
 
-HX = {"HX-Request": "true"}
 SMALL_INPUTS = 10
 DASHBOARD_PAGE_SIZE = 25  # cdmweb.jobs.views.PAGE_SIZE; only used to pick the pages to request
 DRIVER_GROUPS = ("throttlingConfig", "schedulerConfig", "retryJobConfig")
 EMPTY_DRIVER_GROUPS = ("jarConfig", "transformConfig")  # as every official sample sends them
-
-
-# --- setup ------------------------------------------------------------------------------------
-
-
-def setup_django(db_path: Path, debug: bool) -> None:
-    """Point the settings at the throwaway database, then start Django and migrate it."""
-    sys.path.insert(0, str(ROOT))
-    os.environ["DJANGO_SETTINGS_MODULE"] = "cdmweb.settings"
-    # Overrides any DATABASE_URL the shell has: the benchmark must never touch a real database.
-    os.environ["DATABASE_URL"] = f"sqlite:///{db_path}"
-    os.environ["DJANGO_DEBUG"] = "1" if debug else "0"
-    # The test client sends Host: testserver. Adding it here (rather than calling
-    # setup_test_environment) keeps the template-rendering instrumentation of the test runner,
-    # which copies every template context, out of the measurements.
-    os.environ["DJANGO_ALLOWED_HOSTS"] = "testserver"
-    os.environ.setdefault("DJANGO_LOG_LEVEL", "WARNING")
-
-    import django
-
-    django.setup()
-
-    from django.conf import settings
-    from django.core.management import call_command
-
-    db = settings.DATABASES["default"]
-    if db["ENGINE"] != "django.db.backends.sqlite3" or Path(db["NAME"]).resolve() != db_path.resolve():
-        raise SystemExit(f"refusing to run: the database is {db['ENGINE']} {db['NAME']}, not {db_path}")
-    call_command("migrate", verbosity=0, interactive=False)
 
 
 # --- generated data ---------------------------------------------------------------------------
@@ -149,18 +115,8 @@ def body_text(total: int, name: str) -> str:
 # --- measuring --------------------------------------------------------------------------------
 
 
-def percentile(values: list[float], pct: float) -> float:
-    """Linear interpolation between closest ranks (numpy's default)."""
-    ordered = sorted(values)
-    if len(ordered) == 1:
-        return ordered[0]
-    rank = (len(ordered) - 1) * pct / 100
-    low, high = math.floor(rank), math.ceil(rank)
-    return ordered[low] + (ordered[high] - ordered[low]) * (rank - low)
-
-
 @dataclass
-class Result:
+class Result(common.SampleStats):
     key: str
     action: str
     draft_inputs: int | None
@@ -171,23 +127,6 @@ class Result:
     failures: list[str] = field(default_factory=list)
 
     @property
-    def p50(self) -> float:
-        return percentile(self.times_ms, 50)
-
-    @property
-    def p95(self) -> float:
-        return percentile(self.times_ms, 95)
-
-    @property
-    def max(self) -> float:
-        return max(self.times_ms)
-
-    @property
-    def query_text(self) -> str:
-        low, high = min(self.queries), max(self.queries)
-        return str(low) if low == high else f"{low}-{high}"
-
-    @property
     def passed(self) -> bool:
         return not self.failures
 
@@ -196,12 +135,7 @@ class Result:
             "key": self.key,
             "action": self.action,
             "draft_inputs": self.draft_inputs,
-            "samples": len(self.times_ms),
-            "p50_ms": round(self.p50, 3),
-            "p95_ms": round(self.p95, 3),
-            "max_ms": round(self.max, 3),
-            "min_ms": round(min(self.times_ms), 3),
-            "mean_ms": round(sum(self.times_ms) / len(self.times_ms), 3),
+            **self.timing_json(),
             "queries_min": min(self.queries),
             "queries_max": max(self.queries),
             "goal_p95_ms": self.goal_ms,
@@ -211,71 +145,31 @@ class Result:
         }
 
 
-class Bench:
+class Bench(common.Runner):
     def __init__(self, repeat: int, warmup: int, profile: set[str], profile_lines: int, gc_mode: str) -> None:
-        from django.db import connection
-
-        self.gc_mode = gc_mode
-        self.connection = connection
-        self.repeat = repeat
-        self.warmup = warmup
+        super().__init__(repeat, warmup, gc_mode, profile_lines)
         self.results: dict[str, Result] = {}
         self.profile_keys = profile
-        self.profile_lines = profile_lines
-        self.profiles: dict[str, cProfile.Profile] = {}
-        self._recording = True
-        self._profiling = False
 
     def result(self, key: str, action: str, draft_inputs: int | None, goal_ms: float, **kw: Any) -> Result:
         if key not in self.results:
             self.results[key] = Result(key, action, draft_inputs, goal_ms, **kw)
         return self.results[key]
 
-    @contextmanager
-    def timed(self, result: Result) -> Iterator[None]:
+    def timed(self, result: Result) -> AbstractContextManager[None]:
         """Time and count the queries of whatever runs inside; recorded unless warming up."""
-        from django.db import reset_queries
-        from django.test.utils import CaptureQueriesContext
-
-        # CaptureQueriesContext counts by the length of connection.queries_log, a deque capped at
-        # 9,000 entries that nothing empties while it is active: empty it first or counts go to 0.
-        reset_queries()
-        profiler = self.profiles.get(result.key) if self._profiling else None
-        with CaptureQueriesContext(self.connection) as captured:
-            if profiler is not None:
-                profiler.enable()
-            start = time.perf_counter()
-            yield
-            elapsed = (time.perf_counter() - start) * 1000
-            if profiler is not None:
-                profiler.disable()
-        if self._recording:
-            result.times_ms.append(elapsed)
-            result.queries.append(len(captured.captured_queries))
+        return self.measure(result, count_queries=True)
 
     def run(self, scenario: Callable[[int], None], keys: list[str]) -> None:
-        """Warm up, measure ``repeat`` times, then (if asked) run once more under cProfile."""
-        gc.collect()  # start each action without the garbage of the previous one
-        if self.gc_mode == "freeze":
-            gc.freeze()
-        self._recording = False
-        for index in range(self.warmup):
-            scenario(index)
-        self._recording = True
-        for index in range(self.repeat):
-            scenario(self.warmup + index)
+        """Warm up, measure ``repeat`` times, then (if --profile names one of ``keys``) run under cProfile."""
         wanted = [k for k in keys if k in self.profile_keys or "all" in self.profile_keys]
-        if wanted:
-            self._recording, self._profiling = False, True
-            for key in wanted:
-                self.profiles.setdefault(key, cProfile.Profile())
-            for index in range(self.repeat):
-                scenario(self.warmup + self.repeat + index)
-            self._recording, self._profiling = True, False
+        for key in wanted:
+            self.profiles.setdefault(key, cProfile.Profile())
+        self.run_scenario(scenario, profile=bool(wanted))
 
 
 def request(client: Any, method: str, url: str, data: dict[str, str] | None = None, htmx: bool = True) -> Any:
-    headers = HX if htmx else {}
+    headers = common.HX if htmx else {}
     response = getattr(client, method)(url, data or {}, headers=headers)
     if response.status_code != 200:
         raise SystemExit(f"{method.upper()} {url} answered {response.status_code}:\n{response.content[:2000]!r}")
@@ -546,66 +440,14 @@ def table(bench: Bench) -> str:
                 "PASS" if r.passed else "FAIL",
             )
         )
-    widths = [max(len(str(x)) for x in col) for col in zip(header, *rows, strict=True)]
-    numeric = {1, 2, 3, 4, 5}
-
-    def line(cells: tuple[str, ...]) -> str:
-        return "  ".join(
-            c.rjust(w) if i in numeric else c.ljust(w) for i, (c, w) in enumerate(zip(cells, widths, strict=True))
-        )
-
-    out = [line(header), "  ".join("-" * w for w in widths)]
-    out += [line(r) for r in rows]
-    failures = [(r, f) for r in bench.results.values() for f in r.failures]
-    if failures:
-        out.append("")
-        out += [f"FAIL {r.action}: {f}" for r, f in failures]
-    return "\n".join(out)
+    failures = [f"FAIL {r.action}: {f}" for r in bench.results.values() for f in r.failures]
+    return common.render_table(header, rows, {1, 2, 3, 4, 5}, [], failures)
 
 
 def print_profiles(bench: Bench) -> None:
     for key, profile in bench.profiles.items():
-        result = bench.results[key]
-        for sort in ("cumulative", "tottime"):
-            stream = io.StringIO()
-            stats = pstats.Stats(profile, stream=stream)
-            stats.strip_dirs().sort_stats(sort).print_stats(bench.profile_lines)
-            print(f"\n=== cProfile: {result.action}, {bench.repeat} requests, sorted by {sort} ===")
-            print(stream.getvalue().split("\n", 4)[-1].rstrip())  # drop pstats' preamble lines
-
-
-def environment(args: argparse.Namespace) -> dict[str, Any]:
-    import sqlite3
-
-    import django
-
-    try:
-        commit = subprocess.run(
-            ["git", "rev-parse", "--short", "HEAD"], cwd=ROOT, capture_output=True, text=True, check=False
-        ).stdout.strip()
-        dirty = bool(
-            subprocess.run(
-                ["git", "status", "--porcelain", "--untracked-files=no"],
-                cwd=ROOT,
-                capture_output=True,
-                text=True,
-                check=False,
-            ).stdout.strip()
-        )
-    except OSError:
-        commit, dirty = "", False
-    return {
-        "when": datetime.now(UTC).isoformat(timespec="seconds"),
-        "git_commit": commit,
-        "git_dirty": dirty,
-        "python": platform.python_version(),
-        "django": django.get_version(),
-        "sqlite": sqlite3.sqlite_version,
-        "platform": platform.platform(),
-        "cpus": os.cpu_count(),
-        "load_average": os.getloadavg() if hasattr(os, "getloadavg") else None,
-        "args": vars(args),
-    }
+        title = f"cProfile: {bench.results[key].action}, {bench.repeat} requests"
+        common.print_profile(profile, bench.profile_lines, title)
 
 
 # --- main -------------------------------------------------------------------------------------
@@ -632,17 +474,7 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
         help="after measuring, run the action KEY again under cProfile and print the hot spots "
         "(repeatable; KEY as in results-latest.json, e.g. input-add@500, preview@500, or 'all')",
     )
-    parser.add_argument("--profile-lines", type=int, default=25, help="rows per cProfile listing (default 25)")
-    parser.add_argument(
-        "--gc",
-        choices=("default", "freeze", "off"),
-        default="freeze",
-        help="garbage collector while measuring: gc.freeze() after set-up, as cdmweb/wsgi.py does in a "
-        "server (default), as Python ships it, or disabled: to tell collection pauses from the rest",
-    )
-    parser.add_argument("--debug", action="store_true", help="run with DEBUG=True (default: DEBUG=False)")
-    parser.add_argument("--keep-db", action="store_true", help="keep the temporary database and print its path")
-    parser.add_argument("--json", type=Path, default=RESULTS_FILE, help=f"results file (default {RESULTS_FILE})")
+    common.add_common_arguments(parser, RESULTS_FILE)
     args = parser.parse_args(argv)
     if args.inputs < 2 * SMALL_INPUTS:
         parser.error(f"--inputs must be at least {2 * SMALL_INPUTS}")
@@ -654,19 +486,16 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
 def main(argv: list[str] | None = None) -> int:
     args = parse_args(argv)
     parts = set(args.only or ("designer", "dashboard", "import"))
-    tmp = Path(tempfile.mkdtemp(prefix="cdmweb-bench-"))
-    try:
-        db_path = tmp / "bench.sqlite3"
+    with common.throwaway_database("cdmweb-bench-", args.keep_db) as db_path:
         started = time.perf_counter()
-        setup_django(db_path, args.debug)
+        common.setup_django(db_path, args.debug, allowed_hosts="testserver")
 
         from django.contrib.auth import get_user_model
         from django.test import Client
 
         users = get_user_model().objects
         bench = Bench(args.repeat, args.warmup, set(args.profile), args.profile_lines, args.gc)
-        if args.gc == "off":
-            gc.disable()
+        common.apply_gc_mode(args.gc)
         print(f"database: {db_path} (throwaway)", file=sys.stderr)
 
         if "designer" in parts:
@@ -695,31 +524,23 @@ def main(argv: list[str] | None = None) -> int:
         print()
         print(table(bench))
         print_profiles(bench)
-        args.json.write_text(
-            json.dumps(
-                {
-                    "environment": environment(args),
-                    "goals_ms": {
-                        "interaction_p95": INTERACTION_GOAL_MS,
-                        "designer_page_p95": PAGE_GOAL_MS,
-                        "dashboard_p95": DASHBOARD_GOAL_MS,
-                        "import_p95": IMPORT_GOAL_MS,
-                    },
-                    "results": [r.as_json() for r in bench.results.values()],
-                    "passed": all(r.passed for r in bench.results.values()),
+        passed = all(r.passed for r in bench.results.values())
+        common.write_results(
+            args.json,
+            {
+                "environment": common.environment(args),
+                "goals_ms": {
+                    "interaction_p95": INTERACTION_GOAL_MS,
+                    "designer_page_p95": PAGE_GOAL_MS,
+                    "dashboard_p95": DASHBOARD_GOAL_MS,
+                    "import_p95": IMPORT_GOAL_MS,
                 },
-                indent=2,
-                default=str,
-            )
-            + "\n"
+                "results": [r.as_json() for r in bench.results.values()],
+                "passed": passed,
+            },
         )
         print(f"\nresults written to {args.json}; total run {time.perf_counter() - started:.1f} s", file=sys.stderr)
-        return 0 if all(r.passed for r in bench.results.values()) else 1
-    finally:
-        if args.keep_db:
-            print(f"database kept: {tmp / 'bench.sqlite3'}", file=sys.stderr)
-        else:
-            shutil.rmtree(tmp, ignore_errors=True)
+        return 0 if passed else 1
 
 
 if __name__ == "__main__":

@@ -20,31 +20,27 @@ import cProfile
 import gc
 import io
 import json
-import math
 import os
-import platform
-import pstats
-import shutil
 import socket
-import subprocess
 import sys
-import tempfile
 import threading
 import time
-from collections.abc import Callable, Iterable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable, Iterable
+from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-ROOT = Path(__file__).resolve().parent.parent
+try:  # python bench/submission_bench.py, as documented: bench/ itself is sys.path[0]
+    import _common as common
+except ModuleNotFoundError:  # python -m bench.submission_bench
+    from bench import _common as common
+
 RESULTS_FILE = Path(__file__).resolve().parent / "submission-results-latest.json"
 
 POLL_GOAL_MS = 25.0  # p95 server time of one HTMX poll of the submission page
 RATIO_GOAL = 1.0  # ours / SDK, compared at p50: ours must be no slower than the official SDK
 
-HX = {"HX-Request": "true"}
 BENCH_PASSWORD = "bench-pass-1234"
 # The sandbox boots a job in 0 s and then runs it for a day: every poll of the bench sees RUNNING.
 SANDBOX_RUN_SECONDS = 86_400
@@ -62,30 +58,18 @@ DRIVER_INPUTS = {
 
 
 def setup_django(db_path: Path, debug: bool) -> None:
-    """Point the settings at the throwaway database, then start Django and migrate it."""
-    sys.path.insert(0, str(ROOT))
-    os.environ["DJANGO_SETTINGS_MODULE"] = "cdmweb.settings"
-    # Overrides any DATABASE_URL the shell has: the benchmark must never touch a real database.
-    os.environ["DATABASE_URL"] = f"sqlite:///{db_path}"
-    os.environ["DJANGO_DEBUG"] = "1" if debug else "0"
-    # testserver for django.test.Client; 127.0.0.1 for the requests the clients send to the sandbox.
-    os.environ["DJANGO_ALLOWED_HOSTS"] = "testserver,127.0.0.1"
-    os.environ.setdefault("DJANGO_LOG_LEVEL", "WARNING")
-    os.environ["CDM_SANDBOX_ENABLED"] = "1"
-    os.environ["CDM_SANDBOX_BOOT_SECONDS"] = "0"
-    os.environ["CDM_SANDBOX_RUN_SECONDS"] = str(SANDBOX_RUN_SECONDS)
-
-    import django
-
-    django.setup()
-
-    from django.conf import settings
-    from django.core.management import call_command
-
-    db = settings.DATABASES["default"]
-    if db["ENGINE"] != "django.db.backends.sqlite3" or Path(db["NAME"]).resolve() != db_path.resolve():
-        raise SystemExit(f"refusing to run: the database is {db['ENGINE']} {db['NAME']}, not {db_path}")
-    call_command("migrate", verbosity=0, interactive=False)
+    """Start Django on the throwaway database, with the embedded sandbox on and its jobs never ending."""
+    common.setup_django(
+        db_path,
+        debug,
+        # testserver for django.test.Client; 127.0.0.1 for the requests the clients send to the sandbox.
+        allowed_hosts="testserver,127.0.0.1",
+        extra_env={
+            "CDM_SANDBOX_ENABLED": "1",
+            "CDM_SANDBOX_BOOT_SECONDS": "0",
+            "CDM_SANDBOX_RUN_SECONDS": str(SANDBOX_RUN_SECONDS),
+        },
+    )
 
 
 class CountingApp:
@@ -295,18 +279,8 @@ def trivial_app(answers: dict[str, bytes]) -> Callable[..., Any]:
 # --- measuring --------------------------------------------------------------------------------
 
 
-def percentile(values: list[float], pct: float) -> float:
-    """Linear interpolation between closest ranks (numpy's default)."""
-    ordered = sorted(values)
-    if len(ordered) == 1:
-        return ordered[0]
-    rank = (len(ordered) - 1) * pct / 100
-    low, high = math.floor(rank), math.ceil(rank)
-    return ordered[low] + (ordered[high] - ordered[low]) * (rank - low)
-
-
 @dataclass
-class Result:
+class Result(common.SampleStats):
     key: str
     action: str
     goal: str  # "p95<25ms", "ratio<=1.0" or "reference"
@@ -316,35 +290,11 @@ class Result:
     notes: list[str] = field(default_factory=list)
     failures: list[str] = field(default_factory=list)
 
-    @property
-    def p50(self) -> float:
-        return percentile(self.times_ms, 50)
-
-    @property
-    def p95(self) -> float:
-        return percentile(self.times_ms, 95)
-
-    @property
-    def max(self) -> float:
-        return max(self.times_ms)
-
-    @property
-    def query_text(self) -> str:
-        if not self.queries:
-            return "-"
-        low, high = min(self.queries), max(self.queries)
-        return str(low) if low == high else f"{low}-{high}"
-
     def as_json(self, results: dict[str, Result]) -> dict[str, Any]:
         out: dict[str, Any] = {
             "key": self.key,
             "action": self.action,
-            "samples": len(self.times_ms),
-            "p50_ms": round(self.p50, 3),
-            "p95_ms": round(self.p95, 3),
-            "max_ms": round(self.max, 3),
-            "min_ms": round(min(self.times_ms), 3),
-            "mean_ms": round(sum(self.times_ms) / len(self.times_ms), 3),
+            **self.timing_json(),
             "goal": self.goal,
             "pass": not self.failures,
             "failures": self.failures,
@@ -359,63 +309,31 @@ class Result:
             out["ratio_p95"] = round(self.p95 / ref.p95, 3)
             # The two clients alternate, so sample i of each ran under the same conditions.
             paired = [mine / theirs for mine, theirs in zip(self.times_ms, ref.times_ms, strict=True)]
-            out["ratio_paired_median"] = round(percentile(paired, 50), 3)
+            out["ratio_paired_median"] = round(common.percentile(paired, 50), 3)
         return out
 
 
-class Bench:
+class Bench(common.Runner):
     def __init__(self, repeat: int, warmup: int, gc_mode: str, profile: bool, profile_lines: int) -> None:
-        self.repeat = repeat
-        self.warmup = warmup
-        self.gc_mode = gc_mode
+        super().__init__(repeat, warmup, gc_mode, profile_lines)
         self.results: dict[str, Result] = {}
         self.profile = profile
-        self.profile_lines = profile_lines
-        self.profiles: dict[str, cProfile.Profile] = {}
-        self._recording = True
-        self._profiling = False
 
     def result(self, key: str, action: str, goal: str, reference: str | None = None) -> Result:
         if key not in self.results:
             self.results[key] = Result(key, action, goal, reference=reference)
         return self.results[key]
 
-    @contextmanager
-    def timed(self, result: Result, count_queries: bool = False) -> Iterator[None]:
-        from django.db import connection, reset_queries
-        from django.test.utils import CaptureQueriesContext
+    def _profiler(self, key: str) -> cProfile.Profile:
+        # --profile profiles every row, so each gets its profiler when first profiled.
+        return self.profiles.setdefault(key, cProfile.Profile())
 
-        reset_queries()
-        profiler = self.profiles.setdefault(result.key, cProfile.Profile()) if self._profiling else None
-        with CaptureQueriesContext(connection) as captured:
-            if profiler is not None:
-                profiler.enable()
-            start = time.perf_counter()
-            yield
-            elapsed = (time.perf_counter() - start) * 1000
-            if profiler is not None:
-                profiler.disable()
-        if self._recording:
-            result.times_ms.append(elapsed)
-            if count_queries:
-                result.queries.append(len(captured.captured_queries))
+    def timed(self, result: Result, count_queries: bool = False) -> AbstractContextManager[None]:
+        return self.measure(result, count_queries)
 
     def run(self, scenario: Callable[[int], None]) -> None:
         """Warm up, measure ``repeat`` times, then (with --profile) run ``repeat`` more times under cProfile."""
-        gc.collect()
-        if self.gc_mode == "freeze":
-            gc.freeze()
-        self._recording = False
-        for index in range(self.warmup):
-            scenario(index)
-        self._recording = True
-        for index in range(self.repeat):
-            scenario(self.warmup + index)
-        if self.profile:
-            self._recording, self._profiling = False, True
-            for index in range(self.repeat):
-                scenario(self.warmup + self.repeat + index)
-            self._recording, self._profiling = True, False
+        self.run_scenario(scenario, profile=self.profile)
 
 
 # --- part 1: our client against the official SDK ----------------------------------------------
@@ -462,7 +380,7 @@ def bench_clients(bench: Bench, sandbox: Server, cluster: str, nodelay: bool) ->
     server_ms = sandbox.app.times_ms
     for key in (f"create-start-ours@{tag}", f"create-start-sdk@{tag}"):
         bench.results[key].notes.append(
-            f"sandbox app time per request: p50 {percentile(server_ms, 50):.2f} ms (both clients together)"
+            f"sandbox app time per request: p50 {common.percentile(server_ms, 50):.2f} ms (both clients together)"
         )
 
     # Both clients must have sent the same job, or the comparison measures different work.
@@ -548,7 +466,7 @@ def bench_poll(bench: Bench, sandbox: Server, cluster: str) -> None:
         def one(index: int) -> None:
             before = sandbox.app.calls
             with bench.timed(row, count_queries=True):
-                response = client.get(url, headers=HX)
+                response = client.get(url, headers=common.HX)
             if response.status_code != 200:
                 raise SystemExit(f"GET {url} answered {response.status_code}:\n{response.content[:2000]!r}")
             if sandbox.app.calls - before != calls:
@@ -567,8 +485,8 @@ def bench_poll(bench: Bench, sandbox: Server, cluster: str) -> None:
     time.sleep(0.2)
     threads_after = threading.active_count()
     running_row.notes.append(
-        f"of which the sandbox app (server thread) p50 {percentile(server_ms, 50):.2f} ms, "
-        f"p95 {percentile(server_ms, 95):.2f} ms per poll"
+        f"of which the sandbox app (server thread) p50 {common.percentile(server_ms, 50):.2f} ms, "
+        f"p95 {common.percentile(server_ms, 95):.2f} ms per poll"
     )
     running_row.notes.append(
         f"threads in the process: {threads_before} before the polls, {threads_after} after; each poll builds "
@@ -613,65 +531,30 @@ def table(bench: Bench) -> str:
                 result,
             )
         )
-    widths = [max(len(str(x)) for x in col) for col in zip(header, *rows, strict=True)]
-    numeric = {1, 2, 3, 4, 5, 6, 7}
-
-    def line(cells: tuple[str, ...]) -> str:
-        return "  ".join(
-            c.rjust(w) if i in numeric else c.ljust(w) for i, (c, w) in enumerate(zip(cells, widths, strict=True))
-        )
-
-    out = [line(header), "  ".join("-" * w for w in widths)]
-    out += [line(r) for r in rows]
-    notes = [(r, n) for r in bench.results.values() for n in r.notes]
-    if notes:
-        out.append("")
-        out += [f"note {r.key}: {n}" for r, n in notes]
-    failures = [(r, f) for r in bench.results.values() for f in r.failures]
-    if failures:
-        out.append("")
-        out += [f"FAIL {r.action}: {f}" for r, f in failures]
-    return "\n".join(out)
+    notes = [f"note {r.key}: {n}" for r in bench.results.values() for n in r.notes]
+    failures = [f"FAIL {r.action}: {f}" for r in bench.results.values() for f in r.failures]
+    return common.render_table(header, rows, {1, 2, 3, 4, 5, 6, 7}, notes, failures)
 
 
 def print_profiles(bench: Bench) -> None:
     for key, profile in bench.profiles.items():
-        for sort in ("cumulative", "tottime"):
-            stream = io.StringIO()
-            stats = pstats.Stats(profile, stream=stream)
-            stats.strip_dirs().sort_stats(sort).print_stats(bench.profile_lines)
-            print(f"\n=== cProfile (main thread only): {bench.results[key].action}, sorted by {sort} ===")
-            print(stream.getvalue().split("\n", 4)[-1].rstrip())
+        title = f"cProfile (main thread only): {bench.results[key].action}"
+        common.print_profile(profile, bench.profile_lines, title)
 
 
 def environment(args: argparse.Namespace) -> dict[str, Any]:
-    import sqlite3
     from importlib.metadata import version
 
-    import django
     import requests
 
-    def git(*cmd: str) -> str:
-        try:
-            return subprocess.run(["git", *cmd], cwd=ROOT, capture_output=True, text=True, check=False).stdout.strip()
-        except OSError:
-            return ""
-
-    return {
-        "when": datetime.now(UTC).isoformat(timespec="seconds"),
-        "git_commit": git("rev-parse", "--short", "HEAD"),
-        "git_dirty": bool(git("status", "--porcelain", "--untracked-files=no")),
-        "python": platform.python_version(),
-        "django": django.get_version(),
-        "requests": requests.__version__,
-        "huaweicloudsdkcdm": version("huaweicloudsdkcdm"),
-        "huaweicloudsdkcore": version("huaweicloudsdkcore"),
-        "sqlite": sqlite3.sqlite_version,
-        "platform": platform.platform(),
-        "cpus": os.cpu_count(),
-        "load_average": os.getloadavg() if hasattr(os, "getloadavg") else None,
-        "args": vars(args),
-    }
+    return common.environment(
+        args,
+        {
+            "requests": requests.__version__,
+            "huaweicloudsdkcdm": version("huaweicloudsdkcdm"),
+            "huaweicloudsdkcore": version("huaweicloudsdkcore"),
+        },
+    )
 
 
 # --- main -------------------------------------------------------------------------------------
@@ -689,23 +572,13 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
         action="store_true",
         help="after measuring, run every measurement --repeat more times under cProfile (main thread) and print it",
     )
-    parser.add_argument("--profile-lines", type=int, default=25, help="rows per cProfile listing (default 25)")
-    parser.add_argument(
-        "--gc",
-        choices=("default", "freeze", "off"),
-        default="freeze",
-        help="garbage collector while measuring: gc.freeze() after set-up, as cdmweb/wsgi.py does (default), "
-        "as Python ships it, or disabled",
-    )
     parser.add_argument(
         "--nagle",
         action="store_true",
         help="leave TCP_NODELAY off on the bench servers' sockets, as Django's runserver does: requests on "
         "reused keep-alive connections then stall ~40 ms (Nagle + delayed ACK)",
     )
-    parser.add_argument("--debug", action="store_true", help="run with DEBUG=True (default: DEBUG=False)")
-    parser.add_argument("--keep-db", action="store_true", help="keep the temporary database and print its path")
-    parser.add_argument("--json", type=Path, default=RESULTS_FILE, help=f"results file (default {RESULTS_FILE})")
+    common.add_common_arguments(parser, RESULTS_FILE)
     args = parser.parse_args(argv)
     if args.repeat < 1 or args.warmup < 0:
         parser.error("--repeat must be positive and --warmup not negative")
@@ -715,65 +588,56 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
 def main(argv: list[str] | None = None) -> int:
     args = parse_args(argv)
     parts = set(args.only or ("clients", "poll"))
-    tmp = Path(tempfile.mkdtemp(prefix="cdmweb-submission-bench-"))
-    sandbox: Server | None = None
-    try:
-        db_path = tmp / "bench.sqlite3"
-        started = time.perf_counter()
-        setup_django(db_path, args.debug)
+    with common.throwaway_database("cdmweb-submission-bench-", args.keep_db) as db_path:
+        sandbox: Server | None = None
+        try:
+            started = time.perf_counter()
+            setup_django(db_path, args.debug)
 
-        from django.conf import settings
-        from django.core.wsgi import get_wsgi_application
+            from django.conf import settings
+            from django.core.wsgi import get_wsgi_application
 
-        from cdmweb.sandbox.engine import cluster_id_for
+            from cdmweb.sandbox.engine import cluster_id_for
 
-        sandbox = start_server(get_wsgi_application(), not args.nagle)
-        settings.CDM_SANDBOX_URL = sandbox.url
-        os.environ["CDM_SANDBOX_URL"] = sandbox.url
-        print(f"database: {db_path} (throwaway); sandbox: {sandbox.url}", file=sys.stderr)
+            sandbox = start_server(get_wsgi_application(), not args.nagle)
+            settings.CDM_SANDBOX_URL = sandbox.url
+            os.environ["CDM_SANDBOX_URL"] = sandbox.url
+            print(f"database: {db_path} (throwaway); sandbox: {sandbox.url}", file=sys.stderr)
 
-        # Seeds the sandbox's clusters (over HTTP) and checks that the credentials work.
-        with our_client(sandbox.url) as client:
-            clusters = client.list_clusters()["clusters"]
-        cluster = cluster_id_for(settings.CDM_SANDBOX_PROJECT_ID, "sandbox-cluster-1")
-        if not any(c["id"] == cluster and c["status"] == "200" for c in clusters):
-            raise SystemExit(f"the sandbox has no running cluster {cluster}: {clusters}")
+            # Seeds the sandbox's clusters (over HTTP) and checks that the credentials work.
+            with our_client(sandbox.url) as client:
+                clusters = client.list_clusters()["clusters"]
+            cluster = cluster_id_for(settings.CDM_SANDBOX_PROJECT_ID, "sandbox-cluster-1")
+            if not any(c["id"] == cluster and c["status"] == "200" for c in clusters):
+                raise SystemExit(f"the sandbox has no running cluster {cluster}: {clusters}")
 
-        bench = Bench(args.repeat, args.warmup, args.gc, args.profile, args.profile_lines)
-        if args.gc == "off":
-            gc.disable()
-        if "clients" in parts:
-            bench_clients(bench, sandbox, cluster, not args.nagle)
-        if "poll" in parts:
-            bench_poll(bench, sandbox, cluster)
+            bench = Bench(args.repeat, args.warmup, args.gc, args.profile, args.profile_lines)
+            common.apply_gc_mode(args.gc)
+            if "clients" in parts:
+                bench_clients(bench, sandbox, cluster, not args.nagle)
+            if "poll" in parts:
+                bench_poll(bench, sandbox, cluster)
 
-        judge(bench)
-        print()
-        print(table(bench))
-        print_profiles(bench)
-        passed = all(not r.failures for r in bench.results.values())
-        args.json.write_text(
-            json.dumps(
+            judge(bench)
+            print()
+            print(table(bench))
+            print_profiles(bench)
+            passed = all(not r.failures for r in bench.results.values())
+            common.write_results(
+                args.json,
                 {
                     "environment": environment(args),
                     "goals": {"poll_p95_ms": POLL_GOAL_MS, "ours_over_sdk_p50": RATIO_GOAL},
                     "results": [r.as_json(bench.results) for r in bench.results.values()],
                     "passed": passed,
                 },
-                indent=2,
-                default=str,
             )
-            + "\n"
-        )
-        print(f"\nresults written to {args.json}; total run {time.perf_counter() - started:.1f} s", file=sys.stderr)
-        return 0 if passed else 1
-    finally:
-        if sandbox is not None:
-            sandbox.stop()
-        if args.keep_db:
-            print(f"database kept: {tmp / 'bench.sqlite3'}", file=sys.stderr)
-        else:
-            shutil.rmtree(tmp, ignore_errors=True)
+            print(f"\nresults written to {args.json}; total run {time.perf_counter() - started:.1f} s", file=sys.stderr)
+            return 0 if passed else 1
+        finally:
+            # The server thread holds a connection to the database: stop it before the file goes.
+            if sandbox is not None:
+                sandbox.stop()
 
 
 if __name__ == "__main__":

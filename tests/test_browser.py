@@ -6,11 +6,6 @@ the tests wait with Playwright's auto-waiting ``expect`` and never sleep.
 
 from __future__ import annotations
 
-import os
-
-# Playwright's sync API keeps an event loop in this thread; the ORM calls below are still synchronous.
-os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-
 import json
 import re
 from collections.abc import Iterator
@@ -18,85 +13,36 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from playwright.sync_api import Browser, Locator, Page, expect, sync_playwright
+from playwright.sync_api import Browser, Locator, Page, ViewportSize, expect
 
 from cdmweb.jobs.models import DraftInput, JobDraft
 
+# browser_fixture and fast_passwords are fixtures: pytest finds them in this module's namespace.
+from .browser_support import browser_fixture, fast_passwords, logged_in_page, save_screenshot  # noqa: F401
+
 pytestmark = pytest.mark.browser
 
-REPO_ROOT = Path(__file__).resolve().parent.parent
-ARTIFACTS = REPO_ROOT / "test-artifacts"
 CORPUS_JOB = Path(__file__).resolve().parent / "corpus" / "jobs" / "01-otc-create-es2dis.json"
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
-PASSWORD = "owner-pass-1234"
-TIMEOUT_MS = 10_000
+VIEWPORT: ViewportSize = {"width": 1600, "height": 1000}
 
 
 # --- fixtures -------------------------------------------------------------------------------
 
 
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Browser]:
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        yield browser
-        browser.close()
-
-
-@pytest.fixture(autouse=True)
-def _fast_passwords(settings) -> None:
-    # Autouse runs before ``owner`` is created: a cheap hasher keeps the logins fast.
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
-def _new_page(browser: Browser, live_server, *, javascript: bool = True) -> Iterator[Page]:
-    context = browser.new_context(
-        base_url=live_server.url,
-        java_script_enabled=javascript,
-        viewport={"width": 1600, "height": 1000},
-    )
-    context.set_default_timeout(TIMEOUT_MS)
-    page = context.new_page()
-    try:
-        yield page
-    finally:
-        context.close()
-
-
 @pytest.fixture
 def page(browser: Browser, live_server, owner) -> Iterator[Page]:
     """A fresh browser context, logged in as ``owner`` through the real login form."""
-    for page in _new_page(browser, live_server):
-        login(page)
+    with logged_in_page(browser, live_server, VIEWPORT) as page:
         yield page
 
 
 @pytest.fixture
 def nojs_page(browser: Browser, live_server, owner) -> Iterator[Page]:
-    for page in _new_page(browser, live_server, javascript=False):
-        login(page)
+    with logged_in_page(browser, live_server, VIEWPORT, javascript=False) as page:
         yield page
 
 
 # --- helpers --------------------------------------------------------------------------------
-
-
-def login(page: Page) -> None:
-    page.goto("/accounts/login/")
-    page.locator("#id_username").fill("owner")
-    page.locator("#id_password").fill(PASSWORD)
-    page.get_by_role("button", name="Log in").click()
-    expect(page.get_by_role("heading", name="My drafts")).to_be_visible()
 
 
 def group_panel(page: Page, name: str) -> Locator:
@@ -302,8 +248,7 @@ def test_design_a_job_end_to_end(page: Page, owner) -> None:
     draft.refresh_from_db()
     assert draft.error_count >= 1
 
-    ARTIFACTS.mkdir(exist_ok=True)
-    page.screenshot(path=str(ARTIFACTS / "designer.png"), full_page=True)
+    save_screenshot(page, "designer.png")
 
     set_value(extractors, "2")
     expect(extractors.locator(".saved-flash")).to_be_visible()

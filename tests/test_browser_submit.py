@@ -7,20 +7,14 @@ ends. Every step asserts what the user sees and what is stored.
 
 from __future__ import annotations
 
-import os
-
-# Playwright's sync API keeps an event loop in this thread; the ORM calls below are still synchronous.
-os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-
 import json
 import re
 import time
 from collections.abc import Iterator
-from pathlib import Path
 from typing import Any
 
 import pytest
-from playwright.sync_api import Browser, Page, Request, expect, sync_playwright
+from playwright.sync_api import Browser, Page, Request, ViewportSize, expect
 
 from cdmweb.jobs import submitting
 from cdmweb.jobs.importing import import_text
@@ -28,44 +22,19 @@ from cdmweb.jobs.models import JobDraft, Submission, Target
 from cdmweb.sandbox.engine import cluster_id_for
 from cdmweb.sandbox.models import SandboxJob
 
+# browser_fixture and fast_passwords are fixtures: pytest finds them in this module's namespace.
+from .browser_support import REPO_ROOT, browser_fixture, fast_passwords, logged_in_page, save_screenshot  # noqa: F401
+
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
-REPO_ROOT = Path(__file__).resolve().parent.parent
-ARTIFACTS = REPO_ROOT / "test-artifacts"
 DEMO = REPO_ROOT / "cdmweb" / "jobs" / "demo" / "orders_mysql_to_hive.json"
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
-PASSWORD = "owner-pass-1234"
-TIMEOUT_MS = 10_000
+VIEWPORT: ViewportSize = {"width": 1400, "height": 1000}
 RUNNING_CLUSTERS = ("sandbox-cluster-1", "sandbox-cluster-2", "sandbox-cluster-3")
 STOPPED_CLUSTER = "sandbox-stopped"
 SUBMISSION_URL = re.compile(r"/submissions/(\d+)/$")
 
 
 # --- fixtures -------------------------------------------------------------------------------
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Browser]:
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        yield browser
-        browser.close()
-
-
-@pytest.fixture(autouse=True)
-def _fast_passwords(settings) -> None:
-    # Autouse runs before ``owner`` is created: a cheap hasher keeps the logins fast.
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
 @pytest.fixture
@@ -80,14 +49,8 @@ def sandbox(live_server, settings) -> Target:
 @pytest.fixture
 def page(browser: Browser, live_server, owner) -> Iterator[Page]:
     """A fresh browser context, logged in as ``owner`` through the real login form."""
-    context = browser.new_context(base_url=live_server.url, viewport={"width": 1400, "height": 1000})
-    context.set_default_timeout(TIMEOUT_MS)
-    page = context.new_page()
-    try:
-        login(page)
+    with logged_in_page(browser, live_server, VIEWPORT) as page:
         yield page
-    finally:
-        context.close()
 
 
 @pytest.fixture
@@ -109,14 +72,6 @@ def failing_draft(owner) -> JobDraft:
 
 
 # --- helpers --------------------------------------------------------------------------------
-
-
-def login(page: Page) -> None:
-    page.goto("/accounts/login/")
-    page.locator("#id_username").fill("owner")
-    page.locator("#id_password").fill(PASSWORD)
-    page.get_by_role("button", name="Log in").click()
-    expect(page.get_by_role("heading", name="My drafts")).to_be_visible()
 
 
 def cluster_ids(settings) -> dict[str, str]:
@@ -263,8 +218,7 @@ def test_submit_from_the_designer_to_a_random_pool_and_watch_it_succeed(
     # The page names the cluster CDM picked, with its id.
     assert dd_after(page, "Cluster").startswith(f"{job.cluster.name} {submission.cluster_id}")
 
-    ARTIFACTS.mkdir(exist_ok=True)
-    page.screenshot(path=str(ARTIFACTS / "submission.png"), full_page=True)
+    save_screenshot(page, "submission.png")
 
 
 # --- 2. a job that fails -----------------------------------------------------------------------

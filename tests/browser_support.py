@@ -1,0 +1,91 @@
+"""Playwright fixtures and helpers shared by the browser tests (tests/test_browser*.py).
+
+Fixtures are used by importing them into a test module, for example::
+
+    from .browser_support import browser_fixture, fast_passwords  # noqa: F401  (pytest finds them by name)
+
+Importing keeps them scoped to the modules that need a browser: ``fast_passwords`` is autouse, and
+registering this file as a plugin instead would switch the hasher for every test in the suite.
+The module-scoped ``browser`` is still launched once per importing module, as before. It is
+defined as ``browser_fixture`` with ``name="browser"`` so that importing it does not clash (F811)
+with the ``browser`` parameters of the fixtures and tests that use it.
+"""
+
+from __future__ import annotations
+
+import os
+
+# Playwright's sync API keeps an event loop in this thread; the ORM calls in the tests are still
+# synchronous. Django reads the variable at call time, so setting it on import is early enough.
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import Browser, Page, ViewportSize, expect, sync_playwright
+
+REPO_ROOT = Path(__file__).resolve().parent.parent
+ARTIFACTS = REPO_ROOT / "test-artifacts"
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+PASSWORD = "owner-pass-1234"  # the ``owner`` fixture's password (tests/conftest.py)
+TIMEOUT_MS = 10_000
+
+
+# --- fixtures -------------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module", name="browser")
+def browser_fixture() -> Iterator[Browser]:
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture(autouse=True)
+def fast_passwords(settings) -> None:
+    # Autouse runs before ``owner`` is created: a cheap hasher keeps the logins fast.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+# --- helpers --------------------------------------------------------------------------------
+
+
+@contextmanager
+def logged_in_page(browser: Browser, live_server, viewport: ViewportSize, *, javascript: bool = True) -> Iterator[Page]:
+    """A page in a fresh browser context, logged in as ``owner``; the context is closed afterwards."""
+    context = browser.new_context(base_url=live_server.url, java_script_enabled=javascript, viewport=viewport)
+    context.set_default_timeout(TIMEOUT_MS)
+    page = context.new_page()
+    try:
+        login(page)
+        yield page
+    finally:
+        context.close()
+
+
+def login(page: Page) -> None:
+    """Log in as ``owner`` through the real login form."""
+    page.goto("/accounts/login/")
+    page.locator("#id_username").fill("owner")
+    page.locator("#id_password").fill(PASSWORD)
+    page.get_by_role("button", name="Log in").click()
+    expect(page.get_by_role("heading", name="My drafts")).to_be_visible()
+
+
+def save_screenshot(page: Page, name: str) -> None:
+    """A full-page screenshot in test-artifacts/, for a person to look at after the run."""
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / name), full_page=True)
