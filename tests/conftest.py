@@ -63,3 +63,9 @@ def draft(make_draft) -> JobDraft:
 def hx(**headers: str) -> dict[str, str]:
     """Headers of an htmx request, for the test client."""
     return {"HTTP_HX_REQUEST": "true", **{f"HTTP_{k.upper()}": v for k, v in headers.items()}}
+
+
+@pytest.fixture(autouse=True)
+def fast_password_hashing(settings):
+    """Tests make many users; the production hasher is slow on purpose."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

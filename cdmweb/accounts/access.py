@@ -1,13 +1,61 @@
-"""Who may see and change what. Every view and partial goes through these helpers."""
+"""Who may do what to a draft, decided here and nowhere else.
+
+A draft is private to its owner, or belongs to a team. The owner may do everything; a team
+member may do what the role allows: viewers view (and, later, comment), editors also edit,
+reviewers also review, admins also manage. Anyone else gets a 404, so outsiders learn nothing;
+a member without the right gets a 403 with a plain message.
+"""
 
 from __future__ import annotations
 
-from django.http import HttpRequest
+from typing import Any
+
+from django.core.exceptions import PermissionDenied
+from django.db.models import Q, QuerySet
+from django.http import Http404, HttpRequest
 from django.shortcuts import get_object_or_404
 
 from cdmweb.jobs.models import JobDraft
 
+from .models import ADMIN, EDITOR, REVIEWER, ROLE_RANK, VIEWER, Membership
 
-def get_draft_for_user(request: HttpRequest, pk: int) -> JobDraft:
-    """The draft, if the signed-in user owns it; 404 otherwise, so others learn nothing."""
-    return get_object_or_404(JobDraft, pk=pk, owner=request.user)
+VIEW, COMMENT, EDIT, REVIEW, MANAGE = "view", "comment", "edit", "review", "manage"
+NEEDED_ROLE = {VIEW: VIEWER, COMMENT: VIEWER, EDIT: EDITOR, REVIEW: REVIEWER, MANAGE: ADMIN}
+ACTION_WORDS = {VIEW: "view", COMMENT: "comment on", EDIT: "change", REVIEW: "review", MANAGE: "manage"}
+
+
+def role_in(user: Any, team_id: int | None) -> str | None:
+    if team_id is None or not user.is_authenticated:
+        return None
+    return Membership.objects.filter(team_id=team_id, user=user).values_list("role", flat=True).first()
+
+
+def can(user: Any, draft: JobDraft, action: str) -> bool:
+    if draft.owner_id == user.pk:
+        return True
+    role = role_in(user, draft.team_id)
+    return role is not None and ROLE_RANK[role] >= ROLE_RANK[NEEDED_ROLE[action]]
+
+
+def get_draft_for_user(request: HttpRequest, pk: int, action: str = VIEW) -> JobDraft:
+    """The draft if the user may ``action`` it; 404 for outsiders, 403 for members without the role."""
+    draft = get_object_or_404(JobDraft, pk=pk)
+    if draft.owner_id == request.user.pk:
+        return draft
+    role = role_in(request.user, draft.team_id)
+    if role is None:
+        raise Http404("No such draft.")
+    if ROLE_RANK[role] < ROLE_RANK[NEEDED_ROLE[action]]:
+        raise PermissionDenied(
+            f"As a {role} of this team you cannot {ACTION_WORDS[action]} this draft; ask a team admin."
+        )
+    return draft
+
+
+def visible_drafts(user: Any) -> QuerySet[JobDraft]:
+    """Drafts the user owns or can see through a team (a subquery, so no duplicates to remove)."""
+    teams = Membership.objects.filter(user=user).values("team_id")
+    return JobDraft.objects.filter(Q(owner=user) | Q(team_id__in=teams))
+
+
+__all__ = ["ADMIN", "COMMENT", "EDIT", "MANAGE", "REVIEW", "VIEW", "can", "get_draft_for_user", "visible_drafts"]

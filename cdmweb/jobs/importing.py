@@ -10,11 +10,11 @@ from .models import JobDraft
 from .payload import ParsedBody, build_request_body, loads_body
 
 
-def import_text(text: str, owner: Any) -> tuple[list[JobDraft], ParsedBody]:
+def import_text(text: str, owner: Any, team: Any = None) -> tuple[list[JobDraft], ParsedBody]:
     """One draft per job in the body, all or none. Raises PayloadError with a reason."""
     parsed = loads_body(text)
     with transaction.atomic():
-        drafts = [JobDraft.create_from_data(owner, job) for job in parsed.jobs]
+        drafts = [JobDraft.create_from_data(owner, job, team) for job in parsed.jobs]
     return drafts, parsed
 
 

@@ -30,6 +30,8 @@ class JobDraft(models.Model):
     imported body comes back out exactly as it went in."""
 
     owner = models.ForeignKey(settings.AUTH_USER_MODEL, models.CASCADE, related_name="drafts")
+    # None: private to the owner; else shared with the team's members by role.
+    team = models.ForeignKey("accounts.Team", models.SET_NULL, null=True, blank=True, related_name="drafts")
     job_type = models.TextField(null=True, blank=True)  # noqa: DJ001 (None = key absent)
     name = models.TextField(null=True, blank=True)  # noqa: DJ001 (None = key absent)
     from_connector = models.TextField(null=True, blank=True)  # noqa: DJ001 (None = key absent)
@@ -50,7 +52,10 @@ class JobDraft(models.Model):
 
     class Meta:
         ordering = ["-updated_at", "-id"]
-        indexes = [models.Index(fields=["owner", "-updated_at", "-id"], name="draft_owner_recent")]
+        indexes = [
+            models.Index(fields=["owner", "-updated_at", "-id"], name="draft_owner_recent"),
+            models.Index(fields=["team", "-updated_at", "-id"], name="draft_team_recent"),
+        ]
 
     def __str__(self) -> str:
         return self.display_name
@@ -134,7 +139,7 @@ class JobDraft(models.Model):
 
     @classmethod
     @transaction.atomic
-    def create_from_data(cls, owner: Any, data: JobData) -> JobDraft:
+    def create_from_data(cls, owner: Any, data: JobData, team: Any = None) -> JobDraft:
         side_meta: dict[str, Any] = {"no_configs": []}
         for side in SIDES:
             side_data = data.sides.get(side)
@@ -143,6 +148,7 @@ class JobDraft(models.Model):
                 side_meta["no_configs"].append(side)
         draft = cls.objects.create(
             owner=owner,
+            team=team,
             job_type=data.job_type,
             name=data.name,
             from_connector=data.from_connector,

@@ -16,7 +16,7 @@ from django.views.decorators.http import require_GET, require_POST
 from django_htmx.http import HttpResponseClientRedirect, reswap, retarget, trigger_client_event
 from django_htmx.middleware import HtmxDetails
 
-from cdmweb.accounts.access import get_draft_for_user
+from cdmweb.accounts.access import EDIT, MANAGE, get_draft_for_user
 from cdmweb.catalog.registry import SIDES
 from cdmweb.cdm.errors import CdmError
 
@@ -107,7 +107,10 @@ def _back_to_designer(draft: JobDraft, anchor: str = "") -> HttpResponseRedirect
 @require_GET
 def dashboard(request: HttpRequest) -> HttpResponse:
     query = request.GET.get("q", "").strip()[:200]
-    drafts = JobDraft.objects.filter(owner=request.user).only(
+    teams = list(request.user.teams.all())
+    team = next((t for t in teams if t.slug == request.GET.get("team")), None)
+    scope = JobDraft.objects.filter(team=team) if team else JobDraft.objects.filter(owner=request.user)
+    drafts = scope.only(
         "id",
         "name",
         "job_type",
@@ -129,7 +132,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
             | Q(to_link__icontains=query)
         )
     page = Paginator(drafts, PAGE_SIZE).get_page(request.GET.get("page"))
-    context = {"page": page, "query": query}
+    context = {"page": page, "query": query, "teams": teams, "team": team}
     if not request.htmx:
         context["recent_submissions"] = Submission.objects.filter(user=request.user).select_related("target")[:5]
     template = "jobs/dashboard.html#draft-list" if request.htmx else "jobs/dashboard.html"
@@ -155,7 +158,7 @@ def draft_create(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_POST
 def draft_delete(request: HttpRequest, pk: int) -> HttpResponse:
-    draft = get_draft_for_user(request, pk)
+    draft = get_draft_for_user(request, pk, MANAGE)
     name = draft.display_name
     draft.delete()
     messages.success(request, f"Draft “{name}” deleted.")
@@ -244,7 +247,7 @@ def preview(request: HtmxRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def header_update(request: HtmxRequest, pk: int) -> HttpResponse:
-    draft = get_draft_for_user(request, pk)
+    draft = get_draft_for_user(request, pk, EDIT)
     form = JobHeaderForm(request.POST, current=_header_values(draft), auto_id="header_%s")
     if not form.is_valid():
         state = designer_state(draft)
@@ -289,7 +292,7 @@ def _page_with_errors(request: HtmxRequest, draft: JobDraft, **errors: Any) -> H
 @login_required
 @require_POST
 def input_add(request: HtmxRequest, pk: int, group_id: int) -> HttpResponse:
-    draft = get_draft_for_user(request, pk)
+    draft = get_draft_for_user(request, pk, EDIT)
     group = _get_group(draft, group_id)
     existing = set(group.inputs.values_list("name", flat=True))
     form = AddInputForm(request.POST, group_name=group.name, existing=existing)
@@ -315,7 +318,7 @@ def input_add(request: HtmxRequest, pk: int, group_id: int) -> HttpResponse:
 @login_required
 @require_POST
 def input_update(request: HtmxRequest, pk: int, input_id: int) -> HttpResponse:
-    draft = get_draft_for_user(request, pk)
+    draft = get_draft_for_user(request, pk, EDIT)
     item = _get_input(draft, input_id)
     form = EditInputForm(request.POST)
     if not form.is_valid():
@@ -347,7 +350,7 @@ def input_update(request: HtmxRequest, pk: int, input_id: int) -> HttpResponse:
 @login_required
 @require_POST
 def input_delete(request: HtmxRequest, pk: int, input_id: int) -> HttpResponse:
-    draft = get_draft_for_user(request, pk)
+    draft = get_draft_for_user(request, pk, EDIT)
     item = _get_input(draft, input_id)
     group_id = item.group_id
     editing.remove_input(item)
@@ -361,7 +364,7 @@ def input_delete(request: HtmxRequest, pk: int, input_id: int) -> HttpResponse:
 @login_required
 @require_POST
 def input_move(request: HtmxRequest, pk: int, input_id: int) -> HttpResponse:
-    draft = get_draft_for_user(request, pk)
+    draft = get_draft_for_user(request, pk, EDIT)
     item = _get_input(draft, input_id)
     direction = request.POST.get("direction")
     if direction not in ("up", "down"):
@@ -383,7 +386,7 @@ def input_move(request: HtmxRequest, pk: int, input_id: int) -> HttpResponse:
 @login_required
 @require_POST
 def group_add(request: HtmxRequest, pk: int, side: str) -> HttpResponse:
-    draft = get_draft_for_user(request, pk)
+    draft = get_draft_for_user(request, pk, EDIT)
     if side not in SIDES:
         return HttpResponse("Unknown side.", status=404)
     existing = set(draft.groups.filter(side=side).values_list("name", flat=True))
@@ -404,7 +407,7 @@ def group_add(request: HtmxRequest, pk: int, side: str) -> HttpResponse:
 @login_required
 @require_POST
 def group_delete(request: HtmxRequest, pk: int, group_id: int) -> HttpResponse:
-    draft = get_draft_for_user(request, pk)
+    draft = get_draft_for_user(request, pk, EDIT)
     group = _get_group(draft, group_id)
     side = group.side
     editing.remove_group(group)
@@ -424,7 +427,7 @@ def _get_submission_for_user(request: HttpRequest, pk: int) -> Submission:
 
 @login_required
 def submit_view(request: HtmxRequest, pk: int) -> HttpResponse:
-    draft = get_draft_for_user(request, pk)
+    draft = get_draft_for_user(request, pk, EDIT)
     targets = Target.objects.all()
     target = targets.filter(pk=_int(request.POST.get("target") or request.GET.get("target"))).first() or targets.first()
     if target is None:

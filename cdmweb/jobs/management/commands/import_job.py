@@ -6,6 +6,7 @@ from typing import Any
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
+from cdmweb.accounts.models import Team
 from cdmweb.jobs.importing import import_text
 from cdmweb.jobs.payload import PayloadError
 
@@ -18,14 +19,20 @@ class Command(BaseCommand):
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("path", help="a JSON file, or - to read standard input")
         parser.add_argument("--owner", required=True, help="username that will own the drafts")
+        parser.add_argument("--team", help="slug of the team the drafts belong to")
 
-    def handle(self, *args: Any, path: str, owner: str, **options: Any) -> None:
+    def handle(self, *args: Any, path: str, owner: str, team: str | None, **options: Any) -> None:
         user = get_user_model().objects.filter(username=owner).first()
         if user is None:
             raise CommandError(f"no user named {owner!r}", returncode=2)
+        found_team = None
+        if team is not None:
+            found_team = Team.objects.filter(slug=team).first()
+            if found_team is None:
+                raise CommandError(f"no team {team!r}", returncode=2)
         text = read_source(path, sys.stdin)
         try:
-            drafts, parsed = import_text(text, user)
+            drafts, parsed = import_text(text, user, found_team)
         except PayloadError as exc:
             raise CommandError(f"nothing imported: {exc}", returncode=2) from exc
         for draft in drafts:
