@@ -15,6 +15,8 @@ def import_text(text: str, owner: Any, team: Any = None) -> tuple[list[JobDraft]
     parsed = loads_body(text)
     with transaction.atomic():
         drafts = [JobDraft.create_from_data(owner, job, team) for job in parsed.jobs]
+        for draft in drafts:
+            draft.snapshot(owner, "imported")
     return drafts, parsed
 
 

@@ -140,31 +140,43 @@ class JobDraft(models.Model):
     @classmethod
     @transaction.atomic
     def create_from_data(cls, owner: Any, data: JobData, team: Any = None) -> JobDraft:
+        draft = cls(owner=owner, team=team)
+        draft._apply_header(data)
+        draft.save()
+        draft._write_structure(data)
+        draft.record_findings(validate_job(build_job(data)))
+        return draft
+
+    @transaction.atomic
+    def replace_with(self, data: JobData) -> None:
+        """Make this draft hold exactly ``data`` (restoring a revision), as one new change."""
+        self.groups.all().delete()  # inputs go with their groups
+        self._apply_header(data)
+        self.save()
+        self._write_structure(data)
+        self.record_findings(validate_job(build_job(data)))
+
+    def _apply_header(self, data: JobData) -> None:
         side_meta: dict[str, Any] = {"no_configs": []}
         for side in SIDES:
             side_data = data.sides.get(side)
             side_meta[side] = None if side_data is None else dict(side_data.meta)
             if side_data is not None and not side_data.has_configs:
                 side_meta["no_configs"].append(side)
-        draft = cls.objects.create(
-            owner=owner,
-            team=team,
-            job_type=data.job_type,
-            name=data.name,
-            from_connector=data.from_connector,
-            from_link=data.from_link,
-            to_connector=data.to_connector,
-            to_link=data.to_link,
-            extra=data.extra,
-            side_meta=side_meta,
-        )
+        for attribute in ("job_type", "name", "from_connector", "from_link", "to_connector", "to_link"):
+            setattr(self, attribute, getattr(data, attribute))
+        self.extra = data.extra
+        self.side_meta = side_meta
+
+    def _write_structure(self, data: JobData) -> None:
         groups: list[ConfigGroup] = []
+        group_data: list[GroupData] = []
         for side in SIDES:
             side_data = data.sides.get(side)
             for position, group in enumerate(side_data.groups if side_data else []):
                 groups.append(
                     ConfigGroup(
-                        draft=draft,
+                        draft=self,
                         side=side,
                         name=group.name,
                         position=position,
@@ -172,18 +184,18 @@ class JobDraft(models.Model):
                         meta=group.meta,
                     )
                 )
+                group_data.append(group)
         ConfigGroup.objects.bulk_create(groups)
         inputs: list[DraftInput] = []
-        position = 0
-        for group_row, group in zip(
-            groups, (g for s in SIDES if data.sides.get(s) for g in data.sides[s].groups), strict=True
-        ):
+        for group_row, group in zip(groups, group_data, strict=True):
             for item in group.inputs:
-                inputs.append(DraftInput.from_data(draft, group_row, item, position))
-                position += 1
+                inputs.append(DraftInput.from_data(self, group_row, item, len(inputs)))
         DraftInput.objects.bulk_create(inputs, batch_size=500)
-        draft.record_findings(validate_job(build_job(data)))
-        return draft
+
+    def snapshot(self, author: Any, reason: str) -> Revision:
+        """An immutable copy of the payload as it is now, numbered per draft."""
+        last = self.revisions.order_by("-number").values_list("number", flat=True).first() or 0
+        return Revision.objects.create(draft=self, number=last + 1, payload=self.build(), author=author, reason=reason)
 
 
 class LoadedInput:
@@ -390,3 +402,21 @@ class Submission(models.Model):
     def duration_seconds(self) -> float:
         end = self.finished_at or timezone.now()
         return max((end - self.created_at).total_seconds(), 0.0)
+
+
+class Revision(models.Model):
+    """The built payload at a save point (import, submission, restore; review comes next)."""
+
+    draft = models.ForeignKey(JobDraft, models.CASCADE, related_name="revisions")
+    number = models.PositiveIntegerField()
+    payload = models.JSONField()
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, models.SET_NULL, null=True, related_name="revisions")
+    reason = models.CharField(max_length=200)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-number"]
+        constraints = [models.UniqueConstraint(fields=["draft", "number"], name="one_revision_number_per_draft")]
+
+    def __str__(self) -> str:
+        return f"{self.draft} r{self.number}"

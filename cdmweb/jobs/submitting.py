@@ -173,6 +173,8 @@ def submit(
             )
     except IntegrityError:
         submission, created = Submission.objects.get(idempotency_key=key), False
+    if created:
+        draft.snapshot(user, f"submitted to {target} (submission {submission.pk})")
     if not created and submission.state not in (Submission.PENDING, Submission.CREATED):
         return submission  # already sent (or refused): a double click changes nothing
     # Claim the row, so two concurrent calls with one key never both send.

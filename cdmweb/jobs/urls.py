@@ -19,4 +19,6 @@ urlpatterns = [
     path("drafts/<int:pk>/inputs/<int:input_id>/move/", views.input_move, name="input-move"),
     path("drafts/<int:pk>/submit/", views.submit_view, name="submit"),
     path("submissions/<int:pk>/", views.submission_detail, name="submission"),
+    path("drafts/<int:pk>/history/", views.history, name="history"),
+    path("drafts/<int:pk>/revisions/<int:number>/restore/", views.restore, name="restore"),
 ]

@@ -22,10 +22,11 @@ from cdmweb.cdm.errors import CdmError
 
 from . import editing, submitting
 from .designer import ROW_WINDOW, DesignerState, InputRow, designer_state, masked_job
+from .diffing import diff_jobs, masked
 from .forms import AddGroupForm, AddInputForm, EditInputForm, ImportForm, JobHeaderForm, SubmitForm
 from .importing import import_text, parse_clusters
-from .models import ConfigGroup, DraftInput, JobDraft, Submission, Target
-from .payload import SIDE_KEYS, PayloadError, build_request_body, dumps
+from .models import ConfigGroup, DraftInput, JobDraft, Revision, Submission, Target
+from .payload import SIDE_KEYS, PayloadError, build_request_body, dumps, parse_job
 from .validation import validate_job
 
 DRAFT_CHANGED = "draft-changed"
@@ -481,3 +482,38 @@ def submission_detail(request: HtmxRequest, pk: int) -> HttpResponse:
     context = {"submission": submission, "meaning": submitting.explain(submission.error_code)}
     template = "jobs/submission.html#status" if request.htmx else "jobs/submission.html"
     return render(request, template, context)
+
+
+# --- history ---------------------------------------------------------------------------------
+
+
+@login_required
+@require_GET
+def history(request: HttpRequest, pk: int) -> HttpResponse:
+    draft = get_draft_for_user(request, pk)
+    revisions = list(draft.revisions.select_related("author"))
+    numbers = {r.number: r for r in revisions}
+    current = draft.build()
+    older = numbers.get(_int(request.GET.get("a")))
+    newer = numbers.get(_int(request.GET.get("b")))
+    left = older.payload if older else (revisions[0].payload if revisions else {})
+    right = newer.payload if newer else current
+    context = {
+        "draft": draft,
+        "revisions": revisions,
+        "older": older or (revisions[0] if revisions else None),
+        "newer": newer,
+        "changes": masked(diff_jobs(left, right)),
+    }
+    return render(request, "jobs/history.html", context)
+
+
+@login_required
+@require_POST
+def restore(request: HttpRequest, pk: int, number: int) -> HttpResponse:
+    draft = get_draft_for_user(request, pk, EDIT)
+    revision = get_object_or_404(Revision, draft=draft, number=number)
+    draft.replace_with(parse_job(revision.payload))
+    draft.snapshot(request.user, f"restored revision {number}")
+    messages.success(request, f"Revision {number} restored as a new change.")
+    return redirect(draft)

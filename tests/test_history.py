@@ -1,0 +1,85 @@
+"""Revisions at save points, the semantic diff, and restoring an older revision."""
+
+from __future__ import annotations
+
+import copy
+import json
+from pathlib import Path
+
+import pytest
+from django.urls import reverse
+
+from cdmweb.jobs.diffing import Change, diff_jobs
+from cdmweb.jobs.importing import import_text
+from cdmweb.jobs.models import DraftInput
+
+from .conftest import hx
+
+DEMO = json.loads((Path(__file__).resolve().parent.parent / "cdmweb/jobs/demo/orders_mysql_to_hive.json").read_text())
+JOB = DEMO["jobs"][0]
+
+
+def from_inputs(job):
+    return job["from-config-values"]["configs"][0]["inputs"]
+
+
+def test_identical_jobs_have_no_changes():
+    assert diff_jobs(JOB, copy.deepcopy(JOB)) == []
+
+
+def test_diff_names_each_kind_of_change():
+    new = copy.deepcopy(JOB)
+    new["name"] = "renamed"
+    inputs = from_inputs(new)
+    inputs[1]["value"] = "sales"  # schemaName changed
+    inputs[0], inputs[2] = inputs[2], inputs[0]  # useSql and tableName swapped
+    inputs.append({"name": "fromJobConfig.fetchSize", "value": "1000"})
+    del inputs[3]  # whereClause removed
+    new["driver-config-values"]["configs"].append({"name": "smnConfig", "inputs": []})
+    new["driver-config-values"]["configs"] = [
+        c for c in new["driver-config-values"]["configs"] if c["name"] != "jarConfig"
+    ]
+    changes = diff_jobs(JOB, new)
+    assert Change("header", name="name", old="orders_mysql_to_hive", new="renamed") in changes
+    assert Change("input-changed", "from", "fromJobConfig", "fromJobConfig.schemaName", "shop", "sales") in changes
+    assert Change("input-added", "from", "fromJobConfig", "fromJobConfig.fetchSize", new="1000") in changes
+    assert any(c.kind == "input-removed" and c.name == "fromJobConfig.whereClause" for c in changes)
+    moved = {c.name for c in changes if c.kind == "input-moved"}
+    assert {"fromJobConfig.useSql", "fromJobConfig.tableName"} <= moved
+    assert Change("group-added", "driver", "smnConfig", new=0) in changes
+    assert Change("group-removed", "driver", "jarConfig", old=0) in changes
+
+
+@pytest.fixture
+def imported(owner):
+    (draft,), _ = import_text(json.dumps(DEMO), owner)
+    return draft
+
+
+def test_import_keeps_a_first_revision(imported, owner):
+    revision = imported.revisions.get()
+    assert (revision.number, revision.reason, revision.author) == (1, "imported", owner)
+    assert revision.payload == JOB
+
+
+def test_history_shows_the_diff_against_the_current_draft_and_restore_brings_it_back(owner_client, imported):
+    item = imported.inputs.get(name="fromJobConfig.tableName")
+    owner_client.post(reverse("input-update", args=[imported.pk, item.pk]), {"value": "orders_v2"}, **hx())
+    html = owner_client.get(reverse("history", args=[imported.pk])).content.decode()
+    assert "fromJobConfig.tableName" in html and "orders_v2" in html and "<del>orders</del>" in html
+    response = owner_client.post(reverse("restore", args=[imported.pk, 1]))
+    assert response.status_code == 302
+    assert owner_client.get(reverse("export", args=[imported.pk])).json() == {"jobs": [JOB]}
+    assert [r.reason for r in imported.revisions.all()] == ["restored revision 1", "imported"]
+
+
+def test_history_masks_secret_values(owner_client, imported):
+    group = imported.groups.get(name="fromJobConfig")
+    DraftInput.objects.create(draft=imported, group=group, name="fromJobConfig.dbPassword", value="S3CRET", position=99)
+    html = owner_client.get(reverse("history", args=[imported.pk])).content.decode()
+    assert "fromJobConfig.dbPassword" in html and "S3CRET" not in html
+
+
+def test_history_access(outsider_client, imported):
+    assert outsider_client.get(reverse("history", args=[imported.pk])).status_code == 404
+    assert outsider_client.post(reverse("restore", args=[imported.pk, 1])).status_code == 404
