@@ -83,3 +83,21 @@ def test_history_masks_secret_values(owner_client, imported):
 def test_history_access(outsider_client, imported):
     assert outsider_client.get(reverse("history", args=[imported.pk])).status_code == 404
     assert outsider_client.post(reverse("restore", args=[imported.pk, 1])).status_code == 404
+
+
+def test_a_draft_without_revisions_shows_no_diff(owner_client, draft):
+    html = owner_client.get(reverse("history", args=[draft.pk])).content.decode()
+    assert "No revision yet" in html and 'id="diff"' not in html
+
+
+def test_creating_a_draft_in_the_designer_keeps_a_revision(owner_client, owner):
+    data = {
+        "name": "new_job",
+        "job_type": "NORMAL_JOB",
+        "from_connector": "generic-jdbc-connector",
+        "from_link": "a",
+        "to_connector": "hive-connector",
+        "to_link": "b",
+    }
+    owner_client.post(reverse("draft-create"), data)
+    assert owner.drafts.get().revisions.get().reason == "created"

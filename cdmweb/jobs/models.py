@@ -357,6 +357,9 @@ class Submission(models.Model):
     TERMINAL_CDM = ("SUCCEEDED", "FAILED", "FAILURE_ON_SUBMIT", "NEVER_EXECUTED")
 
     draft = models.ForeignKey(JobDraft, models.SET_NULL, null=True, related_name="submissions")
+    revision = models.ForeignKey(
+        "Revision", models.SET_NULL, null=True, blank=True, related_name="submissions", help_text="the revision sent"
+    )
     target = models.ForeignKey(Target, models.PROTECT, related_name="submissions")
     user = models.ForeignKey(settings.AUTH_USER_MODEL, models.PROTECT, related_name="cdm_submissions")
     idempotency_key = models.CharField(max_length=64, unique=True)

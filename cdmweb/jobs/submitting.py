@@ -174,7 +174,8 @@ def submit(
     except IntegrityError:
         submission, created = Submission.objects.get(idempotency_key=key), False
     if created:
-        draft.snapshot(user, f"submitted to {target} (submission {submission.pk})")
+        submission.revision = draft.snapshot(user, f"submitted to {target} (submission {submission.pk})")
+        Submission.objects.filter(pk=submission.pk).update(revision=submission.revision)
     if not created and submission.state not in (Submission.PENDING, Submission.CREATED):
         return submission  # already sent (or refused): a double click changes nothing
     # Claim the row, so two concurrent calls with one key never both send.
@@ -257,11 +258,16 @@ def poll(submission: Submission, *, read_timeout: float = 5.0) -> Submission:
 
 
 def _find_cluster(client: CdmClient, submission: Submission) -> str:
-    """A random-cluster job landed on one of the pool's clusters; find which."""
+    """A random-cluster job landed on one of the pool's clusters; find which. A job of the same
+    name may exist on several of them, so the one whose latest run is ours wins."""
+    found = []
     for cluster_id in submission.pool:
         try:
-            client.show_job(cluster_id, submission.job_name)
+            status = client.job_status(cluster_id, submission.job_name)
         except CdmError:
             continue
-        return cluster_id
-    return ""
+        latest = (status.get("submissions") or [{}])[0]
+        if submission.submission_id and str(submission_summary(latest).submission_id) == submission.submission_id:
+            return cluster_id
+        found.append(cluster_id)
+    return found[0] if found else ""

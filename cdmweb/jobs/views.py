@@ -149,6 +149,7 @@ def draft_create(request: HttpRequest) -> HttpResponse:
         form = JobHeaderForm(request.POST)
         if form.is_valid():
             draft = editing.create_draft(request.user, **form.cleaned_data)
+            draft.snapshot(request.user, "created")
             messages.success(request, f"Draft “{draft.display_name}” created.")
             return redirect(draft)
     else:
@@ -503,7 +504,7 @@ def history(request: HttpRequest, pk: int) -> HttpResponse:
         "revisions": revisions,
         "older": older or (revisions[0] if revisions else None),
         "newer": newer,
-        "changes": masked(diff_jobs(left, right)),
+        "changes": masked(diff_jobs(left, right)) if revisions else [],
     }
     return render(request, "jobs/history.html", context)
 
