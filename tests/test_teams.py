@@ -107,3 +107,14 @@ def test_import_job_into_a_team(owner, team, tmp_path):
     with pytest.raises(CommandError) as refused:
         call_command("import_job", str(DEMO), "--owner", "owner", "--team", "nope", stdout=io.StringIO())
     assert refused.value.returncode == 2
+
+
+def test_a_viewer_sees_the_designer_read_only(client, django_user_model, team_draft):
+    login(client, django_user_model, "viewer")
+    html = client.get(reverse("designer", args=[team_draft.pk])).content.decode()
+    assert 'id="read-only"' in html and '<fieldset class="designer-sides" disabled>' in html
+    assert "Submit to CDM" not in html and "Delete draft" not in html
+    assert 'id="preview-json"' in html  # reading, copying and downloading stay possible
+    login(client, django_user_model, "editor")
+    html = client.get(reverse("designer", args=[team_draft.pk])).content.decode()
+    assert 'id="read-only"' not in html and "Submit to CDM" in html and "Delete draft" not in html

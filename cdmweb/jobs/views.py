@@ -16,7 +16,7 @@ from django.views.decorators.http import require_GET, require_POST
 from django_htmx.http import HttpResponseClientRedirect, reswap, retarget, trigger_client_event
 from django_htmx.middleware import HtmxDetails
 
-from cdmweb.accounts.access import EDIT, MANAGE, get_draft_for_user
+from cdmweb.accounts.access import EDIT, MANAGE, can, get_draft_for_user
 from cdmweb.catalog.registry import SIDES
 from cdmweb.cdm.errors import CdmError
 
@@ -59,6 +59,8 @@ def _designer_context(request: HtmxRequest, state: DesignerState, **extra: Any) 
         "state": state,
         "sides": SIDES,
         "inputs_url": reverse("designer", args=[draft.pk]) + "inputs/",
+        "can_edit": can(request.user, draft, EDIT),
+        "can_manage": can(request.user, draft, MANAGE),
         "row_errors": {},
         "group_errors": {},
     }
