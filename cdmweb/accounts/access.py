@@ -24,28 +24,35 @@ NEEDED_ROLE = {VIEW: VIEWER, COMMENT: VIEWER, EDIT: EDITOR, REVIEW: REVIEWER, MA
 ACTION_WORDS = {VIEW: "view", COMMENT: "comment on", EDIT: "change", REVIEW: "review", MANAGE: "manage"}
 
 
-def role_in(user: Any, team_id: int | None) -> str | None:
-    if team_id is None or not user.is_authenticated:
+OWNER = "owner"
+
+
+def role_for(user: Any, draft: JobDraft) -> str | None:
+    """ "owner", the user's role in the draft's team, or None for an outsider (one query at most)."""
+    if draft.owner_id == user.pk:
+        return OWNER
+    if draft.team_id is None or not user.is_authenticated:
         return None
-    return Membership.objects.filter(team_id=team_id, user=user).values_list("role", flat=True).first()
+    return Membership.objects.filter(team_id=draft.team_id, user=user).values_list("role", flat=True).first()
+
+
+def allows(role: str | None, action: str) -> bool:
+    if role == OWNER:
+        return True
+    return role is not None and ROLE_RANK[role] >= ROLE_RANK[NEEDED_ROLE[action]]
 
 
 def can(user: Any, draft: JobDraft, action: str) -> bool:
-    if draft.owner_id == user.pk:
-        return True
-    role = role_in(user, draft.team_id)
-    return role is not None and ROLE_RANK[role] >= ROLE_RANK[NEEDED_ROLE[action]]
+    return allows(role_for(user, draft), action)
 
 
 def get_draft_for_user(request: HttpRequest, pk: int, action: str = VIEW) -> JobDraft:
     """The draft if the user may ``action`` it; 404 for outsiders, 403 for members without the role."""
     draft = get_object_or_404(JobDraft, pk=pk)
-    if draft.owner_id == request.user.pk:
-        return draft
-    role = role_in(request.user, draft.team_id)
+    role = role_for(request.user, draft)
     if role is None:
         raise Http404("No such draft.")
-    if ROLE_RANK[role] < ROLE_RANK[NEEDED_ROLE[action]]:
+    if not allows(role, action):
         raise PermissionDenied(
             f"As a {role} of this team you cannot {ACTION_WORDS[action]} this draft; ask a team admin."
         )
@@ -58,4 +65,16 @@ def visible_drafts(user: Any) -> QuerySet[JobDraft]:
     return JobDraft.objects.filter(Q(owner=user) | Q(team_id__in=teams))
 
 
-__all__ = ["ADMIN", "COMMENT", "EDIT", "MANAGE", "REVIEW", "VIEW", "can", "get_draft_for_user", "visible_drafts"]
+__all__ = [
+    "ADMIN",
+    "COMMENT",
+    "EDIT",
+    "MANAGE",
+    "REVIEW",
+    "VIEW",
+    "allows",
+    "can",
+    "get_draft_for_user",
+    "role_for",
+    "visible_drafts",
+]

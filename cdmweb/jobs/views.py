@@ -16,7 +16,7 @@ from django.views.decorators.http import require_GET, require_POST
 from django_htmx.http import HttpResponseClientRedirect, reswap, retarget, trigger_client_event
 from django_htmx.middleware import HtmxDetails
 
-from cdmweb.accounts.access import EDIT, MANAGE, can, get_draft_for_user
+from cdmweb.accounts.access import EDIT, MANAGE, allows, get_draft_for_user, role_for
 from cdmweb.catalog.registry import SIDES
 from cdmweb.cdm.errors import CdmError
 
@@ -54,13 +54,14 @@ def _header_values(draft: JobDraft) -> dict[str, str | None]:
 def _designer_context(request: HtmxRequest, state: DesignerState, **extra: Any) -> dict[str, Any]:
     """What every region of the designer needs; the preview only when a region shows it."""
     draft = state.draft
+    role = role_for(request.user, draft)
     context = {
         "draft": draft,
         "state": state,
         "sides": SIDES,
         "inputs_url": reverse("designer", args=[draft.pk]) + "inputs/",
-        "can_edit": can(request.user, draft, EDIT),
-        "can_manage": can(request.user, draft, MANAGE),
+        "can_edit": allows(role, EDIT),
+        "can_manage": allows(role, MANAGE),
         "row_errors": {},
         "group_errors": {},
     }
