@@ -67,5 +67,5 @@ def test_pagination_is_by_recency_and_survives_bad_page_numbers(owner_client, ow
 
 def test_dashboard_query_count_does_not_grow(owner_client, owner, django_assert_max_num_queries):
     JobDraft.objects.bulk_create([JobDraft(owner=owner, name=f"d{i}") for i in range(200)])
-    with django_assert_max_num_queries(6):  # session, user, teams, count, page, submissions
+    with django_assert_max_num_queries(7):  # session, user, teams, count, page, submissions, review queue
         owner_client.get(reverse("dashboard"), {"q": "d1"})

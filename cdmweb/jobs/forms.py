@@ -8,6 +8,7 @@ from crispy_forms.layout import Column, Layout, Row, Submit
 from django import forms
 from django.conf import settings
 
+from cdmweb.accounts.models import ADMIN, EDITOR, REVIEWER, Team
 from cdmweb.catalog.registry import get_catalog
 
 from .validation import NAME_MAX
@@ -131,6 +132,80 @@ class AddGroupForm(forms.Form):
         return name
 
 
+def teams_to_create_in(user: Any) -> Any:
+    """Teams where ``user`` may put drafts: those where they edit or more."""
+    return Team.objects.filter(memberships__user=user, memberships__role__in=(EDITOR, REVIEWER, ADMIN))
+
+
+class TeamField(forms.ModelChoiceField):
+    def __init__(self, **kwargs: Any) -> None:
+        kwargs.setdefault("required", False)
+        kwargs.setdefault("empty_label", "Private (only me)")
+        kwargs.setdefault("label", "Shared with")
+        kwargs.setdefault("help_text", "A team's members see the draft by role; team drafts need review to submit.")
+        super().__init__(queryset=None, **kwargs)
+
+
+class CreateDraftForm(JobHeaderForm):
+    team = TeamField()
+
+    def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["team"].queryset = teams_to_create_in(user)
+        self.helper.layout.insert(len(self.helper.layout) - 1, "team")
+
+
+class ShareForm(forms.Form):
+    team = TeamField()
+
+    def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["team"].queryset = teams_to_create_in(user)
+
+
+COMMENT_MAX = 5000
+
+
+class CommentForm(forms.Form):
+    body = forms.CharField(max_length=COMMENT_MAX, widget=forms.Textarea(attrs={"rows": 2}), label="Comment")
+    input_name = forms.CharField(
+        required=False, max_length=255, label="About input", help_text="optional, e.g. fromJobConfig.tableName"
+    )
+
+    def __init__(self, *args: Any, input_names: set[str] | None = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.input_names = input_names or set()
+
+    def clean_body(self) -> str:
+        body = self.cleaned_data["body"].strip()
+        if not body:
+            raise forms.ValidationError("Write something to comment.")
+        return body
+
+    def clean_input_name(self) -> str:
+        name = self.cleaned_data["input_name"].strip()
+        if name and name not in self.input_names:
+            raise forms.ValidationError(f"This draft has no input named “{name}”.")
+        return name
+
+
+class ReviewRequestForm(forms.Form):
+    message = forms.CharField(
+        required=False, max_length=COMMENT_MAX, widget=forms.Textarea(attrs={"rows": 2}), label="Note to the reviewer"
+    )
+
+
+class ReviewDecisionForm(forms.Form):
+    decision = forms.ChoiceField(choices=[("approve", "Approve"), ("changes", "Request changes")])
+    comment = forms.CharField(required=False, max_length=COMMENT_MAX, widget=forms.Textarea(attrs={"rows": 3}))
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        if data.get("decision") == "changes" and not (data.get("comment") or "").strip():
+            self.add_error("comment", "Say what should change.")
+        return data
+
+
 class ImportForm(forms.Form):
     text = forms.CharField(
         required=False,
@@ -141,9 +216,11 @@ class ImportForm(forms.Form):
         "or a config fragment as the CDM reference prints it.",
     )
     file = forms.FileField(required=False, label="…or upload a .json file")
+    team = TeamField()
 
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        self.fields["team"].queryset = teams_to_create_in(user)
         self.helper = FormHelper()
         self.helper.form_tag = False
 

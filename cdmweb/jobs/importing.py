@@ -6,7 +6,8 @@ from typing import Any
 
 from django.db import transaction
 
-from .models import JobDraft
+from . import audit
+from .models import AuditEvent, JobDraft
 from .payload import ParsedBody, build_request_body, loads_body
 
 
@@ -17,6 +18,7 @@ def import_text(text: str, owner: Any, team: Any = None) -> tuple[list[JobDraft]
         drafts = [JobDraft.create_from_data(owner, job, team) for job in parsed.jobs]
         for draft in drafts:
             draft.snapshot(owner, "imported")
+            audit.record(owner, AuditEvent.IMPORTED, draft, detail=f"in {team}" if team else "private")
     return drafts, parsed
 
 

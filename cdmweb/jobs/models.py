@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import hashlib
 import json
 from typing import Any
 
@@ -20,6 +21,14 @@ from .payload import (
     build_job,
 )
 from .validation import ERROR, WARNING, Finding, validate_job
+
+
+def payload_hash(payload: dict[str, Any]) -> str:
+    """A fingerprint of a built Job: equal exactly when the payloads are equal, order included
+    (input order is part of what CDM receives)."""
+    text = json.dumps(payload, ensure_ascii=False, separators=(",", ":"), allow_nan=False)
+    return hashlib.sha256(text.encode()).hexdigest()
+
 
 SIDE_CHOICES = [("from", "Source"), ("to", "Destination"), ("driver", "Driver")]
 INPUTS_FORM_CHOICES = [(INPUTS_LIST, "list"), (INPUTS_OBJECT, "empty object {}"), (INPUTS_ABSENT, "no inputs key")]
@@ -45,6 +54,17 @@ class JobDraft(models.Model):
     side_meta = models.JSONField(default=dict, blank=True)
     # Bumped on every change; the designer's optimistic lock.
     version = models.PositiveIntegerField(default=1)
+    # Where the draft stands in review, kept up to date so lists need no payload builds. The
+    # submission gate never trusts it: it compares the payload itself with approved revisions.
+    REVIEW_NONE, IN_REVIEW, APPROVED, CHANGES_REQUESTED, CHANGED = "", "in_review", "approved", "changes", "changed"
+    REVIEW_STATES = [
+        (REVIEW_NONE, "not reviewed"),
+        (IN_REVIEW, "in review"),
+        (APPROVED, "approved"),
+        (CHANGES_REQUESTED, "changes requested"),
+        (CHANGED, "changed since approval"),
+    ]
+    review_state = models.CharField(max_length=16, choices=REVIEW_STATES, default=REVIEW_NONE, blank=True)
     error_count = models.PositiveIntegerField(default=0)
     warning_count = models.PositiveIntegerField(default=0)
     created_at = models.DateTimeField(default=timezone.now)
@@ -119,23 +139,39 @@ class JobDraft(models.Model):
     def build(self, groups: list[ConfigGroup] | None = None) -> dict[str, Any]:
         return build_job(self.to_data(groups))
 
-    def record_findings(self, findings: list[Finding]) -> None:
-        """Store the counts the dashboard shows and bump the version: one UPDATE."""
+    def record_findings(self, findings: list[Finding], job: dict[str, Any] | None = None) -> None:
+        """After a change: store the counts the dashboard shows, bump the version and, for an
+        approved draft, whether it still is exactly what was approved. One UPDATE (plus one
+        query when the draft has approvals)."""
         self.error_count = sum(1 for f in findings if f["status"] == ERROR)
         self.warning_count = sum(1 for f in findings if f["status"] == WARNING)
         self.version += 1
         self.updated_at = timezone.now()
+        fields: dict[str, Any] = {}
+        if self.review_state in (self.APPROVED, self.CHANGED):
+            approved = self.is_approved(self.build() if job is None else job)
+            self.review_state = fields["review_state"] = self.APPROVED if approved else self.CHANGED
         JobDraft.objects.filter(pk=self.pk).update(
             error_count=self.error_count,
             warning_count=self.warning_count,
             version=models.F("version") + 1,
             updated_at=self.updated_at,
+            **fields,
         )
 
     def revalidate(self) -> list[Finding]:
-        findings = validate_job(self.build())
-        self.record_findings(findings)
+        job = self.build()
+        findings = validate_job(job)
+        self.record_findings(findings, job)
         return findings
+
+    def approved_reviews(self) -> models.QuerySet[Review]:
+        """Approvals given by the draft's current team (approvals from a team it left do not count)."""
+        return self.reviews.filter(state=Review.APPROVED, team_id=self.team_id).exclude(team_id=None)
+
+    def is_approved(self, job: dict[str, Any]) -> bool:
+        """Whether ``job`` is exactly a revision the draft's team approved."""
+        return self.approved_reviews().filter(revision__payload_hash=payload_hash(job)).exists()
 
     @classmethod
     @transaction.atomic
@@ -195,7 +231,15 @@ class JobDraft(models.Model):
     def snapshot(self, author: Any, reason: str) -> Revision:
         """An immutable copy of the payload as it is now, numbered per draft."""
         last = self.revisions.order_by("-number").values_list("number", flat=True).first() or 0
-        return Revision.objects.create(draft=self, number=last + 1, payload=self.build(), author=author, reason=reason)
+        payload = self.build()
+        return Revision.objects.create(
+            draft=self,
+            number=last + 1,
+            payload=payload,
+            payload_hash=payload_hash(payload),
+            author=author,
+            reason=reason,
+        )
 
 
 class LoadedInput:
@@ -324,6 +368,9 @@ class Target(models.Model):
         max_length=128, blank=True, help_text="variable holding the SK, the password or the token"
     )
     x_language = models.CharField(max_length=16, blank=True, default="en-us")
+    requires_review = models.BooleanField(
+        default=True, help_text="every submission to this target must be a revision a second person approved"
+    )
     clusters = models.JSONField(default=list, blank=True, help_text="known clusters: [{id, name, status}]")
     clusters_refreshed_at = models.DateTimeField(null=True, blank=True)
 
@@ -408,11 +455,13 @@ class Submission(models.Model):
 
 
 class Revision(models.Model):
-    """The built payload at a save point (import, submission, restore; review comes next)."""
+    """The built payload at a save point: creation, import, review request, submission, restore."""
 
     draft = models.ForeignKey(JobDraft, models.CASCADE, related_name="revisions")
     number = models.PositiveIntegerField()
     payload = models.JSONField()
+    # Of the payload as built, before the database stores it (PostgreSQL's jsonb reorders keys).
+    payload_hash = models.CharField(max_length=64, db_index=True, default="")
     author = models.ForeignKey(settings.AUTH_USER_MODEL, models.SET_NULL, null=True, related_name="revisions")
     reason = models.CharField(max_length=200)
     created_at = models.DateTimeField(default=timezone.now)
@@ -423,3 +472,123 @@ class Revision(models.Model):
 
     def __str__(self) -> str:
         return f"{self.draft} r{self.number}"
+
+
+class Review(models.Model):
+    """A request that a team's reviewer look at one revision, and their decision."""
+
+    OPEN, APPROVED, CHANGES_REQUESTED, SUPERSEDED = "open", "approved", "changes", "superseded"
+    STATES = [
+        (OPEN, "waiting for a reviewer"),
+        (APPROVED, "approved"),
+        (CHANGES_REQUESTED, "changes requested"),
+        (SUPERSEDED, "superseded by a newer request"),
+    ]
+
+    draft = models.ForeignKey(JobDraft, models.CASCADE, related_name="reviews")
+    # The team asked; a draft moved to another team needs that team's approval.
+    team = models.ForeignKey("accounts.Team", models.CASCADE, related_name="reviews")
+    revision = models.ForeignKey(Revision, models.CASCADE, related_name="reviews")
+    requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, models.PROTECT, related_name="review_requests")
+    message = models.TextField(blank=True)
+    state = models.CharField(max_length=16, choices=STATES, default=OPEN)
+    reviewer = models.ForeignKey(
+        settings.AUTH_USER_MODEL, models.PROTECT, null=True, blank=True, related_name="reviews_decided"
+    )
+    comment = models.TextField(blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    decided_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["team", "state", "-created_at"], name="review_queue")]
+
+    def __str__(self) -> str:
+        return f"review of {self.revision} ({self.get_state_display()})"
+
+    def get_absolute_url(self) -> str:
+        return reverse("review", args=[self.pk])
+
+
+class Comment(models.Model):
+    """A remark on a draft, or on one of its inputs (by name, so it outlives a re-added row)."""
+
+    draft = models.ForeignKey(JobDraft, models.CASCADE, related_name="comments")
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, models.PROTECT, related_name="draft_comments")
+    input_name = models.CharField(max_length=255, blank=True)
+    body = models.TextField()
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["created_at", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.author} on {self.draft}"
+
+
+class AuditEvent(models.Model):
+    """Who did what to which draft, review or submission. Append-only: rows are never changed or
+    deleted, and point at what they describe without foreign-key constraints, so deleting a
+    draft or a user leaves its trail intact."""
+
+    CREATED, IMPORTED, EDITED, RESTORED = "created", "imported", "edited", "restored"
+    DELETED, SHARED = "deleted", "shared"
+    REVIEW_REQUESTED, APPROVED, CHANGES_REQUESTED = "review-requested", "approved", "changes-requested"
+    COMMENTED, SUBMITTED, SUBMISSION_REFUSED, MEMBERSHIP = "commented", "submitted", "submission-refused", "membership"
+    ACTIONS = [
+        (a, a.replace("-", " "))
+        for a in (
+            CREATED,
+            IMPORTED,
+            EDITED,
+            RESTORED,
+            DELETED,
+            SHARED,
+            REVIEW_REQUESTED,
+            APPROVED,
+            CHANGES_REQUESTED,
+            COMMENTED,
+            SUBMITTED,
+            SUBMISSION_REFUSED,
+            MEMBERSHIP,
+        )
+    ]
+    # Actions that change the payload: whoever did one since the last approval cannot approve.
+    CHANGES_PAYLOAD = (CREATED, IMPORTED, EDITED, RESTORED)
+
+    at = models.DateTimeField(default=timezone.now, db_index=True)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, models.DO_NOTHING, null=True, blank=True, db_constraint=False, related_name="+"
+    )
+    actor_name = models.CharField(max_length=150, blank=True)
+    action = models.CharField(max_length=32, choices=ACTIONS)
+    draft = models.ForeignKey(
+        JobDraft, models.DO_NOTHING, null=True, blank=True, db_constraint=False, related_name="audit_events"
+    )
+    draft_label = models.CharField(max_length=200, blank=True)
+    team = models.ForeignKey(
+        "accounts.Team", models.DO_NOTHING, null=True, blank=True, db_constraint=False, related_name="+"
+    )
+    review = models.ForeignKey(Review, models.DO_NOTHING, null=True, blank=True, db_constraint=False, related_name="+")
+    submission = models.ForeignKey(
+        Submission, models.DO_NOTHING, null=True, blank=True, db_constraint=False, related_name="+"
+    )
+    detail = models.CharField(max_length=500, blank=True)
+
+    class Meta:
+        ordering = ["-at", "-id"]
+        indexes = [
+            models.Index(fields=["draft", "-at"], name="audit_draft_recent"),
+            models.Index(fields=["team", "-at"], name="audit_team_recent"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.at:%Y-%m-%d %H:%M} {self.actor_name or 'system'} {self.action} {self.draft_label}"
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        if not self._state.adding:
+            raise ValueError("Audit events are append-only.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args: Any, **kwargs: Any) -> tuple[int, dict[str, int]]:
+        raise ValueError("Audit events are append-only.")

@@ -21,7 +21,8 @@ from cdmweb.cdm.auth import AkSkAuth, PasswordAuth, TokenAuth
 from cdmweb.cdm.client import CdmClient, submission_summary
 from cdmweb.cdm.errors import CdmError, CdmValidationError
 
-from .models import JobDraft, Submission, Target
+from . import audit, reviewing
+from .models import AuditEvent, JobDraft, Submission, Target
 from .payload import build_request_body
 from .validation import ERROR, validate_job
 
@@ -84,6 +85,7 @@ def sandbox_target() -> Target:
             "access_key_source": "CDM_SANDBOX_AK",
             "secret_source": "CDM_SANDBOX_SK",
             "x_language": "en-us",
+            "requires_review": False,
         },
     )
     return target
@@ -156,6 +158,10 @@ def submit(
     errors = [f for f in validate_job(job) if f["status"] == ERROR]
     if errors:
         raise SubmissionRefused(f"The draft has {len(errors)} error(s) CDM would refuse: {errors[0]['message']}")
+    refusal = reviewing.gate(draft, target, job)
+    if refusal:
+        audit.record(user, AuditEvent.SUBMISSION_REFUSED, draft, detail=f"to {target}: {refusal}")
+        raise SubmissionRefused(refusal)
     body = build_request_body([job], pool if pool else None)
     try:
         with transaction.atomic():
@@ -176,6 +182,8 @@ def submit(
     if created:
         submission.revision = draft.snapshot(user, f"submitted to {target} (submission {submission.pk})")
         Submission.objects.filter(pk=submission.pk).update(revision=submission.revision)
+        where = f"cluster {cluster_id}" if cluster_id else f"a pool of {len(pool or [])}"
+        audit.record(user, AuditEvent.SUBMITTED, draft, submission=submission, detail=f"to {target}, {where}")
     if not created and submission.state not in (Submission.PENDING, Submission.CREATED):
         return submission  # already sent (or refused): a double click changes nothing
     # Claim the row, so two concurrent calls with one key never both send.

@@ -21,4 +21,9 @@ urlpatterns = [
     path("submissions/<int:pk>/", views.submission_detail, name="submission"),
     path("drafts/<int:pk>/history/", views.history, name="history"),
     path("drafts/<int:pk>/revisions/<int:number>/restore/", views.restore, name="restore"),
+    path("drafts/<int:pk>/share/", views.draft_share, name="draft-share"),
+    path("drafts/<int:pk>/review/", views.review_request, name="review-request"),
+    path("drafts/<int:pk>/comments/", views.comment_add, name="comment-add"),
+    path("reviews/", views.review_queue, name="review-queue"),
+    path("reviews/<int:pk>/", views.review_detail, name="review"),
 ]

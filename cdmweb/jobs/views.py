@@ -1,31 +1,59 @@
 from __future__ import annotations
 
+import functools
 import uuid
+from collections.abc import Callable
 from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
+from django.db import transaction
 from django.db.models import Q
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.text import slugify
 from django.views.decorators.http import require_GET, require_POST
 from django_htmx.http import HttpResponseClientRedirect, reswap, retarget, trigger_client_event
 from django_htmx.middleware import HtmxDetails
 
-from cdmweb.accounts.access import EDIT, MANAGE, allows, get_draft_for_user, role_for
+from cdmweb.accounts.access import COMMENT, EDIT, MANAGE, OWNER, REVIEW, allows, get_draft_for_user, role_for
 from cdmweb.catalog.registry import SIDES
 from cdmweb.cdm.errors import CdmError
 
-from . import editing, submitting
+from . import audit, editing, reviewing, submitting
 from .designer import ROW_WINDOW, DesignerState, InputRow, designer_state, masked_job
 from .diffing import diff_jobs, masked
-from .forms import AddGroupForm, AddInputForm, EditInputForm, ImportForm, JobHeaderForm, SubmitForm
+from .forms import (
+    AddGroupForm,
+    AddInputForm,
+    CommentForm,
+    CreateDraftForm,
+    EditInputForm,
+    ImportForm,
+    JobHeaderForm,
+    ReviewDecisionForm,
+    ReviewRequestForm,
+    ShareForm,
+    SubmitForm,
+)
 from .importing import import_text, parse_clusters
-from .models import ConfigGroup, DraftInput, JobDraft, Revision, Submission, Target
+from .models import (
+    AuditEvent,
+    Comment,
+    ConfigGroup,
+    DraftInput,
+    JobDraft,
+    Review,
+    Revision,
+    Submission,
+    Target,
+    payload_hash,
+)
 from .payload import SIDE_KEYS, PayloadError, build_request_body, dumps, parse_job
 from .validation import validate_job
 
@@ -60,6 +88,7 @@ def _designer_context(request: HtmxRequest, state: DesignerState, **extra: Any) 
         "state": state,
         "sides": SIDES,
         "inputs_url": reverse("designer", args=[draft.pk]) + "inputs/",
+        "role": role,
         "can_edit": allows(role, EDIT),
         "can_manage": allows(role, MANAGE),
         "row_errors": {},
@@ -67,6 +96,19 @@ def _designer_context(request: HtmxRequest, state: DesignerState, **extra: Any) 
     }
     context.update(extra)
     return context
+
+
+def _review_context(request: HttpRequest, draft: JobDraft, role: str | None) -> dict[str, Any]:
+    """The review panel, the discussion and the sharing control: the full page only."""
+    open_review = reviewing.open_review(draft)
+    return {
+        "open_review": open_review,
+        "may_decide": open_review is not None and not reviewing.why_not_reviewer(open_review, request.user),
+        "last_approval": reviewing.last_approved(draft),
+        "review_form": ReviewRequestForm(),
+        "share_form": ShareForm(initial={"team": draft.team_id}, user=request.user) if role == OWNER else None,
+        **_comments_context(draft, role),
+    }
 
 
 def _header_form(draft: JobDraft) -> JobHeaderForm:
@@ -90,13 +132,64 @@ def _preview_context(request: HttpRequest, state: DesignerState) -> dict[str, An
 
 def _page_context(request: HtmxRequest, state: DesignerState, **extra: Any) -> dict[str, Any]:
     extra.setdefault("header_form", _header_form(state.draft))
-    return {**_designer_context(request, state, **extra), **_preview_context(request, state)}
+    context = _designer_context(request, state, **extra)
+    return {
+        **_review_context(request, state.draft, context["role"]),
+        **context,
+        **_preview_context(request, state),
+    }
 
 
 def _changed(response: HttpResponse, *events: str) -> HttpResponse:
     for event in (DRAFT_CHANGED, *events):
         trigger_client_event(response, event)
     return response
+
+
+VERSION_HEADER = "X-Draft-Version"
+
+
+def _conflict(request: HtmxRequest, draft: JobDraft, seen: int) -> HttpResponse:
+    """Someone else changed the draft after this page loaded: refuse, say who, offer a reload."""
+    last = (
+        AuditEvent.objects.filter(draft=draft, action__in=AuditEvent.CHANGES_PAYLOAD)
+        .exclude(actor=request.user)
+        .values_list("actor_name", flat=True)
+        .first()
+    )
+    context = {"draft": draft, "conflict_by": last or "someone else", "seen_version": seen}
+    if request.htmx:
+        response = render(request, f"{DESIGNER}#conflict", context, status=409)
+        return reswap(retarget(response, "#conflict"), "outerHTML")
+    state = designer_state(draft)
+    return render(request, DESIGNER, _page_context(request, state, **context), status=409)
+
+
+def draft_change(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+    """For the views that change a draft: checks the user may edit it and that the page saw the
+    current version (the optimistic lock), all in one transaction with the change itself. The
+    page sends the version it knows (header from htmx, hidden field from a plain form); the
+    answer carries the new one. Passes the draft instead of its pk."""
+
+    @functools.wraps(view)
+    def wrapper(request: HtmxRequest, pk: int, **kwargs: Any) -> HttpResponse:
+        with transaction.atomic():
+            draft = get_draft_for_user(request, pk, EDIT)
+            seen = _int(request.headers.get(VERSION_HEADER) or request.POST.get("version"))
+            if seen:
+                # Locks the row until the change commits (PostgreSQL); SQLite already holds its write lock.
+                current = JobDraft.objects.select_for_update().values_list("version", flat=True).get(pk=draft.pk)
+                if current != seen:
+                    return _conflict(request, draft, seen)
+            response = view(request, draft, **kwargs)
+        response[VERSION_HEADER] = str(draft.version)
+        return response
+
+    return login_required(require_POST(wrapper))
+
+
+def _edited(request: HttpRequest, draft: JobDraft, detail: str) -> None:
+    audit.record(request.user, AuditEvent.EDITED, draft, detail=detail)
 
 
 def _back_to_designer(draft: JobDraft, anchor: str = "") -> HttpResponseRedirect:
@@ -126,6 +219,8 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         "error_count",
         "warning_count",
         "owner_id",
+        "team_id",
+        "review_state",
     )
     if query:
         drafts = drafts.filter(
@@ -149,14 +244,22 @@ def dashboard(request: HttpRequest) -> HttpResponse:
 @login_required
 def draft_create(request: HttpRequest) -> HttpResponse:
     if request.method == "POST":
-        form = JobHeaderForm(request.POST)
+        form = CreateDraftForm(request.POST, user=request.user)
         if form.is_valid():
-            draft = editing.create_draft(request.user, **form.cleaned_data)
-            draft.snapshot(request.user, "created")
+            fields = dict(form.cleaned_data)
+            team = fields.pop("team")
+            with transaction.atomic():
+                draft = editing.create_draft(request.user, **fields)
+                if team is not None:
+                    draft.team = team
+                    draft.save(update_fields=["team"])
+                draft.snapshot(request.user, "created")
+                audit.record(request.user, AuditEvent.CREATED, draft, detail=f"in {team}" if team else "private")
             messages.success(request, f"Draft “{draft.display_name}” created.")
             return redirect(draft)
     else:
-        form = JobHeaderForm(initial={"job_type": "NORMAL_JOB"})
+        initial_team = request.user.teams.filter(slug=request.GET.get("team")).first()
+        form = CreateDraftForm(initial={"job_type": "NORMAL_JOB", "team": initial_team}, user=request.user)
     return render(request, "jobs/create.html", {"form": form})
 
 
@@ -165,7 +268,9 @@ def draft_create(request: HttpRequest) -> HttpResponse:
 def draft_delete(request: HttpRequest, pk: int) -> HttpResponse:
     draft = get_draft_for_user(request, pk, MANAGE)
     name = draft.display_name
-    draft.delete()
+    with transaction.atomic():
+        audit.record(request.user, AuditEvent.DELETED, draft)
+        draft.delete()
     messages.success(request, f"Draft “{name}” deleted.")
     if request.htmx:
         return HttpResponseClientRedirect(reverse("dashboard"))
@@ -174,10 +279,10 @@ def draft_delete(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 def import_view(request: HttpRequest) -> HttpResponse:
-    form = ImportForm(request.POST or None, request.FILES or None)
+    form = ImportForm(request.POST or None, request.FILES or None, user=request.user)
     if request.method == "POST" and form.is_valid():
         try:
-            drafts, parsed = import_text(form.cleaned_data["body"], request.user)
+            drafts, parsed = import_text(form.cleaned_data["body"], request.user, form.cleaned_data["team"])
         except PayloadError as exc:
             form.add_error(None, f"Nothing was imported: {exc}.")
         else:
@@ -249,10 +354,8 @@ def preview(request: HtmxRequest, pk: int) -> HttpResponse:
     return render(request, template, _page_context(request, state))
 
 
-@login_required
-@require_POST
-def header_update(request: HtmxRequest, pk: int) -> HttpResponse:
-    draft = get_draft_for_user(request, pk, EDIT)
+@draft_change
+def header_update(request: HtmxRequest, draft: JobDraft) -> HttpResponse:
     form = JobHeaderForm(request.POST, current=_header_values(draft), auto_id="header_%s")
     if not form.is_valid():
         state = designer_state(draft)
@@ -261,7 +364,9 @@ def header_update(request: HtmxRequest, pk: int) -> HttpResponse:
         return render(request, DESIGNER, _page_context(request, state, header_form=form))
     changed = editing.update_header(draft, form.cleaned_data)
     state = designer_state(draft)
-    draft.record_findings(state.findings)
+    if changed:
+        draft.record_findings(state.findings, state.job)
+        _edited(request, draft, "header: " + ", ".join(f for f in changed if f != "extra"))
     if not request.htmx:
         messages.success(request, "Saved.")
         return _back_to_designer(draft)
@@ -294,10 +399,8 @@ def _page_with_errors(request: HtmxRequest, draft: JobDraft, **errors: Any) -> H
     return render(request, DESIGNER, _page_context(request, designer_state(draft), **errors))
 
 
-@login_required
-@require_POST
-def input_add(request: HtmxRequest, pk: int, group_id: int) -> HttpResponse:
-    draft = get_draft_for_user(request, pk, EDIT)
+@draft_change
+def input_add(request: HtmxRequest, draft: JobDraft, group_id: int) -> HttpResponse:
     group = _get_group(draft, group_id)
     existing = set(group.inputs.values_list("name", flat=True))
     form = AddInputForm(request.POST, group_name=group.name, existing=existing)
@@ -310,7 +413,8 @@ def input_add(request: HtmxRequest, pk: int, group_id: int) -> HttpResponse:
     value = form.cleaned_data["value"] or editing.default_value(draft, group, name)
     item = editing.add_input(draft, group, name, value)
     state = designer_state(draft)
-    draft.record_findings(state.findings)
+    draft.record_findings(state.findings, state.job)
+    _edited(request, draft, f"added {name} to {group.name}")
     if not request.htmx:
         return _back_to_designer(draft, f"input-{item.pk}")
     # The new row goes at the end of the group's rows; the footer (picker, findings) reloads itself.
@@ -320,10 +424,8 @@ def input_add(request: HtmxRequest, pk: int, group_id: int) -> HttpResponse:
     return _changed(response, _group_changed(group.pk))
 
 
-@login_required
-@require_POST
-def input_update(request: HtmxRequest, pk: int, input_id: int) -> HttpResponse:
-    draft = get_draft_for_user(request, pk, EDIT)
+@draft_change
+def input_update(request: HtmxRequest, draft: JobDraft, input_id: int) -> HttpResponse:
     item = _get_input(draft, input_id)
     form = EditInputForm(request.POST)
     if not form.is_valid():
@@ -333,11 +435,15 @@ def input_update(request: HtmxRequest, pk: int, input_id: int) -> HttpResponse:
         state = designer_state(draft)
         return _render_rows(request, state, [state.rows_by_id[item.pk]], **errors)
     value = form.cleaned_data["value"]
-    # An untouched password box posts nothing: keep what is stored, as it is stored.
-    if not (value == "" and request.POST.get("keep_secret")):
+    # An untouched password box posts nothing: keep what is stored, as it is stored. A value
+    # posted unchanged (Enter, then the change event) is not a change: no new version, no event.
+    unchanged = (value == "" and request.POST.get("keep_secret")) or (value == item.value and not item.value_is_json)
+    if not unchanged:
         editing.update_input(item, value)
     state = designer_state(draft)
-    draft.record_findings(state.findings)
+    if not unchanged:
+        draft.record_findings(state.findings, state.job)
+        _edited(request, draft, f"set {item.name}")
     if not request.htmx:
         return _back_to_designer(draft, f"input-{item.pk}")
     row = state.rows_by_id[item.pk]
@@ -352,24 +458,21 @@ def input_update(request: HtmxRequest, pk: int, input_id: int) -> HttpResponse:
     return _changed(_render_rows(request, state, rows, saved_input=item.pk), *events)
 
 
-@login_required
-@require_POST
-def input_delete(request: HtmxRequest, pk: int, input_id: int) -> HttpResponse:
-    draft = get_draft_for_user(request, pk, EDIT)
+@draft_change
+def input_delete(request: HtmxRequest, draft: JobDraft, input_id: int) -> HttpResponse:
     item = _get_input(draft, input_id)
     group_id = item.group_id
     editing.remove_input(item)
     state = designer_state(draft)
-    draft.record_findings(state.findings)
+    draft.record_findings(state.findings, state.job)
+    _edited(request, draft, f"removed {item.name}")
     if not request.htmx:
         return _back_to_designer(draft, f"group-{group_id}")
     return _changed(HttpResponse(""), _group_changed(group_id))  # the row swaps itself out
 
 
-@login_required
-@require_POST
-def input_move(request: HtmxRequest, pk: int, input_id: int) -> HttpResponse:
-    draft = get_draft_for_user(request, pk, EDIT)
+@draft_change
+def input_move(request: HtmxRequest, draft: JobDraft, input_id: int) -> HttpResponse:
     item = _get_input(draft, input_id)
     direction = request.POST.get("direction")
     if direction not in ("up", "down"):
@@ -378,7 +481,9 @@ def input_move(request: HtmxRequest, pk: int, input_id: int) -> HttpResponse:
         return HttpResponse("Move up or down.", status=400)
     neighbour = editing.move_input(item, direction)
     state = designer_state(draft)
-    draft.record_findings(state.findings)
+    if neighbour is not None:
+        draft.record_findings(state.findings, state.job)
+        _edited(request, draft, f"moved {item.name} {direction}")
     if not request.htmx:
         return _back_to_designer(draft, f"input-{item.pk}")
     response = HttpResponse("")
@@ -388,10 +493,8 @@ def input_move(request: HtmxRequest, pk: int, input_id: int) -> HttpResponse:
     return _changed(response)
 
 
-@login_required
-@require_POST
-def group_add(request: HtmxRequest, pk: int, side: str) -> HttpResponse:
-    draft = get_draft_for_user(request, pk, EDIT)
+@draft_change
+def group_add(request: HtmxRequest, draft: JobDraft, side: str) -> HttpResponse:
     if side not in SIDES:
         return HttpResponse("Unknown side.", status=404)
     existing = set(draft.groups.filter(side=side).values_list("name", flat=True))
@@ -403,21 +506,21 @@ def group_add(request: HtmxRequest, pk: int, side: str) -> HttpResponse:
         return render(request, template, _designer_context(request, state, side=state.sides[side], **errors))
     group = editing.add_group(draft, side, form.cleaned_data["name"])
     state = designer_state(draft)
-    draft.record_findings(state.findings)
+    draft.record_findings(state.findings, state.job)
+    _edited(request, draft, f"added group {group.name} ({side})")
     if not request.htmx:
         return _back_to_designer(draft, f"group-{group.pk}")
     return _changed(render(request, f"{DESIGNER}#side", _designer_context(request, state, side=state.sides[side])))
 
 
-@login_required
-@require_POST
-def group_delete(request: HtmxRequest, pk: int, group_id: int) -> HttpResponse:
-    draft = get_draft_for_user(request, pk, EDIT)
+@draft_change
+def group_delete(request: HtmxRequest, draft: JobDraft, group_id: int) -> HttpResponse:
     group = _get_group(draft, group_id)
     side = group.side
     editing.remove_group(group)
     state = designer_state(draft)
-    draft.record_findings(state.findings)
+    draft.record_findings(state.findings, state.job)
+    _edited(request, draft, f"removed group {group.name} ({side})")
     if not request.htmx:
         return _back_to_designer(draft, f"side-{side}")
     return _changed(render(request, f"{DESIGNER}#side", _designer_context(request, state, side=state.sides[side])))
@@ -473,8 +576,16 @@ def submit_view(request: HtmxRequest, pk: int) -> HttpResponse:
             form.add_error(None, str(refusal))
         else:
             return redirect(submission)
-    findings = [f for f in validate_job(draft.build()) if f["status"] == "ERROR"]
-    return render(request, "jobs/submit.html", {"draft": draft, "form": form, "target": target, "errors": findings})
+    job = draft.build()
+    findings = [f for f in validate_job(job) if f["status"] == "ERROR"]
+    context = {
+        "draft": draft,
+        "form": form,
+        "target": target,
+        "errors": findings,
+        "gate": reviewing.gate(draft, target, job),
+    }
+    return render(request, "jobs/submit.html", context)
 
 
 @login_required
@@ -517,7 +628,135 @@ def history(request: HttpRequest, pk: int) -> HttpResponse:
 def restore(request: HttpRequest, pk: int, number: int) -> HttpResponse:
     draft = get_draft_for_user(request, pk, EDIT)
     revision = get_object_or_404(Revision, draft=draft, number=number)
-    draft.replace_with(parse_job(revision.payload))
-    draft.snapshot(request.user, f"restored revision {number}")
+    with transaction.atomic():
+        draft.replace_with(parse_job(revision.payload))
+        draft.snapshot(request.user, f"restored revision {number}")
+        audit.record(request.user, AuditEvent.RESTORED, draft, detail=f"revision r{number}")
     messages.success(request, f"Revision {number} restored as a new change.")
     return redirect(draft)
+
+
+# --- sharing, review, comments ---------------------------------------------------------------
+
+
+@login_required
+@require_POST
+def draft_share(request: HttpRequest, pk: int) -> HttpResponse:
+    draft = get_draft_for_user(request, pk, EDIT)
+    if draft.owner_id != request.user.pk:
+        raise PermissionDenied("Only the draft's owner decides whom it is shared with.")
+    form = ShareForm(request.POST, user=request.user)
+    if not form.is_valid():
+        messages.error(request, " ".join(form.errors.get("team", ["Choose a team you edit in, or private."])))
+        return _back_to_designer(draft)
+    team = form.cleaned_data["team"]
+    if (team.pk if team else None) != draft.team_id:
+        with transaction.atomic():
+            # Approvals belong to the team that gave them: a move starts the review over.
+            draft.reviews.filter(state=Review.OPEN).update(state=Review.SUPERSEDED)
+            draft.team = team
+            draft.review_state = JobDraft.REVIEW_NONE
+            draft.save(update_fields=["team", "review_state"])
+            audit.record(request.user, AuditEvent.SHARED, draft, detail=f"with {team}" if team else "made private")
+        messages.success(request, f"Shared with {team}." if team else "The draft is private now.")
+    return _back_to_designer(draft)
+
+
+@login_required
+@require_POST
+def review_request(request: HttpRequest, pk: int) -> HttpResponse:
+    draft = get_draft_for_user(request, pk, EDIT)
+    form = ReviewRequestForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, "The note is too long.")
+        return _back_to_designer(draft, "review")
+    try:
+        reviewing.request_review(draft, request.user, form.cleaned_data["message"])
+    except reviewing.ReviewRefused as refusal:
+        messages.error(request, str(refusal))
+    else:
+        messages.success(request, "Review requested: the team's reviewers see it in their queue.")
+    return _back_to_designer(draft, "review")
+
+
+@login_required
+@require_GET
+def review_queue(request: HttpRequest) -> HttpResponse:
+    context = {
+        "queue": reviewing.queue_for(request.user)[:200],
+        "mine": Review.objects.filter(requested_by=request.user).select_related("draft", "revision", "reviewer")[:20],
+    }
+    return render(request, "jobs/reviews.html", context)
+
+
+@login_required
+def review_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    review = get_object_or_404(
+        Review.objects.select_related("draft", "revision", "requested_by", "reviewer", "team"), pk=pk
+    )
+    draft = get_draft_for_user(request, review.draft_id)
+    form = ReviewDecisionForm(request.POST or None)
+    if request.method == "POST":
+        get_draft_for_user(request, draft.pk, REVIEW)
+        reason = reviewing.why_not_reviewer(review, request.user)
+        if reason:
+            raise PermissionDenied(reason)
+        if form.is_valid():
+            approve = form.cleaned_data["decision"] == "approve"
+            try:
+                reviewing.decide(review, request.user, approve=approve, comment=form.cleaned_data["comment"])
+            except reviewing.ReviewRefused as refusal:
+                form.add_error(None, str(refusal))
+            else:
+                done = "Approved." if approve else "Changes requested; the author sees your comment."
+                messages.success(request, done)
+                return redirect("review-queue")
+    previous = (
+        draft.approved_reviews()
+        .filter(decided_at__lt=review.decided_at or timezone.now())
+        .exclude(pk=review.pk)
+        .select_related("revision", "reviewer")
+        .order_by("-decided_at", "-id")
+        .first()
+    )
+    base = previous.revision.payload if previous else {}
+    current_hash = payload_hash(draft.build())
+    context = {
+        "review": review,
+        "draft": draft,
+        "previous": previous,
+        "changes": masked(diff_jobs(base, review.revision.payload)),
+        "changed_since_request": current_hash != review.revision.payload_hash,
+        "form": form,
+        "refusal": reviewing.why_not_reviewer(review, request.user),
+    }
+    return render(request, "jobs/review.html", context)
+
+
+def _comments_context(draft: JobDraft, role: str | None, form: CommentForm | None = None) -> dict[str, Any]:
+    return {
+        "draft": draft,
+        "can_comment": allows(role, COMMENT),
+        "comments": draft.comments.select_related("author")[:200],
+        "comment_form": form or CommentForm(),
+        "input_anchors": dict(draft.inputs.values_list("name", "id")),
+    }
+
+
+@login_required
+@require_POST
+def comment_add(request: HtmxRequest, pk: int) -> HttpResponse:
+    draft = get_draft_for_user(request, pk, COMMENT)
+    form = CommentForm(request.POST, input_names=set(draft.inputs.values_list("name", flat=True)))
+    if form.is_valid():
+        name = form.cleaned_data["input_name"]
+        Comment.objects.create(draft=draft, author=request.user, input_name=name, body=form.cleaned_data["body"])
+        audit.record(request.user, AuditEvent.COMMENTED, draft, detail=f"on {name}" if name else "")
+        if not request.htmx:
+            return _back_to_designer(draft, "comments")
+        form = None
+    role = role_for(request.user, draft)
+    if request.htmx:
+        return render(request, f"{DESIGNER}#comments", _comments_context(draft, role, form))
+    state = designer_state(draft)
+    return render(request, DESIGNER, {**_page_context(request, state), **_comments_context(draft, role, form)})

@@ -38,3 +38,16 @@ document.body.addEventListener("input-moved", (event) => {
 document.body.addEventListener("htmx:afterSettle", () => {
   document.querySelectorAll(".group-rows").forEach(markEnds);
 });
+
+// The designer's optimistic lock: every request says which version of the draft this page shows,
+// and a change the server accepted tells us the new one. Requests queue (hx-sync on #designer),
+// so each leaves after the answer to the one before.
+document.body.addEventListener("htmx:configRequest", (event) => {
+  const designer = document.getElementById("designer");
+  if (designer && designer.dataset.version) event.detail.headers["X-Draft-Version"] = designer.dataset.version;
+});
+document.body.addEventListener("htmx:afterRequest", (event) => {
+  const designer = document.getElementById("designer");
+  const version = event.detail.xhr && event.detail.xhr.getResponseHeader("X-Draft-Version");
+  if (designer && version && event.detail.successful) designer.dataset.version = version;
+});

@@ -1,0 +1,131 @@
+"""Four-eyes review: asking for it, deciding it, and the gate every submission passes.
+
+The gate compares the payload that would be sent with the revisions the draft's team approved,
+by hash; nothing else (a state field, a flag in the admin) can open it.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db import transaction
+from django.utils import timezone
+
+from cdmweb.accounts.access import REVIEW, can
+from cdmweb.accounts.models import ADMIN, REVIEWER, Membership
+
+from . import audit
+from .models import AuditEvent, JobDraft, Review, Target, payload_hash
+
+
+class ReviewRefused(Exception):
+    """A review action that is not allowed, with the reason to show."""
+
+
+def needs_approval(draft: JobDraft, target: Target) -> bool:
+    return draft.team_id is not None or target.requires_review
+
+
+def gate(draft: JobDraft, target: Target, job: dict[str, Any]) -> str:
+    """Why ``job`` may not be sent to ``target`` for want of review, or "" when it may."""
+    if not needs_approval(draft, target):
+        return ""
+    if draft.team_id is None:
+        return (
+            f"Target {target} requires review, and a private draft cannot be reviewed: "
+            "share it with a team and ask for a review first."
+        )
+    if draft.is_approved(job):
+        return ""
+    if draft.review_state == JobDraft.IN_REVIEW:
+        return "This draft needs approval: a review is waiting for a reviewer."
+    if draft.approved_reviews().exists():
+        return "This draft needs approval: it changed since it was approved. Ask for a review of the new version."
+    return "This draft needs approval: ask a reviewer of its team to review it before submitting."
+
+
+def last_approved(draft: JobDraft) -> Review | None:
+    return draft.approved_reviews().select_related("revision", "reviewer").order_by("-decided_at", "-id").first()
+
+
+def open_review(draft: JobDraft) -> Review | None:
+    return draft.reviews.filter(state=Review.OPEN).select_related("revision", "requested_by").first()
+
+
+@transaction.atomic
+def request_review(draft: JobDraft, user: Any, message: str = "") -> Review:
+    if draft.team_id is None:
+        raise ReviewRefused("Only team drafts are reviewed: share this draft with a team first.")
+    current = draft.build()
+    if draft.is_approved(current):
+        raise ReviewRefused("This version is already approved; there is nothing new to review.")
+    revision = draft.snapshot(user, "review requested")
+    draft.reviews.filter(state=Review.OPEN).update(state=Review.SUPERSEDED, decided_at=timezone.now())
+    review = Review.objects.create(
+        draft=draft, team_id=draft.team_id, revision=revision, requested_by=user, message=message.strip()
+    )
+    JobDraft.objects.filter(pk=draft.pk).update(review_state=JobDraft.IN_REVIEW)
+    draft.review_state = JobDraft.IN_REVIEW
+    audit.record(user, AuditEvent.REVIEW_REQUESTED, draft, review=review, detail=f"revision r{revision.number}")
+    return review
+
+
+def why_not_reviewer(review: Review, user: Any) -> str:
+    """Why ``user`` may not decide ``review``, or "" when they may. Four eyes: not the draft's
+    owner, not whoever asked, not anyone who changed the payload since the last approval."""
+    draft = review.draft
+    if not can(user, draft, REVIEW):
+        return "Only the team's reviewers and admins decide reviews."
+    if review.state != Review.OPEN:
+        return f"This review is already closed ({review.get_state_display()})."
+    if review.team_id != draft.team_id:
+        return "The draft has moved to another team since this review was asked for."
+    if draft.owner_id == user.pk:
+        return "Nobody approves their own draft: another reviewer of the team must decide."
+    if review.requested_by_id == user.pk:
+        return "You asked for this review: another reviewer of the team must decide."
+    since = last_approved(draft)
+    changes = AuditEvent.objects.filter(draft=draft, actor=user, action__in=AuditEvent.CHANGES_PAYLOAD)
+    if since is not None and since.decided_at is not None:
+        changes = changes.filter(at__gt=since.decided_at)
+    if changes.exists():
+        return "You changed this draft since its last approval: another reviewer of the team must decide."
+    return ""
+
+
+@transaction.atomic
+def decide(review: Review, user: Any, *, approve: bool, comment: str = "") -> Review:
+    review = Review.objects.select_for_update().select_related("draft", "revision").get(pk=review.pk)
+    reason = why_not_reviewer(review, user)
+    if reason:
+        raise ReviewRefused(reason)
+    comment = comment.strip()
+    if not approve and not comment:
+        raise ReviewRefused("Say what should change: requesting changes needs a comment.")
+    draft = review.draft
+    review.state = Review.APPROVED if approve else Review.CHANGES_REQUESTED
+    review.reviewer = user
+    review.comment = comment
+    review.decided_at = timezone.now()
+    review.save(update_fields=["state", "reviewer", "comment", "decided_at"])
+    if approve:
+        still_current = payload_hash(draft.build()) == review.revision.payload_hash
+        draft.review_state = JobDraft.APPROVED if still_current else JobDraft.CHANGED
+    else:
+        draft.review_state = JobDraft.CHANGES_REQUESTED
+    JobDraft.objects.filter(pk=draft.pk).update(review_state=draft.review_state)
+    action = AuditEvent.APPROVED if approve else AuditEvent.CHANGES_REQUESTED
+    audit.record(user, action, draft, review=review, detail=f"revision r{review.revision.number}")
+    return review
+
+
+def queue_for(user: Any) -> Any:
+    """Open reviews in the teams where ``user`` reviews, oldest first, without their own drafts."""
+    teams = Membership.objects.filter(user=user, role__in=(REVIEWER, ADMIN)).values("team_id")
+    return (
+        Review.objects.filter(state=Review.OPEN, team_id__in=teams)
+        .exclude(draft__owner=user)
+        .exclude(requested_by=user)
+        .select_related("draft", "team", "requested_by", "revision")
+        .order_by("created_at", "id")
+    )
