@@ -69,3 +69,33 @@ def hx(**headers: str) -> dict[str, str]:
 def fast_password_hashing(settings):
     """Tests make many users; the production hasher is slow on purpose."""
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+DEMO_BODY = Path(__file__).resolve().parent.parent / "cdmweb" / "jobs" / "demo" / "orders_mysql_to_hive.json"
+CREW_ROLES = ("viewer", "editor", "reviewer", "admin")
+
+
+@pytest.fixture
+def crew(owner, outsider, django_user_model):
+    """A team: the owner edits in it; one member per role; the outsider is in no team."""
+    from cdmweb.accounts.models import Membership, Team
+
+    team = Team.objects.create(slug="crew", name="Crew")
+    Membership.objects.create(team=team, user=owner, role="editor")
+    users = {"owner": owner, "outsider": outsider}
+    for role in CREW_ROLES:
+        user = django_user_model.objects.create_user(f"crew-{role}", password=f"{role}-pass-1234")
+        Membership.objects.create(team=team, user=user, role=role)
+        users[role] = user
+    users["team"] = team
+    return users
+
+
+@pytest.fixture
+def crew_draft(crew, owner):
+    """A valid team draft (the demo job), owned by ``owner``."""
+    from cdmweb.jobs.importing import import_text
+
+    (draft,), _ = import_text(DEMO_BODY.read_text(), owner, crew["team"])
+    assert draft.error_count == 0
+    return draft

@@ -46,16 +46,22 @@ def can(user: Any, draft: JobDraft, action: str) -> bool:
     return allows(role_for(user, draft), action)
 
 
+def refusal(role: str | None, action: str) -> str:
+    """What a member whose role does not allow ``action`` is told; "" when it does."""
+    if allows(role, action):
+        return ""
+    return f"As a {role} of this team you cannot {ACTION_WORDS[action]} this draft; ask a team admin."
+
+
 def get_draft_for_user(request: HttpRequest, pk: int, action: str = VIEW) -> JobDraft:
     """The draft if the user may ``action`` it; 404 for outsiders, 403 for members without the role."""
     draft = get_object_or_404(JobDraft, pk=pk)
     role = role_for(request.user, draft)
     if role is None:
         raise Http404("No such draft.")
-    if not allows(role, action):
-        raise PermissionDenied(
-            f"As a {role} of this team you cannot {ACTION_WORDS[action]} this draft; ask a team admin."
-        )
+    reason = refusal(role, action)
+    if reason:
+        raise PermissionDenied(reason)
     return draft
 
 
@@ -75,6 +81,7 @@ __all__ = [
     "allows",
     "can",
     "get_draft_for_user",
+    "refusal",
     "role_for",
     "visible_drafts",
 ]

@@ -1,26 +1,53 @@
 from __future__ import annotations
 
-from django.contrib import admin
+import uuid
+from typing import Any
+
+from django.contrib import admin, messages
+from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.utils.html import format_html
 
 from cdmweb.catalog.registry import is_secret_name
+from cdmweb.cdm.errors import CdmError
 
+from . import audit, submitting
 from .designer import masked_job
-from .models import ConfigGroup, DraftInput, JobDraft, Submission, Target
+from .models import AuditEvent, Comment, ConfigGroup, DraftInput, JobDraft, Review, Revision, Submission, Target
 from .payload import build_request_body, dumps
 
 
 @admin.register(JobDraft)
 class JobDraftAdmin(admin.ModelAdmin):
-    list_display = ["__str__", "owner", "job_type", "from_connector", "to_connector", "error_count", "updated_at"]
-    list_filter = ["job_type", "from_connector", "to_connector", "updated_at"]
+    list_display = [
+        "__str__",
+        "owner",
+        "team",
+        "review_state",
+        "job_type",
+        "from_connector",
+        "to_connector",
+        "error_count",
+        "updated_at",
+    ]
+    list_filter = ["team", "review_state", "job_type", "from_connector", "to_connector", "updated_at"]
     search_fields = ["name", "from_link", "to_link", "owner__username"]
-    list_select_related = ["owner"]
+    list_select_related = ["owner", "team"]
     raw_id_fields = ["owner"]
-    readonly_fields = ["version", "error_count", "warning_count", "created_at", "updated_at", "payload_preview"]
+    readonly_fields = [
+        "version",
+        "review_state",
+        "error_count",
+        "warning_count",
+        "created_at",
+        "updated_at",
+        "payload_preview",
+    ]
+    actions = ["submit_to_sandbox"]
     fields = [
         "owner",
+        "team",
+        "review_state",
         "name",
         "job_type",
         ("from_connector", "from_link"),
@@ -35,11 +62,27 @@ class JobDraftAdmin(admin.ModelAdmin):
         if obj.pk is None:
             return "—"
         body = build_request_body([masked_job(obj.build())])
-        return format_html('<pre style="max-height: 40em; overflow: auto">{}</pre>', dumps(body))
+        return format_html('<pre class="admin-preview">{}</pre>', dumps(body))
 
-    def save_model(self, request: HttpRequest, obj: JobDraft, form: object, change: bool) -> None:
+    def save_model(self, request: HttpRequest, obj: JobDraft, form: Any, change: bool) -> None:
         super().save_model(request, obj, form, change)
         obj.revalidate()
+        audit.record(request.user, AuditEvent.EDITED, obj, detail="in the admin: " + ", ".join(form.changed_data))
+
+    @admin.action(description="Submit to the sandbox (random pick among its running clusters)")
+    def submit_to_sandbox(self, request: HttpRequest, queryset: QuerySet[JobDraft]) -> None:
+        """The admin passes the same gate as every other way in: team drafts need approval."""
+        target = submitting.sandbox_target()
+        for draft in queryset:
+            try:
+                pool = [c["id"] for c in submitting.refresh_clusters(target) if c["status"] == "200"]
+                done = submitting.submit(draft, target, request.user, uuid.uuid4().hex, pool=pool)
+            except submitting.SubmissionRefused as refusal:
+                self.message_user(request, f"{draft}: not submitted. {refusal}", messages.ERROR)
+            except CdmError as error:
+                self.message_user(request, f"{draft}: could not reach the sandbox: {error}", messages.ERROR)
+            else:
+                self.message_user(request, f"{draft}: submission {done.pk} {done.state}.", messages.INFO)
 
 
 @admin.register(ConfigGroup)
@@ -76,7 +119,8 @@ class DraftInputAdmin(admin.ModelAdmin):
 class TargetAdmin(admin.ModelAdmin):
     """Targets hold where secrets come from, never the secrets themselves."""
 
-    list_display = ["name", "base_url", "project_id", "auth_mode", "clusters_refreshed_at"]
+    list_display = ["name", "base_url", "project_id", "auth_mode", "requires_review", "clusters_refreshed_at"]
+    list_filter = ["requires_review", "auth_mode"]
     search_fields = ["name", "project_id"]
     readonly_fields = ["clusters", "clusters_refreshed_at"]
 
@@ -95,4 +139,66 @@ class SubmissionAdmin(admin.ModelAdmin):
 
     @admin.display(description="Request body sent (secrets masked)")
     def body_preview(self, obj: Submission) -> str:
-        return format_html('<pre style="max-height: 40em; overflow: auto">{}</pre>', dumps(masked_job(obj.body)))
+        return format_html('<pre class="admin-preview">{}</pre>', dumps(masked_job(obj.body)))
+
+
+class ReadOnlyAdmin(admin.ModelAdmin):
+    """History is written by the app, never typed in or edited."""
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+
+@admin.register(Revision)
+class RevisionAdmin(ReadOnlyAdmin):
+    list_display = ["__str__", "number", "author", "reason", "created_at"]
+    list_filter = ["created_at"]
+    search_fields = ["draft__name", "reason", "author__username", "payload_hash"]
+    list_select_related = ["draft", "author"]
+    exclude = ["payload"]
+    readonly_fields = ["draft", "number", "author", "reason", "created_at", "payload_hash", "payload_preview"]
+
+    @admin.display(description="Payload (secrets masked)")
+    def payload_preview(self, obj: Revision) -> str:
+        return format_html('<pre class="admin-preview">{}</pre>', dumps(masked_job(obj.payload)))
+
+
+@admin.register(Review)
+class ReviewAdmin(ReadOnlyAdmin):
+    list_display = ["draft", "team", "revision", "state", "requested_by", "reviewer", "created_at", "decided_at"]
+    list_filter = ["state", "team", "created_at"]
+    search_fields = ["draft__name", "requested_by__username", "reviewer__username", "comment", "message"]
+    list_select_related = ["draft", "team", "revision", "requested_by", "reviewer"]
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False  # a decision is evidence
+
+
+@admin.register(Comment)
+class CommentAdmin(admin.ModelAdmin):
+    list_display = ["draft", "author", "input_name", "short_body", "created_at"]
+    list_filter = ["created_at"]
+    search_fields = ["body", "input_name", "draft__name", "author__username"]
+    list_select_related = ["draft", "author"]
+    raw_id_fields = ["draft", "author"]
+
+    @admin.display(description="Comment")
+    def short_body(self, obj: Comment) -> str:
+        return obj.body[:80]
+
+
+@admin.register(AuditEvent)
+class AuditEventAdmin(ReadOnlyAdmin):
+    """The trail, filterable by what, who, which team and when; nobody may change or delete it."""
+
+    list_display = ["at", "actor_name", "action", "draft_label", "team", "detail"]
+    list_filter = ["action", "team", "at"]
+    search_fields = ["actor_name", "draft_label", "detail"]
+    date_hierarchy = "at"
+    list_select_related = ["team"]
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False

@@ -167,7 +167,9 @@ COMMENT_MAX = 5000
 
 
 class CommentForm(forms.Form):
-    body = forms.CharField(max_length=COMMENT_MAX, widget=forms.Textarea(attrs={"rows": 2}), label="Comment")
+    body = forms.CharField(
+        max_length=COMMENT_MAX, strip=False, widget=forms.Textarea(attrs={"rows": 2}), label="Comment"
+    )
     input_name = forms.CharField(
         required=False, max_length=255, label="About input", help_text="optional, e.g. fromJobConfig.tableName"
     )

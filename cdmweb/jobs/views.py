@@ -11,7 +11,7 @@ from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db import transaction
 from django.db.models import Q
-from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -530,7 +530,13 @@ def group_delete(request: HtmxRequest, draft: JobDraft, group_id: int) -> HttpRe
 
 
 def _get_submission_for_user(request: HttpRequest, pk: int) -> Submission:
-    return get_object_or_404(Submission.objects.select_related("target", "draft"), pk=pk, user=request.user)
+    """The submitter and whoever may view the draft follow a submission; anyone else gets a 404."""
+    submission = get_object_or_404(Submission.objects.select_related("target", "draft"), pk=pk)
+    if submission.user_id != request.user.pk and (
+        submission.draft is None or role_for(request.user, submission.draft) is None
+    ):
+        raise Http404("No such submission.")
+    return submission
 
 
 @login_required
@@ -619,6 +625,10 @@ def history(request: HttpRequest, pk: int) -> HttpResponse:
         "older": older or (revisions[0] if revisions else None),
         "newer": newer,
         "changes": masked(diff_jobs(left, right)) if revisions else [],
+        "approved": dict(
+            draft.reviews.filter(state=Review.APPROVED).values_list("revision__number", "reviewer__username")
+        ),
+        "activity": draft.audit_events.all()[:200],
     }
     return render(request, "jobs/history.html", context)
 

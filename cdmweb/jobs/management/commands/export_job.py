@@ -2,8 +2,10 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
+from cdmweb.accounts.access import role_for
 from cdmweb.jobs.importing import export_body, parse_clusters
 from cdmweb.jobs.models import JobDraft
 from cdmweb.jobs.payload import dumps
@@ -15,11 +17,18 @@ class Command(BaseCommand):
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("draft_id", help="the draft's id")
         parser.add_argument("--clusters", help="comma-separated cluster ids: write a random-cluster body")
+        parser.add_argument("--user", help="export as this user: only a draft they may view")
 
-    def handle(self, *args: Any, draft_id: str, clusters: str | None, **options: Any) -> None:
+    def handle(self, *args: Any, draft_id: str, clusters: str | None, user: str | None, **options: Any) -> None:
         if not draft_id.isdigit():
             raise CommandError(f"{draft_id!r} is not a draft id", returncode=2)
         draft = JobDraft.objects.filter(pk=int(draft_id)).first()
+        if draft is not None and user is not None:
+            viewer = get_user_model().objects.filter(username=user).first()
+            if viewer is None:
+                raise CommandError(f"no user named {user!r}", returncode=2)
+            if role_for(viewer, draft) is None:
+                draft = None  # an outsider learns nothing
         if draft is None:
             raise CommandError(f"no draft with id {draft_id}", returncode=2)
         pool = parse_clusters(clusters) if clusters is not None else None

@@ -7,6 +7,7 @@ from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from cdmweb.accounts.models import Team
+from cdmweb.jobs.forms import teams_to_create_in
 from cdmweb.jobs.importing import import_text
 from cdmweb.jobs.payload import PayloadError
 
@@ -30,6 +31,8 @@ class Command(BaseCommand):
             found_team = Team.objects.filter(slug=team).first()
             if found_team is None:
                 raise CommandError(f"no team {team!r}", returncode=2)
+            if not teams_to_create_in(user).filter(pk=found_team.pk).exists():
+                raise CommandError(f"{owner} is not an editor, reviewer or admin of team {team}", returncode=2)
         text = read_source(path, sys.stdin)
         try:
             drafts, parsed = import_text(text, user, found_team)

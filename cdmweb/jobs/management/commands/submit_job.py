@@ -4,8 +4,11 @@ import time
 import uuid
 from typing import Any
 
+from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
+from cdmweb.accounts.access import EDIT, role_for
+from cdmweb.accounts.access import refusal as role_refusal
 from cdmweb.cdm.errors import CdmError
 from cdmweb.jobs import submitting
 from cdmweb.jobs.models import JobDraft, Submission, Target
@@ -17,6 +20,7 @@ class Command(BaseCommand):
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("draft_id")
         parser.add_argument("--target", required=True, help="target name, e.g. sandbox")
+        parser.add_argument("--user", help="who submits (default: the draft's owner); their role is checked")
         where = parser.add_mutually_exclusive_group(required=True)
         where.add_argument("--cluster", help="cluster id: create the job there, then start it")
         where.add_argument("--pool", help="comma-separated cluster ids, or 'all' for every running cluster")
@@ -32,11 +36,21 @@ class Command(BaseCommand):
         pool: str | None,
         wait: bool,
         timeout: float,
+        user: str | None,
         **options: Any,
     ) -> None:
         draft = JobDraft.objects.filter(pk=int(draft_id)).first() if draft_id.isdigit() else None
-        if draft is None:
+        submitter = draft.owner if draft is not None else None
+        if draft is not None and user is not None:
+            submitter = get_user_model().objects.filter(username=user).first()
+            if submitter is None:
+                raise CommandError(f"no user named {user!r}", returncode=2)
+        role = role_for(submitter, draft) if draft is not None else None
+        if draft is None or role is None:
+            # An outsider learns nothing, exactly as the web's 404.
             raise CommandError(f"no draft with id {draft_id}", returncode=2)
+        if role_refusal(role, EDIT):
+            raise CommandError(role_refusal(role, EDIT).replace("change", "submit"), returncode=1)
         found = Target.objects.filter(name=target).first()
         if found is None:
             raise CommandError(f"no target named {target!r}", returncode=2)
@@ -53,7 +67,7 @@ class Command(BaseCommand):
                 raise CommandError("the pool is empty: no running cluster to pick from", returncode=1)
         try:
             submission = submitting.submit(
-                draft, found, draft.owner, uuid.uuid4().hex, cluster_id=cluster, pool=cluster_ids
+                draft, found, submitter, uuid.uuid4().hex, cluster_id=cluster, pool=cluster_ids
             )
         except submitting.SubmissionRefused as refusal:
             raise CommandError(str(refusal), returncode=1) from refusal

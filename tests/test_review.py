@@ -1,0 +1,316 @@
+"""Four-eyes review, the submission gate at every way in, comments, audit, concurrent edits."""
+
+from __future__ import annotations
+
+import io
+
+import pytest
+from django.core.management import call_command
+from django.core.management.base import CommandError
+from django.urls import reverse
+
+from cdmweb.jobs import reviewing, submitting
+from cdmweb.jobs.models import AuditEvent, Comment, DraftInput, JobDraft, Review, Submission
+
+from .conftest import hx
+
+
+def login(client, user):
+    client.force_login(user)
+    return client
+
+
+def edit_value(draft: JobDraft, name: str, value: str) -> None:
+    item = draft.inputs.get(name=name)
+    item.value = value
+    item.save()
+    draft.revalidate()
+
+
+TABLE = "fromJobConfig.tableName"
+
+
+# --- the service --------------------------------------------------------------------------------
+
+
+def test_request_then_approve_opens_the_gate_for_exactly_that_payload(crew, crew_draft):
+    target = submitting.sandbox_target()
+    assert "needs approval" in reviewing.gate(crew_draft, target, crew_draft.build())
+    review = reviewing.request_review(crew_draft, crew["owner"], "please look")
+    crew_draft.refresh_from_db()
+    assert crew_draft.review_state == JobDraft.IN_REVIEW
+    assert "waiting for a reviewer" in reviewing.gate(crew_draft, target, crew_draft.build())
+    reviewing.decide(review, crew["reviewer"], approve=True)
+    crew_draft.refresh_from_db()
+    assert crew_draft.review_state == JobDraft.APPROVED
+    assert reviewing.gate(crew_draft, target, crew_draft.build()) == ""
+    # One edit, and the draft is no longer what was approved...
+    original = crew_draft.inputs.get(name=TABLE).value
+    edit_value(crew_draft, TABLE, "other_table")
+    crew_draft.refresh_from_db()
+    assert crew_draft.review_state == JobDraft.CHANGED
+    assert "changed since it was approved" in reviewing.gate(crew_draft, target, crew_draft.build())
+    # ...until it is exactly the approved payload again.
+    edit_value(crew_draft, TABLE, original)
+    crew_draft.refresh_from_db()
+    assert crew_draft.review_state == JobDraft.APPROVED
+    assert reviewing.gate(crew_draft, target, crew_draft.build()) == ""
+
+
+@pytest.mark.parametrize("who", ["owner", "editor", "viewer"])
+def test_nobody_approves_their_own_draft_or_without_the_role(crew, crew_draft, who):
+    review = reviewing.request_review(crew_draft, crew["owner"])
+    with pytest.raises(reviewing.ReviewRefused) as refused:
+        reviewing.decide(review, crew[who], approve=True)
+    expected = "Nobody approves their own draft" if who == "owner" else "Only the team's reviewers"
+    assert expected in str(refused.value)
+    assert Review.objects.get(pk=review.pk).state == Review.OPEN
+
+
+def test_the_requester_and_whoever_changed_it_since_approval_cannot_approve(crew, crew_draft):
+    review = reviewing.request_review(crew_draft, crew["admin"])
+    with pytest.raises(reviewing.ReviewRefused, match="You asked for this review"):
+        reviewing.decide(review, crew["admin"], approve=True)
+    reviewing.decide(review, crew["reviewer"], approve=True)
+    # The reviewer edits after the approval, asks nobody; the admin asks: the reviewer may not decide.
+    from cdmweb.jobs import audit
+
+    edit_value(crew_draft, TABLE, "by_the_reviewer")
+    audit.record(crew["reviewer"], AuditEvent.EDITED, crew_draft, detail=f"set {TABLE}")
+    second = reviewing.request_review(crew_draft, crew["owner"])
+    with pytest.raises(reviewing.ReviewRefused, match="You changed this draft since its last approval"):
+        reviewing.decide(second, crew["reviewer"], approve=True)
+    reviewing.decide(second, crew["admin"], approve=True)
+
+
+def test_requesting_changes_needs_a_comment_and_keeps_the_gate_shut(crew, crew_draft):
+    review = reviewing.request_review(crew_draft, crew["owner"])
+    with pytest.raises(reviewing.ReviewRefused, match="needs a comment"):
+        reviewing.decide(review, crew["reviewer"], approve=False, comment="  ")
+    reviewing.decide(review, crew["reviewer"], approve=False, comment="Use the orders_v2 table.")
+    crew_draft.refresh_from_db()
+    assert crew_draft.review_state == JobDraft.CHANGES_REQUESTED
+    assert reviewing.gate(crew_draft, submitting.sandbox_target(), crew_draft.build())
+
+
+def test_a_new_request_supersedes_the_open_one_and_private_drafts_are_not_reviewed(crew, crew_draft, draft, owner):
+    first = reviewing.request_review(crew_draft, owner)
+    edit_value(crew_draft, TABLE, "t2")
+    second = reviewing.request_review(crew_draft, owner)
+    assert Review.objects.get(pk=first.pk).state == Review.SUPERSEDED
+    assert second.revision.number > first.revision.number
+    with pytest.raises(reviewing.ReviewRefused, match="Only team drafts"):
+        reviewing.request_review(draft, owner)
+
+
+def test_approval_of_an_older_revision_does_not_open_the_gate_for_the_newer_payload(crew, crew_draft):
+    review = reviewing.request_review(crew_draft, crew["owner"])
+    edit_value(crew_draft, TABLE, "edited_during_review")
+    reviewing.decide(review, crew["reviewer"], approve=True)
+    crew_draft.refresh_from_db()
+    assert crew_draft.review_state == JobDraft.CHANGED
+    assert reviewing.gate(crew_draft, submitting.sandbox_target(), crew_draft.build())
+
+
+def test_moving_a_draft_to_another_team_needs_that_teams_approval(crew, crew_draft, owner, client):
+    from cdmweb.accounts.models import Membership, Team
+
+    review = reviewing.request_review(crew_draft, owner)
+    reviewing.decide(review, crew["reviewer"], approve=True)
+    other = Team.objects.create(slug="other", name="Other")
+    Membership.objects.create(team=other, user=owner, role="editor")
+    login(client, owner)
+    response = client.post(reverse("draft-share", args=[crew_draft.pk]), {"team": other.pk})
+    assert response.status_code == 302
+    crew_draft.refresh_from_db()
+    assert crew_draft.team == other and crew_draft.review_state == ""
+    assert "needs approval" in reviewing.gate(crew_draft, submitting.sandbox_target(), crew_draft.build())
+
+
+def test_private_drafts_go_to_the_sandbox_but_not_to_a_target_that_requires_review(draft, owner):
+    sandbox = submitting.sandbox_target()
+    assert not sandbox.requires_review
+    assert reviewing.gate(draft, sandbox, draft.build()) == ""
+    sandbox.requires_review = True
+    assert "private draft cannot be reviewed" in reviewing.gate(draft, sandbox, draft.build())
+
+
+# --- the gate at every way in ---------------------------------------------------------------------
+
+
+@pytest.fixture
+def sandbox(live_server, settings):
+    settings.CDM_SANDBOX_URL = live_server.url
+    settings.CDM_SANDBOX_BOOT_SECONDS = 0.2
+    settings.CDM_SANDBOX_RUN_SECONDS = 0.5
+    return submitting.sandbox_target()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_gate_holds_in_the_service_the_page_the_command_and_the_admin(
+    sandbox, crew, crew_draft, owner, client, admin_client
+):
+    pool = [c["id"] for c in submitting.refresh_clusters(sandbox) if c["status"] == "200"]
+    with pytest.raises(submitting.SubmissionRefused, match="needs approval"):
+        submitting.submit(crew_draft, sandbox, owner, "k1", pool=pool)
+    # The page: the button is disabled and a forced post is refused with the same words.
+    login(client, owner)
+    page = client.get(reverse("submit", args=[crew_draft.pk]))
+    assert b'id="needs-approval"' in page.content
+    post = client.post(
+        reverse("submit", args=[crew_draft.pk]),
+        {"target": sandbox.pk, "mode": "pool", "pool": pool, "idempotency_key": "k2", "submit": "1"},
+    )
+    assert post.status_code == 200 and "needs approval" in post.content.decode()
+    # The command exits 1 saying so.
+    with pytest.raises(CommandError, match="needs approval") as failed:
+        call_command("submit_job", str(crew_draft.pk), "--target", "sandbox", "--pool", "all", stdout=io.StringIO())
+    assert failed.value.returncode == 1
+    # The admin action refuses too.
+    response = admin_client.post(
+        reverse("admin:jobs_jobdraft_changelist"),
+        {"action": "submit_to_sandbox", "_selected_action": [crew_draft.pk]},
+        follow=True,
+    )
+    assert "not submitted" in response.content.decode() and "needs approval" in response.content.decode()
+    assert not Submission.objects.exists()
+    assert AuditEvent.objects.filter(action=AuditEvent.SUBMISSION_REFUSED, draft=crew_draft).count() == 4
+    # Approved by a second person: the same command succeeds and the job runs.
+    review = reviewing.request_review(crew_draft, owner)
+    reviewing.decide(review, crew["reviewer"], approve=True)
+    out = io.StringIO()
+    call_command("submit_job", str(crew_draft.pk), "--target", "sandbox", "--pool", "all", "--wait", stdout=out)
+    assert out.getvalue().strip().endswith("SUCCEEDED")
+    submission = Submission.objects.get()
+    assert submission.revision.payload_hash == review.revision.payload_hash
+    assert AuditEvent.objects.filter(action=AuditEvent.SUBMITTED, submission=submission).exists()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_submit_job_checks_the_users_role(sandbox, crew, crew_draft):
+    for username, code, words in [("crew-viewer", 1, "cannot submit"), ("outsider", 2, "no draft")]:
+        with pytest.raises(CommandError, match=words) as failed:
+            call_command("submit_job", str(crew_draft.pk), "--target", "sandbox", "--pool", "all", "--user", username)
+        assert failed.value.returncode == code
+
+
+# --- the screens ----------------------------------------------------------------------------------
+
+
+def test_review_flow_through_the_pages(crew, crew_draft, owner, client):
+    login(client, owner)
+    designer = client.get(reverse("designer", args=[crew_draft.pk])).content.decode()
+    assert 'id="review-request-form"' in designer and "not reviewed" in designer
+    client.post(reverse("review-request", args=[crew_draft.pk]), {"message": "first version"})
+    review = Review.objects.get()
+    # The owner's queue does not list their own draft; the reviewer's does.
+    assert "first version" not in client.get(reverse("review-queue")).content.decode()
+    login(client, crew["reviewer"])
+    queue = client.get(reverse("review-queue")).content.decode()
+    assert "first version" in queue and reverse("review", args=[review.pk]) in queue
+    page = client.get(reverse("review", args=[review.pk])).content.decode()
+    assert "First review" in page and 'id="decision-form"' in page and TABLE in page
+    refused = client.post(reverse("review", args=[review.pk]), {"decision": "changes", "comment": ""})
+    assert refused.status_code == 200 and "Say what should change." in refused.content.decode()
+    done = client.post(reverse("review", args=[review.pk]), {"decision": "approve", "comment": "ok"})
+    assert done.status_code == 302
+    review.refresh_from_db()
+    assert review.state == Review.APPROVED and review.reviewer == crew["reviewer"]
+    # The owner sees the approval; the decision form is gone for everyone.
+    login(client, owner)
+    designer = client.get(reverse("designer", args=[crew_draft.pk])).content.decode()
+    assert 'id="last-approval"' in designer and "crew-reviewer" in designer
+    again = client.get(reverse("review", args=[review.pk])).content.decode()
+    assert 'id="decision-form"' not in again
+
+
+def test_review_page_diffs_against_the_last_approved_revision(crew, crew_draft, owner, client):
+    first = reviewing.request_review(crew_draft, owner)
+    reviewing.decide(first, crew["reviewer"], approve=True)
+    edit_value(crew_draft, TABLE, "orders_v2")
+    second = reviewing.request_review(crew_draft, owner)
+    login(client, crew["admin"])
+    page = client.get(reverse("review", args=[second.pk])).content.decode()
+    assert f"since the last approved revision, r{first.revision.number}" in page
+    assert "orders_v2" in page and page.count('class="diff-') == 1
+
+
+def test_owner_cannot_approve_by_posting(crew, crew_draft, owner, client):
+    review = reviewing.request_review(crew_draft, crew["editor"])
+    login(client, owner)
+    assert client.post(reverse("review", args=[review.pk]), {"decision": "approve"}).status_code == 403
+    page = client.get(reverse("review", args=[review.pk])).content.decode()
+    assert "Nobody approves their own draft" in page and 'id="decision-form"' not in page
+
+
+def test_comments_on_the_draft_and_on_an_input(crew, crew_draft, client):
+    login(client, crew["viewer"])
+    url = reverse("comment-add", args=[crew_draft.pk])
+    response = client.post(url, {"body": "Why this table?", "input_name": TABLE}, **hx())
+    assert response.status_code == 200
+    html = response.content.decode()
+    item = crew_draft.inputs.get(name=TABLE)
+    assert "Why this table?" in html and f'href="#input-{item.pk}"' in html
+    bad = client.post(url, {"body": "x", "input_name": "no.such.input"}, **hx()).content.decode()
+    assert "has no input named" in bad and 'value="no.such.input"' in bad
+    empty = client.post(url, {"body": "   "}).content.decode()  # plain post: the whole page, the message in place
+    assert "Write something to comment." in empty
+    assert Comment.objects.count() == 1
+    assert AuditEvent.objects.filter(action=AuditEvent.COMMENTED, actor=crew["viewer"]).count() == 1
+
+
+def test_the_audit_trail_is_append_only_and_shown_per_draft(crew, crew_draft, owner, client):
+    login(client, owner)
+    item = crew_draft.inputs.get(name=TABLE)
+    client.post(reverse("input-update", args=[crew_draft.pk, item.pk]), {"value": "audited"}, **hx())
+    event = AuditEvent.objects.filter(action=AuditEvent.EDITED).get()
+    assert event.actor == owner and event.detail == f"set {TABLE}" and "audited" not in event.detail
+    with pytest.raises(ValueError, match="append-only"):
+        event.save()
+    with pytest.raises(ValueError, match="append-only"):
+        event.delete()
+    history = client.get(reverse("history", args=[crew_draft.pk])).content.decode()
+    assert 'id="activity"' in history and f"set {TABLE}" in history and "imported" in history
+    # Deleting the draft keeps its trail.
+    crew_draft.delete()
+    assert AuditEvent.objects.filter(draft_id=event.draft_id).count() >= 2
+
+
+def test_an_unchanged_value_posted_twice_is_not_a_change(draft, owner_client):
+    item = draft.inputs.first()
+    version = JobDraft.objects.get(pk=draft.pk).version
+    owner_client.post(reverse("input-update", args=[draft.pk, item.pk]), {"value": item.value}, **hx())
+    assert JobDraft.objects.get(pk=draft.pk).version == version
+    assert not AuditEvent.objects.filter(action=AuditEvent.EDITED).exists()
+
+
+# --- concurrent edits -------------------------------------------------------------------------------
+
+
+def test_a_stale_version_is_refused_and_nothing_is_overwritten(crew, crew_draft, owner, client):
+    item = crew_draft.inputs.get(name=TABLE)
+    seen = JobDraft.objects.get(pk=crew_draft.pk).version
+    # Someone else saves first...
+    login(client, crew["editor"])
+    first = client.post(
+        reverse("input-update", args=[crew_draft.pk, item.pk]), {"value": "theirs"}, **hx(x_draft_version=str(seen))
+    )
+    assert first.status_code == 200 and int(first["X-Draft-Version"]) == seen + 1
+    # ...then the owner, whose page still shows the old version.
+    login(client, owner)
+    second = client.post(
+        reverse("input-update", args=[crew_draft.pk, item.pk]), {"value": "mine"}, **hx(x_draft_version=str(seen))
+    )
+    assert second.status_code == 409
+    assert second["HX-Retarget"] == "#conflict"
+    assert "crew-editor" in second.content.decode() and "not saved" in second.content.decode()
+    assert DraftInput.objects.get(pk=item.pk).value == "theirs"
+    # A plain form post with the stale hidden version: the whole page, the message, status 409.
+    plain = client.post(reverse("input-update", args=[crew_draft.pk, item.pk]), {"value": "mine", "version": seen})
+    assert plain.status_code == 409 and "This draft changed while you were editing" in plain.content.decode()
+    # With the current version the owner's change goes through.
+    current = JobDraft.objects.get(pk=crew_draft.pk).version
+    ok = client.post(
+        reverse("input-update", args=[crew_draft.pk, item.pk]), {"value": "mine"}, **hx(x_draft_version=str(current))
+    )
+    assert ok.status_code == 200 and DraftInput.objects.get(pk=item.pk).value == "mine"
