@@ -64,23 +64,31 @@ def fast_passwords(settings) -> None:
 
 
 @contextmanager
-def logged_in_page(browser: Browser, live_server, viewport: ViewportSize, *, javascript: bool = True) -> Iterator[Page]:
-    """A page in a fresh browser context, logged in as ``owner``; the context is closed afterwards."""
+def logged_in_page(
+    browser: Browser,
+    live_server,
+    viewport: ViewportSize,
+    *,
+    javascript: bool = True,
+    username: str = "owner",
+    password: str = PASSWORD,
+) -> Iterator[Page]:
+    """A page in a fresh browser context (its own cookies), logged in; closed afterwards."""
     context = browser.new_context(base_url=live_server.url, java_script_enabled=javascript, viewport=viewport)
     context.set_default_timeout(TIMEOUT_MS)
     page = context.new_page()
     try:
-        login(page)
+        login(page, username, password)
         yield page
     finally:
         context.close()
 
 
-def login(page: Page) -> None:
-    """Log in as ``owner`` through the real login form."""
+def login(page: Page, username: str = "owner", password: str = PASSWORD) -> None:
+    """Log in through the real login form (``owner`` by default)."""
     page.goto("/accounts/login/")
-    page.locator("#id_username").fill("owner")
-    page.locator("#id_password").fill(PASSWORD)
+    page.locator("#id_username").fill(username)
+    page.locator("#id_password").fill(password)
     page.get_by_role("button", name="Log in").click()
     expect(page.get_by_role("heading", name="My drafts")).to_be_visible()
 

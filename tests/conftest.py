@@ -11,6 +11,11 @@ from cdmweb.jobs.models import JobDraft
 CORPUS = Path(__file__).parent / "corpus"
 
 
+def pytest_configure() -> None:
+    # The test database is a file in var/ (see settings.py), which a fresh clone does not have yet.
+    (Path(__file__).resolve().parent.parent / "var").mkdir(exist_ok=True)
+
+
 def corpus_files(folder: str, pattern: str = "*") -> list[Path]:
     return sorted((CORPUS / folder).glob(pattern))
 

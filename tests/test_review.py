@@ -314,3 +314,21 @@ def test_a_stale_version_is_refused_and_nothing_is_overwritten(crew, crew_draft,
         reverse("input-update", args=[crew_draft.pk, item.pk]), {"value": "mine"}, **hx(x_draft_version=str(current))
     )
     assert ok.status_code == 200 and DraftInput.objects.get(pk=item.pk).value == "mine"
+
+
+def test_seed_demo_makes_two_users_in_a_team_with_a_draft_to_review(db, settings, tmp_path):
+    from cdmweb.accounts.models import Membership
+
+    settings.BASE_DIR = tmp_path
+    first, second = io.StringIO(), io.StringIO()
+    call_command("seed_demo", stdout=first)
+    call_command("seed_demo", stdout=second)
+    logins = [line for line in first.getvalue().splitlines() if line.startswith("Log in as:")]
+    assert [line.split()[3] for line in logins] == ["demo", "reviewer"]
+    assert logins == [line for line in second.getvalue().splitlines() if line.startswith("Log in as:")]
+    roles = dict(Membership.objects.filter(team__slug="demo-team").values_list("user__username", "role"))
+    assert roles == {"demo": "editor", "reviewer": "reviewer"}
+    team_drafts = JobDraft.objects.filter(team__slug="demo-team")
+    assert list(team_drafts.values_list("name", flat=True)) == ["orders_mysql_to_hive"]
+    assert JobDraft.objects.count() == 3  # the second run added nothing
+    assert (tmp_path / "var" / "demo-login.txt").stat().st_mode & 0o777 == 0o600

@@ -54,6 +54,9 @@ class JobDraft(models.Model):
     side_meta = models.JSONField(default=dict, blank=True)
     # Bumped on every change; the designer's optimistic lock.
     version = models.PositiveIntegerField(default=1)
+    # The designer page (one id per page load) that made the last change: a page's own changes,
+    # in flight at once, never count as someone else's (see views.draft_change).
+    last_change_page = models.CharField(max_length=32, blank=True, default="")
     # Where the draft stands in review, kept up to date so lists need no payload builds. The
     # submission gate never trusts it: it compares the payload itself with approved revisions.
     REVIEW_NONE, IN_REVIEW, APPROVED, CHANGES_REQUESTED, CHANGED = "", "in_review", "approved", "changes", "changed"

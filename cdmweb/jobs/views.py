@@ -132,6 +132,7 @@ def _preview_context(request: HttpRequest, state: DesignerState) -> dict[str, An
 
 def _page_context(request: HtmxRequest, state: DesignerState, **extra: Any) -> dict[str, Any]:
     extra.setdefault("header_form", _header_form(state.draft))
+    extra.setdefault("page_id", uuid.uuid4().hex)
     context = _designer_context(request, state, **extra)
     return {
         **_review_context(request, state.draft, context["role"]),
@@ -147,6 +148,7 @@ def _changed(response: HttpResponse, *events: str) -> HttpResponse:
 
 
 VERSION_HEADER = "X-Draft-Version"
+PAGE_HEADER = "X-Designer-Page"
 
 
 def _conflict(request: HtmxRequest, draft: JobDraft, seen: int) -> HttpResponse:
@@ -177,9 +179,13 @@ def draft_change(view: Callable[..., HttpResponse]) -> Callable[..., HttpRespons
             draft = get_draft_for_user(request, pk, EDIT)
             seen = _int(request.headers.get(VERSION_HEADER) or request.POST.get("version"))
             if seen:
-                # Locks the row until the change commits (PostgreSQL); SQLite already holds its write lock.
-                current = JobDraft.objects.select_for_update().values_list("version", flat=True).get(pk=draft.pk)
-                if current != seen:
+                # The page saw the current version, or every change since was its own (its requests
+                # overlap: a change, then the preview refresh, then the next change). The UPDATE
+                # also locks the row until the change commits.
+                page = request.headers.get(PAGE_HEADER, "")[:32]
+                current = Q(version=seen) | Q(last_change_page=page) if page else Q(version=seen)
+                if not JobDraft.objects.filter(current, pk=draft.pk).update(last_change_page=page):
+                    draft.refresh_from_db(fields=["version"])
                     return _conflict(request, draft, seen)
             response = view(request, draft, **kwargs)
         response[VERSION_HEADER] = str(draft.version)

@@ -39,15 +39,19 @@ document.body.addEventListener("htmx:afterSettle", () => {
   document.querySelectorAll(".group-rows").forEach(markEnds);
 });
 
-// The designer's optimistic lock: every request says which version of the draft this page shows,
-// and a change the server accepted tells us the new one. Requests queue (hx-sync on #designer),
-// so each leaves after the answer to the one before.
+// The designer's optimistic lock: every request says which version of the draft this page has
+// seen, and which page it is; a change the server accepted tells us the version it made. A page's
+// own overlapping requests never conflict with each other; someone else's change does.
 document.body.addEventListener("htmx:configRequest", (event) => {
   const designer = document.getElementById("designer");
-  if (designer && designer.dataset.version) event.detail.headers["X-Draft-Version"] = designer.dataset.version;
+  if (!designer || !designer.dataset.version) return;
+  event.detail.headers["X-Draft-Version"] = designer.dataset.version;
+  event.detail.headers["X-Designer-Page"] = designer.dataset.page;
 });
 document.body.addEventListener("htmx:afterRequest", (event) => {
   const designer = document.getElementById("designer");
-  const version = event.detail.xhr && event.detail.xhr.getResponseHeader("X-Draft-Version");
-  if (designer && version && event.detail.successful) designer.dataset.version = version;
+  const version = Number(event.detail.xhr && event.detail.xhr.getResponseHeader("X-Draft-Version"));
+  if (designer && version && event.detail.successful && version > Number(designer.dataset.version)) {
+    designer.dataset.version = String(version);
+  }
 });

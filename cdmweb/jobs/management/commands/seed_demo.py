@@ -1,4 +1,8 @@
-"""Demo data for the newcomer's path: a superuser and a few drafts, created once."""
+"""Demo data for the newcomer's path, created once: two users in a demo team and a few drafts.
+
+``demo`` (a superuser, editor in the team) designs and asks for review; ``reviewer`` approves.
+Their generated passwords are kept in var/demo-login.txt, one "username password" a line.
+"""
 
 from __future__ import annotations
 
@@ -11,28 +15,39 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand
 
+from cdmweb.accounts.models import EDITOR, REVIEWER, Membership, Team
 from cdmweb.jobs.importing import import_text
 
 DEMO_DIR = Path(__file__).resolve().parents[2] / "demo"
+TEAM_DRAFTS = {"orders_mysql_to_hive.json"}  # the one the review walk-through uses
+REVIEWER_NAME = "reviewer"
 
 
 class Command(BaseCommand):
-    help = "Create the demo superuser (password kept in var/demo-login.txt) and the demo drafts."
+    help = "Create the demo users (passwords kept in var/demo-login.txt), the demo team and the demo drafts."
 
     def handle(self, *args: Any, **options: Any) -> None:
         username = os.environ.get("DJANGO_SUPERUSER_USERNAME", "demo")
         login_file = Path(settings.BASE_DIR) / "var" / "demo-login.txt"
+        logins = self._read(login_file)
         User = get_user_model()
         user = User.objects.filter(username=username).first()
         if user is None:
             password = os.environ.get("DJANGO_SUPERUSER_PASSWORD") or secrets.token_urlsafe(12)
             user = User.objects.create_superuser(username, os.environ.get("DJANGO_SUPERUSER_EMAIL", ""), password)
-            login_file.parent.mkdir(parents=True, exist_ok=True)
-            login_file.write_text(f"{username} {password}\n")
-            login_file.chmod(0o600)
+            logins[username] = password
+        reviewer = User.objects.filter(username=REVIEWER_NAME).first()
+        if reviewer is None:
+            password = secrets.token_urlsafe(12)
+            reviewer = User.objects.create_user(REVIEWER_NAME, password=password)
+            logins[REVIEWER_NAME] = password
+        team, _ = Team.objects.get_or_create(slug="demo-team", defaults={"name": "Demo team"})
+        Membership.objects.get_or_create(team=team, user=user, defaults={"role": EDITOR})
+        Membership.objects.get_or_create(team=team, user=reviewer, defaults={"role": REVIEWER})
         if not user.drafts.exists():
             for path in sorted(DEMO_DIR.glob("*.json")):
-                import_text(path.read_text(encoding="utf-8"), user)
+                import_text(path.read_text(encoding="utf-8"), user, team if path.name in TEAM_DRAFTS else None)
+        self._write(login_file, logins)
         if settings.CDM_SANDBOX_ENABLED:
             # The demo SK opens nothing but the sandbox; one set in the environment is never printed.
             sk = "(from CDM_SANDBOX_SK)" if os.environ.get("CDM_SANDBOX_SK") else settings.CDM_SANDBOX_SK
@@ -40,8 +55,23 @@ class Command(BaseCommand):
                 f"CDM sandbox at {settings.CDM_SANDBOX_URL}: project {settings.CDM_SANDBOX_PROJECT_ID}, "
                 f"AK {settings.CDM_SANDBOX_AK}, SK {sk}"
             )
-        if login_file.exists():
-            name, password = login_file.read_text().split()
-            self.stdout.write(f"Log in as: {name} / {password}")
-        else:
-            self.stdout.write(f"Log in as: {username} (password set earlier, not stored here)")
+        for name in (username, REVIEWER_NAME):
+            if name in logins:
+                self.stdout.write(f"Log in as: {name} / {logins[name]}")
+            else:
+                self.stdout.write(f"Log in as: {name} (password set earlier, not stored here)")
+
+    @staticmethod
+    def _read(path: Path) -> dict[str, str]:
+        if not path.exists():
+            return {}
+        pairs = (line.split(maxsplit=1) for line in path.read_text().splitlines() if line.strip())
+        return {pair[0]: pair[1] for pair in pairs if len(pair) == 2}
+
+    @staticmethod
+    def _write(path: Path, logins: dict[str, str]) -> None:
+        if not logins:
+            return
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text("".join(f"{name} {password}\n" for name, password in logins.items()))
+        path.chmod(0o600)
