@@ -332,3 +332,15 @@ def test_seed_demo_makes_two_users_in_a_team_with_a_draft_to_review(db, settings
     assert list(team_drafts.values_list("name", flat=True)) == ["orders_mysql_to_hive"]
     assert JobDraft.objects.count() == 3  # the second run added nothing
     assert (tmp_path / "var" / "demo-login.txt").stat().st_mode & 0o777 == 0o600
+
+
+def test_asking_twice_for_the_same_version_is_refused(crew, crew_draft, owner, client):
+    reviewing.request_review(crew_draft, owner)
+    with pytest.raises(reviewing.ReviewRefused, match="already waiting"):
+        reviewing.request_review(crew_draft, owner)
+    login(client, owner)
+    page = client.get(reverse("designer", args=[crew_draft.pk])).content.decode()
+    assert 'id="open-review"' in page and 'id="review-request-form"' not in page
+    edit_value(crew_draft, TABLE, "newer")
+    page = client.get(reverse("designer", args=[crew_draft.pk])).content.decode()
+    assert "Request review of this newer version" in page

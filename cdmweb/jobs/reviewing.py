@@ -59,6 +59,9 @@ def request_review(draft: JobDraft, user: Any, message: str = "") -> Review:
     current = draft.build()
     if draft.is_approved(current):
         raise ReviewRefused("This version is already approved; there is nothing new to review.")
+    waiting = open_review(draft)
+    if waiting is not None and waiting.revision.payload_hash == payload_hash(current):
+        raise ReviewRefused("A review of this very version is already waiting for a reviewer.")
     revision = draft.snapshot(user, "review requested")
     draft.reviews.filter(state=Review.OPEN).update(state=Review.SUPERSEDED, decided_at=timezone.now())
     review = Review.objects.create(

@@ -98,11 +98,13 @@ def _designer_context(request: HtmxRequest, state: DesignerState, **extra: Any) 
     return context
 
 
-def _review_context(request: HttpRequest, draft: JobDraft, role: str | None) -> dict[str, Any]:
+def _review_context(request: HttpRequest, state: DesignerState, role: str | None) -> dict[str, Any]:
     """The review panel, the discussion and the sharing control: the full page only."""
+    draft = state.draft
     open_review = reviewing.open_review(draft)
     return {
         "open_review": open_review,
+        "review_is_current": open_review is not None and open_review.revision.payload_hash == payload_hash(state.job),
         "may_decide": open_review is not None and not reviewing.why_not_reviewer(open_review, request.user),
         "last_approval": reviewing.last_approved(draft),
         "review_form": ReviewRequestForm(),
@@ -135,7 +137,7 @@ def _page_context(request: HtmxRequest, state: DesignerState, **extra: Any) -> d
     extra.setdefault("page_id", uuid.uuid4().hex)
     context = _designer_context(request, state, **extra)
     return {
-        **_review_context(request, state.draft, context["role"]),
+        **_review_context(request, state, context["role"]),
         **context,
         **_preview_context(request, state),
     }
