@@ -46,3 +46,38 @@ def test_draft_admin_shows_the_payload_with_secrets_masked(admin_client_, make_d
 
 def test_non_staff_cannot_open_the_admin(owner_client):
     assert owner_client.get(reverse("admin:catalog_connector_changelist")).status_code == 302
+
+
+def test_review_history_and_audit_admin_list_filter_and_never_show_secrets(admin_client_, crew, crew_draft, owner):
+    from cdmweb.jobs import reviewing
+    from cdmweb.jobs.models import AuditEvent, Comment
+
+    item = crew_draft.inputs.first()
+    DraftInput.objects.create(
+        draft=crew_draft, group=item.group, name="fromJobConfig.password", value="HUNTER2-SECRET", position=99
+    )
+    review = reviewing.request_review(crew_draft, owner, "please")
+    reviewing.decide(review, crew["reviewer"], approve=True)
+    Comment.objects.create(draft=crew_draft, author=owner, body="a remark")
+    pages = {
+        "admin:jobs_review_changelist": "crew-reviewer",
+        "admin:jobs_revision_changelist": "review requested",
+        "admin:jobs_comment_changelist": "a remark",
+        "admin:jobs_auditevent_changelist": "review-requested",
+        "admin:accounts_team_changelist": "Crew",
+        "admin:accounts_membership_changelist": "crew-viewer",
+    }
+    for name, text in pages.items():
+        html = admin_client_.get(reverse(name)).content.decode()
+        assert text in html and "HUNTER2-SECRET" not in html, name
+    filtered = admin_client_.get(reverse("admin:jobs_auditevent_changelist") + "?action__exact=approved").content
+    assert filtered.count(b'class="field-action"') == 1 and b'class="field-action">approved<' in filtered
+    revision = admin_client_.get(reverse("admin:jobs_revision_change", args=[review.revision.pk])).content.decode()
+    assert "fromJobConfig.password" in revision and "HUNTER2-SECRET" not in revision
+    event = AuditEvent.objects.first()
+    # Read-only: no add, no change form that saves, no delete.
+    assert admin_client_.get(reverse("admin:jobs_auditevent_add")).status_code == 403
+    assert (
+        admin_client_.post(reverse("admin:jobs_auditevent_delete", args=[event.pk]), {"post": "yes"}).status_code == 403
+    )
+    assert AuditEvent.objects.filter(pk=event.pk).exists()

@@ -51,6 +51,7 @@ class Objects:
     review: int
     submission: int
     revision: int
+    viewer: int
 
 
 @dataclass(frozen=True)
@@ -203,6 +204,21 @@ CASES = [
         lambda o: {"team": ""},
     ),
     Case("delete", "post", lambda o: reverse("draft-delete", args=[o.draft]), expect(302, 403, 403, 403, 302, 404)),
+    # The team's page, and its members managed by the team's admins.
+    Case("team page", "get", lambda o: reverse("team", args=["crew"]), viewers(200)),
+    Case(
+        "add member",
+        "post",
+        lambda o: reverse("team", args=["crew"]),
+        expect(403, 403, 403, 403, 302, 404),
+        lambda o: {"username": "outsider", "role": "viewer"},
+    ),
+    Case(
+        "remove member",
+        "post",
+        lambda o: reverse("member-remove", args=["crew", o.viewer]),
+        expect(403, 403, 403, 403, 302, 404),
+    ),
     # Deciding a review: the team's reviewers and admins, never the owner or whoever asked.
     Case(
         "approve",
@@ -214,7 +230,9 @@ CASES = [
 ]
 
 # The wrong method: 405 for anyone logged in, before any look at the draft.
-POST_ONLY = [c for c in CASES if c.method == "post" and c.label not in ("create draft", "submit", "approve")]
+POST_ONLY = [
+    c for c in CASES if c.method == "post" and c.label not in ("create draft", "submit", "approve", "add member")
+]
 GET_ONLY = ["dashboard", "designer", "preview", "export", "history", "review queue"]
 WRONG_METHOD = [
     *(Case(f"GET {c.label}", "get", c.url, anyone(405)) for c in POST_ONLY if not c.htmx),
@@ -245,6 +263,7 @@ def objects(crew, crew_draft) -> Objects:
         review=review.pk,
         submission=submission.pk,
         revision=1,
+        viewer=crew["viewer"].pk,
     )
 
 

@@ -17,7 +17,7 @@ from django.shortcuts import get_object_or_404
 
 from cdmweb.jobs.models import JobDraft
 
-from .models import ADMIN, EDITOR, REVIEWER, ROLE_RANK, VIEWER, Membership
+from .models import ADMIN, EDITOR, REVIEWER, ROLE_RANK, VIEWER, Membership, Team
 
 VIEW, COMMENT, EDIT, REVIEW, MANAGE = "view", "comment", "edit", "review", "manage"
 NEEDED_ROLE = {VIEW: VIEWER, COMMENT: VIEWER, EDIT: EDITOR, REVIEW: REVIEWER, MANAGE: ADMIN}
@@ -65,6 +65,17 @@ def get_draft_for_user(request: HttpRequest, pk: int, action: str = VIEW) -> Job
     return draft
 
 
+def get_team_for_user(request: HttpRequest, slug: str, action: str = VIEW) -> tuple[Team, str]:
+    """The team and the user's role in it; 404 for non-members, 403 when the role is too low."""
+    team = get_object_or_404(Team, slug=slug)
+    role = Membership.objects.filter(team=team, user=request.user).values_list("role", flat=True).first()
+    if role is None:
+        raise Http404("No such team.")
+    if not allows(role, action):
+        raise PermissionDenied(f"As a {role} of this team you cannot {ACTION_WORDS[action]} it; ask a team admin.")
+    return team, role
+
+
 def visible_drafts(user: Any) -> QuerySet[JobDraft]:
     """Drafts the user owns or can see through a team (a subquery, so no duplicates to remove)."""
     teams = Membership.objects.filter(user=user).values("team_id")
@@ -81,6 +92,7 @@ __all__ = [
     "allows",
     "can",
     "get_draft_for_user",
+    "get_team_for_user",
     "refusal",
     "role_for",
     "visible_drafts",

@@ -1,0 +1,8 @@
+from django.urls import path
+
+from . import views
+
+urlpatterns = [
+    path("teams/<slug:slug>/", views.team_detail, name="team"),
+    path("teams/<slug:slug>/members/<int:user_id>/remove/", views.member_remove, name="member-remove"),
+]

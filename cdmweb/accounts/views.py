@@ -1,0 +1,78 @@
+"""A team's page: its members and their roles (managed by the team's admins) and its activity."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.db import transaction
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_POST
+
+from cdmweb.jobs import audit
+from cdmweb.jobs.models import AuditEvent
+
+from .access import MANAGE, get_team_for_user
+from .forms import MemberForm
+from .models import ADMIN, Membership, Team
+
+ACTIVITY_LIMIT = 200
+
+
+def _admins_left_without(team: Team, membership: Membership) -> int:
+    return team.memberships.filter(role=ADMIN).exclude(pk=membership.pk).count()
+
+
+@login_required
+def team_detail(request: HttpRequest, slug: str) -> HttpResponse:
+    team, role = get_team_for_user(request, slug)
+    form = MemberForm()
+    if request.method == "POST":
+        team, role = get_team_for_user(request, slug, MANAGE)
+        form = MemberForm(request.POST)
+        if form.is_valid():
+            user, new_role = form.cleaned_data["username"], form.cleaned_data["role"]
+            with transaction.atomic():
+                membership = Membership.objects.filter(team=team, user=user).first()
+                if (
+                    membership
+                    and membership.role == ADMIN
+                    and new_role != ADMIN
+                    and not _admins_left_without(team, membership)
+                ):
+                    form.add_error("role", "The team's last admin keeps the admin role; make someone else admin first.")
+                else:
+                    Membership.objects.update_or_create(team=team, user=user, defaults={"role": new_role})
+                    audit.record(request.user, AuditEvent.MEMBERSHIP, team=team, detail=f"{user} is {new_role}")
+                    messages.success(request, f"{user} is now {new_role} of {team}.")
+                    return redirect("team", slug=team.slug)
+    action = request.GET.get("action", "")
+    activity = AuditEvent.objects.filter(team=team)
+    if action in dict(AuditEvent.ACTIONS):
+        activity = activity.filter(action=action)
+    context = {
+        "team": team,
+        "role": role,
+        "can_manage": role == ADMIN,
+        "members": team.memberships.select_related("user").order_by("user__username"),
+        "form": form,
+        "actions": AuditEvent.ACTIONS,
+        "action": action,
+        "activity": activity[:ACTIVITY_LIMIT],
+    }
+    return render(request, "accounts/team.html", context)
+
+
+@login_required
+@require_POST
+def member_remove(request: HttpRequest, slug: str, user_id: int) -> HttpResponse:
+    team, _ = get_team_for_user(request, slug, MANAGE)
+    membership = get_object_or_404(Membership.objects.select_related("user"), team=team, user_id=user_id)
+    with transaction.atomic():
+        if membership.role == ADMIN and not _admins_left_without(team, membership):
+            messages.error(request, "The team's last admin cannot be removed; make someone else admin first.")
+        else:
+            membership.delete()
+            audit.record(request.user, AuditEvent.MEMBERSHIP, team=team, detail=f"{membership.user} removed")
+            messages.success(request, f"{membership.user} is no longer in {team}.")
+    return redirect("team", slug=team.slug)

@@ -1,0 +1,60 @@
+"""The team page: members by role, managed by the team's admins; the team's activity, filterable."""
+
+from __future__ import annotations
+
+import pytest
+from django.urls import reverse
+
+from cdmweb.accounts.models import Membership
+from cdmweb.jobs.models import AuditEvent
+
+
+def login(client, user):
+    client.force_login(user)
+    return client
+
+
+@pytest.mark.parametrize(("who", "status"), [("viewer", 200), ("admin", 200), ("outsider", 404)])
+def test_members_see_the_team_outsiders_do_not(client, crew, who, status):
+    login(client, crew[who])
+    response = client.get(reverse("team", args=["crew"]))
+    assert response.status_code == status
+    if status == 200:
+        page = response.content.decode()
+        assert "crew-reviewer" in page
+        assert ('id="member-form"' in page) == (who == "admin")
+
+
+def test_an_admin_adds_changes_and_removes_members_and_it_is_audited(client, crew, django_user_model):
+    newcomer = django_user_model.objects.create_user("newcomer")
+    login(client, crew["admin"])
+    url = reverse("team", args=["crew"])
+    assert client.post(url, {"username": "newcomer", "role": "viewer"}).status_code == 302
+    assert client.post(url, {"username": "newcomer", "role": "reviewer"}).status_code == 302
+    assert Membership.objects.get(user=newcomer).role == "reviewer"
+    bad = client.post(url, {"username": "nobody", "role": "viewer"})
+    assert bad.status_code == 200 and "There is no active user named “nobody”." in bad.content.decode()
+    remove = reverse("member-remove", args=["crew", newcomer.pk])
+    assert client.post(remove).status_code == 302
+    assert not Membership.objects.filter(user=newcomer).exists()
+    details = list(AuditEvent.objects.filter(action=AuditEvent.MEMBERSHIP).values_list("detail", flat=True))
+    assert details == ["newcomer removed", "newcomer is reviewer", "newcomer is viewer"]
+    filtered = client.get(url + "?action=membership").content.decode()
+    assert "newcomer removed" in filtered
+
+
+@pytest.mark.parametrize("who", ["viewer", "editor", "reviewer"])
+def test_only_admins_manage_members(client, crew, who):
+    login(client, crew[who])
+    assert client.post(reverse("team", args=["crew"]), {"username": "outsider", "role": "admin"}).status_code == 403
+    assert client.post(reverse("member-remove", args=["crew", crew["viewer"].pk])).status_code == 403
+    assert not Membership.objects.filter(user=crew["outsider"]).exists()
+
+
+def test_the_last_admin_stays_admin(client, crew):
+    login(client, crew["admin"])
+    url = reverse("team", args=["crew"])
+    demoted = client.post(url, {"username": "crew-admin", "role": "viewer"})
+    assert demoted.status_code == 200 and "last admin" in demoted.content.decode()
+    client.post(reverse("member-remove", args=["crew", crew["admin"].pk]))
+    assert Membership.objects.get(user=crew["admin"]).role == "admin"
