@@ -140,6 +140,9 @@ CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"
 
 # Imports larger than this are refused with a message rather than read into memory.
+# A team admin's target names where its secrets come from; only variables with this prefix may
+# be named, so no one can point a target at another secret of the server (DJANGO_SECRET_KEY...).
+CDMWEB_TEAM_SECRET_PREFIX = os.environ.get("CDMWEB_TEAM_SECRET_PREFIX", "CDM_TARGET_")
 CDMWEB_MAX_IMPORT_BYTES = int(os.environ.get("CDMWEB_MAX_IMPORT_BYTES", str(8 * 1024 * 1024)))
 DATA_UPLOAD_MAX_MEMORY_SIZE = CDMWEB_MAX_IMPORT_BYTES + 1024 * 1024
 

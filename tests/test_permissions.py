@@ -219,6 +219,12 @@ CASES = [
         lambda o: reverse("member-remove", args=["crew", o.viewer]),
         expect(403, 403, 403, 403, 302, 404),
     ),
+    Case(
+        "team target form",
+        "get",
+        lambda o: reverse("team-target-add", args=["crew"]),
+        expect(403, 403, 403, 403, 200, 404),
+    ),
     # Deciding a review: the team's reviewers and admins, never the owner or whoever asked.
     Case(
         "approve",

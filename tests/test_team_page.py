@@ -58,3 +58,53 @@ def test_the_last_admin_stays_admin(client, crew):
     assert demoted.status_code == 200 and "last admin" in demoted.content.decode()
     client.post(reverse("member-remove", args=["crew", crew["admin"].pk]))
     assert Membership.objects.get(user=crew["admin"]).role == "admin"
+
+
+TARGET = {
+    "name": "crew-prod",
+    "endpoint": "https://cdm.example.com",
+    "region": "eu-de",
+    "project_id": "p1",
+    "auth_mode": "aksk",
+    "access_key_source": "CDM_TARGET_CREW_AK",
+    "secret_source": "CDM_TARGET_CREW_SK",
+    "x_language": "en-us",
+    "requires_review": "on",
+}
+
+
+def test_a_team_admin_adds_a_target_naming_only_target_variables(client, crew):
+    from cdmweb.jobs.models import Target
+
+    login(client, crew["admin"])
+    url = reverse("team-target-add", args=["crew"])
+    bad = client.post(url, {**TARGET, "secret_source": "DJANGO_SECRET_KEY"})
+    assert bad.status_code == 200 and "Name a variable starting with CDM_TARGET_" in bad.content.decode()
+    assert not Target.objects.filter(name="crew-prod").exists()
+    assert client.post(url, TARGET).status_code == 302
+    target = Target.objects.get(name="crew-prod")
+    assert target.team == crew["team"] and target.requires_review
+    assert "crew-prod" in client.get(reverse("team", args=["crew"])).content.decode()
+    login(client, crew["editor"])
+    assert client.get(url).status_code == 403
+
+
+def test_a_teams_target_is_offered_to_its_drafts_only(client, crew, crew_draft, draft, owner):
+    from django.core.management import call_command
+    from django.core.management.base import CommandError
+
+    from cdmweb.jobs import submitting
+    from cdmweb.jobs.models import Target
+
+    sandbox = submitting.sandbox_target()
+    sandbox.clusters = [{"id": "c1", "name": "c1", "status": "200"}]
+    sandbox.save()
+    Target.objects.create(
+        team=crew["team"], clusters=sandbox.clusters, **{k: v for k, v in TARGET.items() if k != "requires_review"}
+    )
+    login(client, owner)
+    assert "crew-prod" in client.get(reverse("submit", args=[crew_draft.pk])).content.decode()
+    assert "crew-prod" not in client.get(reverse("submit", args=[draft.pk])).content.decode()
+    with pytest.raises(CommandError, match="no target named") as failed:
+        call_command("submit_job", str(draft.pk), "--target", "crew-prod", "--cluster", "c1")
+    assert failed.value.returncode == 2

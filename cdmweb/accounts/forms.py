@@ -3,7 +3,10 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
+from django.conf import settings
 from django.contrib.auth import get_user_model
+
+from cdmweb.jobs.models import Target
 
 from .models import ROLE_CHOICES
 
@@ -20,3 +23,53 @@ class MemberForm(forms.Form):
         if user is None:
             raise forms.ValidationError(f"There is no active user named “{name}”.")
         return user
+
+
+class TeamTargetForm(forms.ModelForm):
+    """A team's own CDM target. Secrets stay out of the database: the form names the variables
+    that hold them, and only variables meant for targets may be named."""
+
+    endpoint = forms.URLField(assume_scheme="https", help_text="CDM base URL, e.g. https://cdm.eu-de.example.com")
+    iam_endpoint = forms.URLField(
+        assume_scheme="https", required=False, help_text="IAM base URL, for IAM password auth"
+    )
+
+    class Meta:
+        model = Target
+        fields = [
+            "name",
+            "endpoint",
+            "region",
+            "project_id",
+            "auth_mode",
+            "iam_endpoint",
+            "username",
+            "domain",
+            "access_key_source",
+            "secret_source",
+            "x_language",
+            "requires_review",
+        ]
+
+    def _clean_source(self, field: str) -> str:
+        value = self.cleaned_data[field].strip()
+        prefix = settings.CDMWEB_TEAM_SECRET_PREFIX
+        if value and not value.startswith(prefix):
+            raise forms.ValidationError(f"Name a variable starting with {prefix}, e.g. {prefix}PROD_SK.")
+        return value
+
+    def clean_access_key_source(self) -> str:
+        return self._clean_source("access_key_source")
+
+    def clean_secret_source(self) -> str:
+        return self._clean_source("secret_source")
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        if not data.get("endpoint"):
+            self.add_error("endpoint", "A team's target needs its CDM endpoint; the sandbox is everyone's already.")
+        if not data.get("secret_source"):
+            self.add_error("secret_source", "Name the variable holding the SK, the password or the token.")
+        if data.get("auth_mode") == Target.AUTH_AKSK and not data.get("access_key_source"):
+            self.add_error("access_key_source", "AK/SK signing needs the variable holding the AK.")
+        return data

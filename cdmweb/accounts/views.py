@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.db import transaction
@@ -10,10 +11,10 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
 from cdmweb.jobs import audit
-from cdmweb.jobs.models import AuditEvent
+from cdmweb.jobs.models import AuditEvent, Target
 
 from .access import MANAGE, get_team_for_user
-from .forms import MemberForm
+from .forms import MemberForm, TeamTargetForm
 from .models import ADMIN, Membership, Team
 
 ACTIVITY_LIMIT = 200
@@ -55,6 +56,7 @@ def team_detail(request: HttpRequest, slug: str) -> HttpResponse:
         "role": role,
         "can_manage": role == ADMIN,
         "members": team.memberships.select_related("user").order_by("user__username"),
+        "targets": team.targets.all(),
         "form": form,
         "actions": AuditEvent.ACTIONS,
         "action": action,
@@ -76,3 +78,19 @@ def member_remove(request: HttpRequest, slug: str, user_id: int) -> HttpResponse
             audit.record(request.user, AuditEvent.MEMBERSHIP, team=team, detail=f"{membership.user} removed")
             messages.success(request, f"{membership.user} is no longer in {team}.")
     return redirect("team", slug=team.slug)
+
+
+@login_required
+def target_edit(request: HttpRequest, slug: str, target_id: int | None = None) -> HttpResponse:
+    """A team admin adds or changes one of the team's own targets."""
+    team, _ = get_team_for_user(request, slug, MANAGE)
+    target = get_object_or_404(Target, pk=target_id, team=team) if target_id else Target(team=team)
+    form = TeamTargetForm(request.POST or None, instance=target)
+    if request.method == "POST" and form.is_valid():
+        saved = form.save()
+        verb = "changed" if target_id else "added"
+        audit.record(request.user, AuditEvent.MEMBERSHIP, team=team, detail=f"target {saved.name} {verb}")
+        messages.success(request, f"Target {saved.name} {verb}.")
+        return redirect("team", slug=team.slug)
+    context = {"team": team, "form": form, "target": target, "prefix": settings.CDMWEB_TEAM_SECRET_PREFIX}
+    return render(request, "accounts/target.html", context)

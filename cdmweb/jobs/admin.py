@@ -119,8 +119,8 @@ class DraftInputAdmin(admin.ModelAdmin):
 class TargetAdmin(admin.ModelAdmin):
     """Targets hold where secrets come from, never the secrets themselves."""
 
-    list_display = ["name", "base_url", "project_id", "auth_mode", "requires_review", "clusters_refreshed_at"]
-    list_filter = ["requires_review", "auth_mode"]
+    list_display = ["name", "team", "base_url", "project_id", "auth_mode", "requires_review", "clusters_refreshed_at"]
+    list_filter = ["requires_review", "auth_mode", "team"]
     search_fields = ["name", "project_id"]
     readonly_fields = ["clusters", "clusters_refreshed_at"]
 

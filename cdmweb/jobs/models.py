@@ -357,6 +357,8 @@ class Target(models.Model):
     AUTH_CHOICES = [(AUTH_TOKEN, "IAM token"), (AUTH_PASSWORD, "IAM password"), (AUTH_AKSK, "AK/SK signature")]
 
     name = models.SlugField(max_length=64, unique=True)
+    # None: for everyone, managed by staff in the admin; else the team's own, managed by its admins.
+    team = models.ForeignKey("accounts.Team", models.CASCADE, null=True, blank=True, related_name="targets")
     endpoint = models.URLField(
         blank=True, help_text="CDM base URL, e.g. https://cdm.eu-de.otc.t-systems.com; empty: the embedded sandbox"
     )
@@ -382,6 +384,11 @@ class Target(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    @classmethod
+    def usable_for(cls, draft: JobDraft) -> models.QuerySet[Target]:
+        """The targets a draft may go to: everyone's, and its team's own."""
+        return cls.objects.filter(models.Q(team=None) | models.Q(team_id=draft.team_id))
 
     @property
     def base_url(self) -> str:

@@ -550,7 +550,7 @@ def _get_submission_for_user(request: HttpRequest, pk: int) -> Submission:
 @login_required
 def submit_view(request: HtmxRequest, pk: int) -> HttpResponse:
     draft = get_draft_for_user(request, pk, EDIT)
-    targets = Target.objects.all()
+    targets = Target.usable_for(draft)
     target = targets.filter(pk=_int(request.POST.get("target") or request.GET.get("target"))).first() or targets.first()
     if target is None:
         messages.error(request, "No CDM target is configured; an admin adds one in the admin.")

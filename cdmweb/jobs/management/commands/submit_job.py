@@ -51,7 +51,7 @@ class Command(BaseCommand):
             raise CommandError(f"no draft with id {draft_id}", returncode=2)
         if role_refusal(role, EDIT):
             raise CommandError(role_refusal(role, EDIT).replace("change", "submit"), returncode=1)
-        found = Target.objects.filter(name=target).first()
+        found = Target.usable_for(draft).filter(name=target).first()
         if found is None:
             raise CommandError(f"no target named {target!r}", returncode=2)
         cluster_ids = None
