@@ -104,3 +104,14 @@ def crew_draft(crew, owner):
     (draft,), _ = import_text(DEMO_BODY.read_text(), owner, crew["team"])
     assert draft.error_count == 0
     return draft
+
+
+@pytest.fixture
+def sandbox(live_server, settings):
+    """The sandbox target, served by ``live_server`` itself over real HTTP, with short job runs."""
+    from cdmweb.jobs import submitting
+
+    settings.CDM_SANDBOX_URL = live_server.url
+    settings.CDM_SANDBOX_BOOT_SECONDS = 0.2
+    settings.CDM_SANDBOX_RUN_SECONDS = 0.8
+    return submitting.sandbox_target()

@@ -9,7 +9,6 @@ from collections.abc import Iterator
 import pytest
 from playwright.sync_api import Browser, Page, ViewportSize, expect
 
-from cdmweb.jobs import submitting
 from cdmweb.jobs.models import DraftInput, JobDraft, Review, Submission
 
 # browser_fixture and fast_passwords are fixtures: pytest finds them in this module's namespace.
@@ -19,14 +18,6 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 VIEWPORT: ViewportSize = {"width": 1400, "height": 1000}
 TABLE = "fromJobConfig.tableName"
-
-
-@pytest.fixture
-def sandbox(live_server, settings):
-    settings.CDM_SANDBOX_URL = live_server.url
-    settings.CDM_SANDBOX_BOOT_SECONDS = 0.2
-    settings.CDM_SANDBOX_RUN_SECONDS = 0.8
-    return submitting.sandbox_target()
 
 
 @pytest.fixture

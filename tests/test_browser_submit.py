@@ -38,15 +38,6 @@ SUBMISSION_URL = re.compile(r"/submissions/(\d+)/$")
 
 
 @pytest.fixture
-def sandbox(live_server, settings) -> Target:
-    """The sandbox target, served by ``live_server`` itself, with short job runs."""
-    settings.CDM_SANDBOX_URL = live_server.url
-    settings.CDM_SANDBOX_BOOT_SECONDS = 0.2
-    settings.CDM_SANDBOX_RUN_SECONDS = 0.8
-    return submitting.sandbox_target()
-
-
-@pytest.fixture
 def page(browser: Browser, live_server, owner) -> Iterator[Page]:
     """A fresh browser context, logged in as ``owner`` through the real login form."""
     with logged_in_page(browser, live_server, VIEWPORT) as page:

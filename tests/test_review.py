@@ -138,14 +138,6 @@ def test_private_drafts_go_to_the_sandbox_but_not_to_a_target_that_requires_revi
 # --- the gate at every way in ---------------------------------------------------------------------
 
 
-@pytest.fixture
-def sandbox(live_server, settings):
-    settings.CDM_SANDBOX_URL = live_server.url
-    settings.CDM_SANDBOX_BOOT_SECONDS = 0.2
-    settings.CDM_SANDBOX_RUN_SECONDS = 0.5
-    return submitting.sandbox_target()
-
-
 @pytest.mark.django_db(transaction=True)
 def test_the_gate_holds_in_the_service_the_page_the_command_and_the_admin(
     sandbox, crew, crew_draft, owner, client, admin_client
@@ -271,6 +263,7 @@ def test_the_audit_trail_is_append_only_and_shown_per_draft(crew, crew_draft, ow
         event.delete()
     history = client.get(reverse("history", args=[crew_draft.pk])).content.decode()
     assert 'id="activity"' in history and f"set {TABLE}" in history and "imported" in history
+    assert f"<title>History · {crew_draft.display_name} · cdmweb</title>" in history
     # Deleting the draft keeps its trail.
     crew_draft.delete()
     assert AuditEvent.objects.filter(draft_id=event.draft_id).count() >= 2

@@ -25,14 +25,6 @@ pytestmark = pytest.mark.django_db(transaction=True)
 
 
 @pytest.fixture
-def sandbox(live_server, settings):
-    settings.CDM_SANDBOX_URL = live_server.url
-    settings.CDM_SANDBOX_BOOT_SECONDS = 0.2
-    settings.CDM_SANDBOX_RUN_SECONDS = 0.8
-    return submitting.sandbox_target()
-
-
-@pytest.fixture
 def valid_draft(owner):
     (draft,), _ = import_text(DEMO.read_text(), owner)
     assert draft.error_count == 0
