@@ -4,6 +4,7 @@ import os
 from pathlib import Path
 
 import dj_database_url
+from django.core.exceptions import ImproperlyConfigured
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -37,6 +38,8 @@ INSTALLED_APPS = [
     "template_partials.apps.SimpleAppConfig",
     "crispy_forms",
     "crispy_bootstrap5",
+    "django_tasks",
+    "django_tasks_db",
     "cdmweb.accounts",
     "cdmweb.catalog",
     "cdmweb.jobs",
@@ -139,12 +142,28 @@ LOGOUT_REDIRECT_URL = "login"
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"
 
-# Imports larger than this are refused with a message rather than read into memory.
 # A team admin's target names where its secrets come from; only variables with this prefix may
 # be named, so no one can point a target at another secret of the server (DJANGO_SECRET_KEY...).
 CDMWEB_TEAM_SECRET_PREFIX = os.environ.get("CDMWEB_TEAM_SECRET_PREFIX", "CDM_TARGET_")
+# Imports larger than this are refused with a message rather than read into memory.
 CDMWEB_MAX_IMPORT_BYTES = int(os.environ.get("CDMWEB_MAX_IMPORT_BYTES", str(8 * 1024 * 1024)))
 DATA_UPLOAD_MAX_MEMORY_SIZE = CDMWEB_MAX_IMPORT_BYTES + 1024 * 1024
+
+# Background work. "immediate": tasks run at once in the process that queues them (the embedded
+# default: nothing else to start). "database": they wait in the database for `manage.py
+# db_worker` processes, which is how production runs (see README, "Production").
+TASK_BACKENDS = {
+    "immediate": "django_tasks.backends.immediate.ImmediateBackend",
+    "database": "django_tasks_db.DatabaseBackend",
+}
+CDMWEB_TASKS = os.environ.get("CDMWEB_TASKS", "immediate")
+if CDMWEB_TASKS not in TASK_BACKENDS:
+    raise ImproperlyConfigured(f"CDMWEB_TASKS must be one of {', '.join(TASK_BACKENDS)}, not {CDMWEB_TASKS!r}")
+TASKS = {"default": {"BACKEND": TASK_BACKENDS[CDMWEB_TASKS]}}
+# A worker holds a submission this long while it talks to CDM; if it dies, another takes over after.
+CDMWEB_SUBMISSION_LEASE_SECONDS = float(os.environ.get("CDMWEB_SUBMISSION_LEASE_SECONDS", "60"))
+# How often a running job's status is asked for.
+CDMWEB_POLL_SECONDS = float(os.environ.get("CDMWEB_POLL_SECONDS", "1"))
 
 LOGGING = {
     "version": 1,

@@ -420,6 +420,10 @@ class Submission(models.Model):
     target = models.ForeignKey(Target, models.PROTECT, related_name="submissions")
     user = models.ForeignKey(settings.AUTH_USER_MODEL, models.PROTECT, related_name="cdm_submissions")
     idempotency_key = models.CharField(max_length=64, unique=True)
+    # While "sending": until when the worker that claimed it holds it. A worker that dies leaves
+    # the lease to run out; the next one then asks CDM what was done before sending anything.
+    lease_until = models.DateTimeField(null=True, blank=True)
+    attempts = models.PositiveIntegerField(default=0)
     cluster_id = models.CharField(max_length=64, blank=True, help_text="the chosen cluster, or the one CDM picked")
     pool = models.JSONField(default=list, blank=True, help_text="cluster ids of a random-cluster submission")
     body = models.JSONField(help_text="the request body sent")

@@ -10,10 +10,13 @@ from __future__ import annotations
 import logging
 import os
 from contextlib import closing
+from datetime import timedelta
 from typing import Any
 
 from django.conf import settings
+from django.core.cache import caches
 from django.db import IntegrityError, transaction
+from django.db.models import F
 from django.utils import timezone
 
 from cdmweb.catalog.registry import get_catalog
@@ -21,7 +24,7 @@ from cdmweb.cdm.auth import AkSkAuth, PasswordAuth, TokenAuth
 from cdmweb.cdm.client import CdmClient, submission_summary
 from cdmweb.cdm.errors import CdmError, CdmValidationError
 
-from . import audit, reviewing
+from . import audit, reviewing, tasks
 from .models import AuditEvent, JobDraft, Submission, Target
 from .payload import build_request_body
 from .validation import ERROR, validate_job
@@ -60,6 +63,8 @@ def client_for(target: Target, *, read_timeout: float = 10.0, retries: int = 2) 
             resolve_secret(target.secret_source),
             target.domain,
             target.project_id,
+            # Shared by every process (Redis or the database cache), so one token serves them all.
+            cache=caches["default"],
         )
     else:
         auth = TokenAuth(resolve_secret(target.secret_source))
@@ -148,7 +153,9 @@ def submit(
     cluster_id: str | None = None,
     pool: list[str] | None = None,
 ) -> Submission:
-    """Send ``draft`` to one cluster (create, then start) or to a random pool (create-and-start)."""
+    """Check and record a submission of ``draft``, then hand the sending to a task (a worker in
+    production; at once, in this process, on the embedded defaults). Returns the row as it is
+    after the hand-over. Refusals before anything is queued raise SubmissionRefused."""
     if bool(cluster_id) == bool(pool):
         raise SubmissionRefused("Choose one cluster, or a pool of clusters.")
     missing = missing_credentials(target)
@@ -184,29 +191,87 @@ def submit(
         Submission.objects.filter(pk=submission.pk).update(revision=submission.revision)
         where = f"cluster {cluster_id}" if cluster_id else f"a pool of {len(pool or [])}"
         audit.record(user, AuditEvent.SUBMITTED, draft, submission=submission, detail=f"to {target}, {where}")
-    if not created and submission.state not in (Submission.PENDING, Submission.CREATED):
-        return submission  # already sent (or refused): a double click changes nothing
-    # Claim the row, so two concurrent calls with one key never both send.
-    claimed = Submission.objects.filter(pk=submission.pk, state=submission.state).update(
-        state=Submission.SENDING, updated_at=timezone.now()
-    )
-    if not claimed:
-        return Submission.objects.get(pk=submission.pk)
+        tasks.enqueue_send(submission.pk)
+    elif submission.state in (Submission.PENDING, Submission.CREATED):
+        # The same key again (a retry, a double click): carry on from where it stopped; the claim
+        # in send() makes sure only one attempt talks to CDM at a time.
+        tasks.enqueue_send(submission.pk)
+    return Submission.objects.select_related("target").get(pk=submission.pk)
+
+
+def lease_seconds() -> float:
+    return float(settings.CDMWEB_SUBMISSION_LEASE_SECONDS)
+
+
+def send(submission_id: int) -> Submission:
+    """The task: send a queued submission to CDM (create, then start; or create-and-start in a
+    pool). Safe to run twice and after a worker died half way: the row is claimed with a lease,
+    a claim whose lease ran out is taken over, and a takeover first asks CDM what the dead
+    worker managed to do before it sends anything."""
+    submission = Submission.objects.select_related("target").get(pk=submission_id)
+    now = timezone.now()
+    resumable = submission.state in (Submission.PENDING, Submission.CREATED)
+    expired = submission.state == Submission.SENDING and (submission.lease_until or now) <= now
+    if not (resumable or expired):
+        return submission  # sent, refused, or another worker holds a live lease
+    claimed = Submission.objects.filter(pk=submission.pk, state=submission.state, lease_until=submission.lease_until)
+    if not claimed.update(
+        state=Submission.SENDING,
+        lease_until=now + timedelta(seconds=lease_seconds()),
+        attempts=F("attempts") + 1,
+        updated_at=now,
+    ):
+        return Submission.objects.get(pk=submission.pk)  # another worker was quicker
     previous_state = submission.state
     submission.state = Submission.SENDING
+    submission.attempts += 1
+    body = submission.body
+    job = (body.get("jobs") or [{}])[0]
     try:
-        with closing(client_for(target)) as client:
-            _send(client, submission, previous_state, body, job, cluster_id, pool)
+        with closing(client_for(submission.target)) as client:
+            if expired:
+                previous_state = _reconcile(client, submission)
+            if previous_state != Submission.ACCEPTED:
+                _send(client, submission, previous_state, body, job, submission.cluster_id or None, submission.pool)
     except Exception:
         # Never leave a row "sending" forever: record it; the traceback goes to the log only.
         log.exception("submission %s: unexpected failure", submission.pk)
         submission.state = Submission.ERROR
         submission.error_message = "An unexpected error stopped the submission; it has been logged."
         submission.finished_at = timezone.now()
+    submission.lease_until = None
     submission.updated_at = timezone.now()
     submission.save()
     log.info("submission %s: %s %s", submission.pk, submission.state, submission.error_code)
+    if submission.state == Submission.ACCEPTED and not submission.terminal:
+        tasks.enqueue_poll(submission.pk, delay=poll_seconds())
     return submission
+
+
+def _reconcile(client: CdmClient, submission: Submission) -> str:
+    """A worker died while sending: find out from CDM how far it got. Returns the state to go on
+    from: CREATED (the job exists but never ran), ACCEPTED (it runs or ran), or PENDING."""
+    clusters = [submission.cluster_id] if submission.cluster_id else list(submission.pool)
+    for cluster_id in clusters:
+        try:
+            status = client.job_status(cluster_id, submission.job_name)
+        except CdmError:
+            continue  # not on this cluster (Cdm.0100), or unreachable: look further
+        latest = (status.get("submissions") or [{}])[0]
+        summary = submission_summary(latest)
+        if not submission.cluster_id:
+            submission.cluster_id = cluster_id
+        if summary.status in (None, "", "NEVER_EXECUTED"):
+            log.info("submission %s: recovered, job exists but never ran; starting it", submission.pk)
+            return Submission.CREATED
+        log.info("submission %s: recovered, job already %s", submission.pk, summary.status)
+        _apply_summary(submission, latest)
+        submission.state = Submission.ACCEPTED
+        submission.http_status = 200
+        return Submission.ACCEPTED
+    if submission.pool:
+        submission.cluster_id = ""
+    return Submission.PENDING
 
 
 def _send(
@@ -279,3 +344,50 @@ def _find_cluster(client: CdmClient, submission: Submission) -> str:
             return cluster_id
         found.append(cluster_id)
     return found[0] if found else ""
+
+
+def poll_seconds() -> float:
+    return float(settings.CDMWEB_POLL_SECONDS)
+
+
+def follow(submission_id: int) -> Submission:
+    """The task: poll once and, while the job runs, queue the next poll (where tasks can wait)."""
+    submission = poll(Submission.objects.select_related("target").get(pk=submission_id))
+    if submission.state == Submission.ACCEPTED and not submission.terminal:
+        tasks.enqueue_poll(submission.pk, delay=poll_seconds())
+    return submission
+
+
+# How long without news before a watcher assumes the worker chain broke (a worker died).
+STALE_SECONDS = 15.0
+
+
+def watch(submission: Submission) -> Submission:
+    """What a page or command watching a submission calls: in-process tasks poll now; with
+    workers, the page only reads, and re-queues work whose worker vanished."""
+    if not tasks.deferred():
+        return tasks.run_poll_now(submission)
+    requeue_if_stale(submission)
+    return submission
+
+
+def requeue_if_stale(submission: Submission) -> bool:
+    """Queue again the work of a submission whose worker died: a sending lease that ran out, a
+    queued send nobody took, or a running job nobody polled lately."""
+    now = timezone.now()
+    stale = now - timedelta(seconds=max(STALE_SECONDS, poll_seconds() * 5))
+    if submission.state == Submission.SENDING and submission.lease_until and submission.lease_until <= now:
+        tasks.enqueue_send(submission.pk)
+    elif submission.state in (Submission.PENDING, Submission.CREATED) and submission.updated_at < stale:
+        tasks.enqueue_send(submission.pk)
+    elif submission.state == Submission.ACCEPTED and not submission.terminal and submission.updated_at < stale:
+        tasks.enqueue_poll(submission.pk)
+    else:
+        return False
+    return True
+
+
+def recover_stuck() -> int:
+    """Re-queue every submission whose worker vanished; how many (manage.py recover_submissions)."""
+    open_states = (Submission.PENDING, Submission.SENDING, Submission.CREATED, Submission.ACCEPTED)
+    return sum(requeue_if_stale(s) for s in Submission.objects.filter(state__in=open_states, finished_at=None))

@@ -607,7 +607,7 @@ def submit_view(request: HtmxRequest, pk: int) -> HttpResponse:
 def submission_detail(request: HtmxRequest, pk: int) -> HttpResponse:
     submission = _get_submission_for_user(request, pk)
     if request.htmx or request.GET.get("poll"):
-        submission = submitting.poll(submission)
+        submission = submitting.watch(submission)
     context = {"submission": submission, "meaning": submitting.explain(submission.error_code)}
     template = "jobs/submission.html#status" if request.htmx else "jobs/submission.html"
     return render(request, template, context)

@@ -72,7 +72,7 @@ class Command(BaseCommand):
         except submitting.SubmissionRefused as refusal:
             raise CommandError(str(refusal), returncode=1) from refusal
         self.stdout.write(f"submission {submission.pk}: {submission.state} {submission.job_name}")
-        if submission.state != Submission.ACCEPTED:
+        if submission.state in (Submission.REFUSED, Submission.ERROR):
             raise CommandError(self._failure(submission), returncode=1)
         if not wait:
             return
@@ -80,15 +80,18 @@ class Command(BaseCommand):
         last = ""
         while not submission.terminal and time.monotonic() < deadline:
             time.sleep(1)
-            submission = submitting.poll(submission)
-            line = f"{submission.cdm_status} {submission.progress:.0f}% rows {submission.rows_written}"
+            submission = submitting.watch(Submission.objects.select_related("target").get(pk=submission.pk))
+            line = (
+                f"{submission.cdm_status or submission.state} {submission.progress:.0f}% rows {submission.rows_written}"
+            )
             if line != last:
                 self.stdout.write(line)
                 last = line
         if submission.cdm_status != "SUCCEEDED":
             if not submission.terminal:
-                raise CommandError(f"still {submission.cdm_status} after {timeout:.0f} s", returncode=1)
-            self.stdout.write(submission.cdm_status)
+                state = submission.cdm_status or submission.state
+                raise CommandError(f"still {state} after {timeout:.0f} s", returncode=1)
+            self.stdout.write(submission.cdm_status or submission.state)
             raise CommandError(self._failure(submission), returncode=1)
         self.stdout.write("SUCCEEDED")
 

@@ -1,0 +1,165 @@
+"""Submissions on background workers (django-tasks' database backend and real `db_worker`
+processes), including a worker killed in the middle of talking to CDM."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import time
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import pytest
+from django.core.management import call_command
+from django.db import connection
+from django.urls import reverse
+
+from cdmweb.jobs import submitting
+from cdmweb.jobs.importing import import_text
+from cdmweb.jobs.models import Submission
+from cdmweb.sandbox.engine import cluster_id_for
+from cdmweb.sandbox.models import SandboxFault, SandboxJob
+
+from .conftest import DEMO_BODY, hx
+
+pytestmark = pytest.mark.django_db(transaction=True)
+ROOT = Path(__file__).resolve().parent.parent
+LEASE = 4.0
+
+
+@pytest.fixture
+def on_workers(settings):
+    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+    settings.CDMWEB_POLL_SECONDS = 0.2
+
+
+@pytest.fixture
+def draft(owner):
+    (draft,), _ = import_text(DEMO_BODY.read_text(), owner)
+    return draft
+
+
+def database_url() -> str:
+    """The test database, for a worker in another process."""
+    db = connection.settings_dict
+    if db["ENGINE"].endswith("sqlite3"):
+        return f"sqlite:///{db['NAME']}"
+    auth = f"{db['USER']}:{db['PASSWORD']}@" if db["PASSWORD"] else f"{db['USER']}@"
+    return f"postgres://{auth}{db['HOST'] or 'localhost'}:{db['PORT'] or 5432}/{db['NAME']}"
+
+
+@pytest.fixture
+def start_worker(live_server) -> Iterator[Callable[[], subprocess.Popen]]:
+    started: list[subprocess.Popen] = []
+
+    def start() -> subprocess.Popen:
+        env = {
+            **os.environ,
+            "DATABASE_URL": database_url(),
+            "CDMWEB_TASKS": "database",
+            "CDM_SANDBOX_URL": live_server.url,
+            "CDMWEB_SUBMISSION_LEASE_SECONDS": str(LEASE),
+            "CDMWEB_POLL_SECONDS": "0.2",
+            "DJANGO_LOG_LEVEL": "WARNING",
+        }
+        command = [sys.executable, "manage.py", "db_worker", "--no-startup-delay", "--interval", "0.1", "--no-reload"]
+        process = subprocess.Popen(command, cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+        started.append(process)
+        return process
+
+    yield start
+    for process in started:
+        if process.poll() is None:
+            process.kill()
+        process.wait(timeout=10)
+
+
+def wait_for(condition: Callable[[], bool], seconds: float, what: str) -> None:
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if condition():
+            return
+        time.sleep(0.05)
+    raise AssertionError(f"timed out waiting for {what}")
+
+
+def test_a_web_submission_is_queued_and_a_worker_sends_it(sandbox, on_workers, draft, owner, client, settings):
+    cluster = cluster_id_for(settings.CDM_SANDBOX_PROJECT_ID, "sandbox-cluster-1")
+    client.force_login(owner)
+    response = client.post(
+        reverse("submit", args=[draft.pk]),
+        {"target": sandbox.pk, "mode": "cluster", "cluster_id": cluster, "idempotency_key": "web-1", "submit": "1"},
+    )
+    submission = Submission.objects.get()
+    assert response.status_code == 302 and submission.state == Submission.PENDING
+    assert not SandboxJob.objects.exists()  # the request sent nothing to CDM
+    page = client.get(reverse("submission", args=[submission.pk]), **hx()).content.decode()
+    assert "PENDING" in page
+    call_command("db_worker", "--batch", "--no-startup-delay", "--no-reload", verbosity=0)
+    submission.refresh_from_db()
+    assert submission.state == Submission.ACCEPTED and submission.cluster_id == cluster
+    # The worker follows the job: poll tasks queue themselves until it ends.
+    deadline = time.monotonic() + 15
+    while not submission.terminal and time.monotonic() < deadline:
+        time.sleep(0.3)
+        call_command("db_worker", "--batch", "--no-startup-delay", "--no-reload", verbosity=0)
+        submission.refresh_from_db()
+    assert submission.cdm_status == "SUCCEEDED"
+    assert SandboxJob.objects.filter(name=submission.job_name).count() == 1
+
+
+@pytest.mark.parametrize("mode", ["cluster", "pool"])
+def test_a_worker_killed_while_sending_leaves_one_cdm_job_and_the_next_worker_finishes(
+    sandbox, on_workers, draft, owner, settings, start_worker, mode
+):
+    project = settings.CDM_SANDBOX_PROJECT_ID
+    clusters = [cluster_id_for(project, f"sandbox-cluster-{n}") for n in (1, 2, 3)]
+    # CDM takes its time over the create: the worker will be inside that call when it dies.
+    path = "/cdm/job" if mode == "cluster" else "/clusters/job"
+    SandboxFault.objects.create(method="POST", path_contains=path, kind=SandboxFault.SLOW, value="1.5")
+    where = {"cluster_id": clusters[0]} if mode == "cluster" else {"pool": clusters}
+    submission = submitting.submit(draft, sandbox, owner, f"kill-{mode}", **where)
+    assert submission.state == Submission.PENDING
+
+    first = start_worker()
+    wait_for(
+        lambda: (
+            Submission.objects.get(pk=submission.pk).state == Submission.SENDING
+            and not SandboxFault.objects.filter(remaining__gt=0).exists()
+        ),
+        20,
+        "the first worker to be inside the create call",
+    )
+    first.send_signal(signal.SIGKILL)
+    first.wait(timeout=10)
+    # The sandbox finishes the create the dead worker asked for: the job now exists in CDM.
+    wait_for(lambda: SandboxJob.objects.filter(name=submission.job_name).exists(), 10, "the create to land")
+    stuck = Submission.objects.get(pk=submission.pk)
+    assert stuck.state == Submission.SENDING and stuck.attempts == 1
+
+    # Nothing happens before the lease runs out; then whoever watches re-queues the work.
+    assert submitting.recover_stuck() == 0
+    wait_for(lambda: submitting.recover_stuck() == 1, LEASE + 1, "the lease to run out")
+    start_worker()
+    wait_for(lambda: Submission.objects.get(pk=submission.pk).cdm_status == "SUCCEEDED", 30, "SUCCEEDED")
+    done = Submission.objects.get(pk=submission.pk)
+    assert done.attempts == 2 and done.state == Submission.ACCEPTED
+    assert done.cluster_id in clusters
+    assert SandboxJob.objects.filter(name=submission.job_name).count() == 1  # never created twice
+
+
+def test_recover_submissions_command_requeues_an_expired_lease(on_workers, draft, owner, sandbox):
+    import io
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    submission = submitting.submit(draft, sandbox, owner, "expired", cluster_id="c1")
+    Submission.objects.filter(pk=submission.pk).update(
+        state=Submission.SENDING, lease_until=timezone.now() - timedelta(seconds=1)
+    )
+    out = io.StringIO()
+    call_command("recover_submissions", stdout=out)
+    assert out.getvalue().strip() == "1 submission(s) queued again"
