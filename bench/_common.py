@@ -67,6 +67,13 @@ def setup_django(db_path: Path, debug: bool, allowed_hosts: str, extra_env: dict
     os.environ["DJANGO_DEBUG"] = "1" if debug else "0"
     os.environ["DJANGO_ALLOWED_HOSTS"] = allowed_hosts
     os.environ.setdefault("DJANGO_LOG_LEVEL", "WARNING")
+    # Production settings, but served over the test client's plain HTTP, from the static folders,
+    # with the sandbox on: the benchmarks measure the app, not TLS redirects or collectstatic.
+    os.environ.setdefault("DJANGO_SECRET_KEY", "benchmark-only-" + "k" * 40)
+    os.environ.setdefault("DJANGO_SECURE_SSL_REDIRECT", "0")
+    os.environ.setdefault("DJANGO_SECURE_COOKIES", "0")
+    os.environ.setdefault("DJANGO_STATIC_MANIFEST", "0")
+    os.environ.setdefault("CDM_SANDBOX_ENABLED", "1")
     os.environ.update(extra_env or {})
 
     import django
@@ -81,6 +88,7 @@ def setup_django(db_path: Path, debug: bool, allowed_hosts: str, extra_env: dict
     if db["ENGINE"] != "django.db.backends.sqlite3" or Path(db["NAME"]).resolve() != db_path.resolve():
         raise SystemExit(f"refusing to run: the database is {db['ENGINE']} {db['NAME']}, not {db_path}")
     call_command("migrate", verbosity=0, interactive=False)
+    call_command("createcachetable", verbosity=0)
 
 
 def add_common_arguments(parser: argparse.ArgumentParser, results_file: Path) -> None:

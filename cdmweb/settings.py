@@ -18,8 +18,12 @@ def env_bool(name: str, default: bool) -> bool:
 
 DEBUG = env_bool("DJANGO_DEBUG", True)
 
-# The fallback key only ever serves local development; a deployment sets its own.
-SECRET_KEY = os.environ.get("DJANGO_SECRET_KEY") or "insecure-local-development-key-change-me"
+# The fallback key only ever serves local development; without DEBUG a real one is required.
+SECRET_KEY = os.environ.get("DJANGO_SECRET_KEY", "")
+if not SECRET_KEY:
+    if not DEBUG:
+        raise ImproperlyConfigured("Set DJANGO_SECRET_KEY: production (DJANGO_DEBUG=0) has no default key.")
+    SECRET_KEY = "insecure-local-development-key-change-me"
 
 ALLOWED_HOSTS = [
     host.strip()
@@ -48,6 +52,9 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "cdmweb.security.ContentSecurityPolicyMiddleware",
+    # Static files straight from the app servers (collected, compressed, cache-busted): no CDN.
+    "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -129,6 +136,16 @@ USE_TZ = True
 
 STATIC_URL = "static/"
 STATIC_ROOT = BASE_DIR / "staticfiles"
+# Production serves the collected files under hashed names (run `collectstatic` first); the
+# embedded path and the tests read them from their folders.
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {
+        "BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"
+        if env_bool("DJANGO_STATIC_MANIFEST", not DEBUG)
+        else "django.contrib.staticfiles.storage.StaticFilesStorage"
+    },
+}
 STATICFILES_DIRS = [
     BASE_DIR / "static",
     # Bootstrap comes from npm's registry, installed by the setup command; never from a CDN.
@@ -173,8 +190,8 @@ LOGGING = {
 }
 
 # The embedded CDM sandbox: CDM's API served by this same app, so nothing needs a cloud account.
-# On by default for local use; a deployment switches it off with CDM_SANDBOX_ENABLED=0.
-CDM_SANDBOX_ENABLED = env_bool("CDM_SANDBOX_ENABLED", True)
+# On by default for local use, off by default in production (DJANGO_DEBUG=0).
+CDM_SANDBOX_ENABLED = env_bool("CDM_SANDBOX_ENABLED", DEBUG)
 # Where the default "sandbox" target sends its requests: this app's own server by default.
 CDM_SANDBOX_URL = os.environ.get("CDM_SANDBOX_URL", "http://127.0.0.1:8000")
 # Demo credentials: not secrets, they open only the sandbox. ./run prints them.
@@ -186,3 +203,41 @@ CDM_SANDBOX_PASSWORD = os.environ.get("CDM_SANDBOX_PASSWORD", "sandbox-password"
 # How long a sandbox job boots and then runs, in seconds.
 CDM_SANDBOX_BOOT_SECONDS = float(os.environ.get("CDM_SANDBOX_BOOT_SECONDS", "1"))
 CDM_SANDBOX_RUN_SECONDS = float(os.environ.get("CDM_SANDBOX_RUN_SECONDS", "4"))
+
+# --- caches, sessions, security --------------------------------------------------------------
+
+# Shared by every app server and worker: the IAM token cache and the login rate limit. Redis
+# where REDIS_URL is set; else a table in the database (`createcachetable`), which is shared too.
+REDIS_URL = os.environ.get("REDIS_URL", "")
+if REDIS_URL:
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}
+else:
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.db.DatabaseCache", "LOCATION": "cdmweb_cache"}}
+# Sessions live in the database, so any app server can serve any request.
+SESSION_ENGINE = "django.contrib.sessions.backends.db"
+
+# Failed log-ins allowed per user name and address, and per address, within the window.
+CDMWEB_LOGIN_FAILURES = int(os.environ.get("CDMWEB_LOGIN_FAILURES", "5"))
+CDMWEB_LOGIN_FAILURES_PER_ADDRESS = int(os.environ.get("CDMWEB_LOGIN_FAILURES_PER_ADDRESS", "50"))
+CDMWEB_LOGIN_WINDOW_SECONDS = int(os.environ.get("CDMWEB_LOGIN_WINDOW_SECONDS", "900"))
+
+# HTTPS everywhere once DEBUG is off; the local production-like stack (no TLS) turns these off
+# explicitly. Behind a TLS-terminating load balancer, set DJANGO_BEHIND_TLS_PROXY=1.
+SECURE_SSL_REDIRECT = env_bool("DJANGO_SECURE_SSL_REDIRECT", not DEBUG)
+SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = env_bool("DJANGO_SECURE_COOKIES", not DEBUG)
+SECURE_HSTS_SECONDS = int(os.environ.get("DJANGO_HSTS_SECONDS", "0" if DEBUG else "31536000"))
+SECURE_HSTS_INCLUDE_SUBDOMAINS = SECURE_HSTS_PRELOAD = env_bool("DJANGO_HSTS_PRELOAD", True)
+if env_bool("DJANGO_BEHIND_TLS_PROXY", False):
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+# Pages read the CSRF token from the template (htmx sends it as a header), never from the cookie.
+CSRF_COOKIE_HTTPONLY = True
+SESSION_COOKIE_HTTPONLY = True
+X_FRAME_OPTIONS = "DENY"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+SECURE_REFERRER_POLICY = "same-origin"
+# No inline script anywhere (htmx is configured by a <meta> tag); images may be data: URIs
+# because Bootstrap's CSS draws its icons that way.
+CONTENT_SECURITY_POLICY = (
+    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; font-src 'self'; "
+    "connect-src 'self'; object-src 'none'; base-uri 'self'; form-action 'self'; frame-ancestors 'none'"
+)

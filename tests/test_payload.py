@@ -189,13 +189,17 @@ def test_parse_body_refuses_non_objects():
 
 # --- property: generated job bodies round trip ---------------------------------------------
 
-json_scalars = st.one_of(st.none(), st.booleans(), st.integers(), st.text(max_size=20))
+# Any Unicode text a database column can hold (no NUL, no lone surrogates: both refused on import).
+storable = st.characters(blacklist_categories=("Cs",), blacklist_characters="\x00")
+json_scalars = st.one_of(st.none(), st.booleans(), st.integers(), st.text(storable, max_size=20))
 json_values = st.recursive(
     json_scalars,
-    lambda inner: st.one_of(st.lists(inner, max_size=3), st.dictionaries(st.text(max_size=8), inner, max_size=3)),
+    lambda inner: st.one_of(
+        st.lists(inner, max_size=3), st.dictionaries(st.text(storable, max_size=8), inner, max_size=3)
+    ),
     max_leaves=8,
 )
-keys = st.text(min_size=1, max_size=12)
+keys = st.text(storable, min_size=1, max_size=12)
 
 
 @st.composite
@@ -203,7 +207,7 @@ def inputs(draw, group: str):
     item = {"name": draw(st.one_of(st.just(f"{group}.{draw(keys)}"), keys))}
     choice = draw(st.sampled_from(["value", "value", "value", "values", "none"]))
     if choice != "none":
-        item[choice] = draw(st.one_of(st.text(), st.text(), json_values))
+        item[choice] = draw(st.one_of(st.text(storable), st.text(storable), json_values))
     if draw(st.booleans()):
         item["type"] = draw(st.sampled_from(["STRING", "INTEGER", "BOOLEAN"]))
     return item
@@ -227,7 +231,10 @@ def configs(draw):
 def config_values(draw):
     value = {"configs": draw(st.lists(configs(), max_size=4))}
     if draw(st.booleans()):
-        value["extended-configs"] = {"name": "fromJobConfig.extendedFields", "value": draw(st.text(max_size=20))}
+        value["extended-configs"] = {
+            "name": "fromJobConfig.extendedFields",
+            "value": draw(st.text(storable, max_size=20)),
+        }
     return value
 
 
@@ -236,7 +243,7 @@ def jobs(draw):
     job = {}
     for key in ["job_type", "name", "from-connector-name", "from-link-name", "to-connector-name", "to-link-name"]:
         if draw(st.integers(0, 4)):
-            job[key] = draw(st.one_of(st.text(max_size=30), st.text(max_size=30), json_scalars))
+            job[key] = draw(st.one_of(st.text(storable, max_size=30), st.text(storable, max_size=30), json_scalars))
     for key in ["from-config-values", "to-config-values", "driver-config-values"]:
         if draw(st.integers(0, 5)):
             job[key] = draw(st.one_of(config_values(), config_values(), config_values(), json_values))
@@ -275,6 +282,8 @@ def test_a_broken_fragment_is_still_refused():
         ('{"from-connector-name": "x", "n": 1e400}', "out of range"),
         ('{"from-connector-name": "a\\ud800b"}', "invalid character"),
         ('{"from-connector-name": "x", "\\udfff": 1}', "invalid character"),
+        ('{"name": "a\\u0000b"}', "NUL character"),
+        ('{"name": "x", "extra\\u0000": 1}', "NUL character"),
     ],
 )
 def test_values_no_database_column_can_hold_are_refused(text, reason):

@@ -2,9 +2,15 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.conf import settings
 from django.contrib import messages
+from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
+from django.contrib.auth.forms import AuthenticationForm
+from django.core.cache import cache
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -94,3 +100,46 @@ def target_edit(request: HttpRequest, slug: str, target_id: int | None = None) -
         return redirect("team", slug=team.slug)
     context = {"team": team, "form": form, "target": target, "prefix": settings.CDMWEB_TEAM_SECRET_PREFIX}
     return render(request, "accounts/target.html", context)
+
+
+# --- log-in, rate-limited ------------------------------------------------------------------------
+
+
+class RateLimitedAuthenticationForm(AuthenticationForm):
+    """Counts failed log-ins per user name and address, and per address, in the shared cache;
+    past the limit even the right password is refused until the window has passed."""
+
+    limited = False
+
+    def clean(self) -> dict[str, Any]:
+        window = settings.CDMWEB_LOGIN_WINDOW_SECONDS
+        address = (self.request.META.get("REMOTE_ADDR", "") if self.request else "")[:64]
+        name = (self.data.get("username") or "")[:150].strip().lower()
+        keys = {
+            f"login-fail:{address}:{name}": settings.CDMWEB_LOGIN_FAILURES,
+            f"login-fail:{address}": settings.CDMWEB_LOGIN_FAILURES_PER_ADDRESS,
+        }
+        if any((cache.get(key) or 0) >= limit for key, limit in keys.items()):
+            self.limited = True
+            minutes = max(1, window // 60)
+            raise ValidationError(f"Too many failed log-ins. Wait {minutes} minutes, then try again.", code="limited")
+        try:
+            return super().clean()
+        except ValidationError:
+            for key in keys:
+                cache.add(key, 0, window)
+                try:
+                    cache.incr(key)
+                except ValueError:  # expired between add and incr
+                    cache.set(key, 1, window)
+            raise
+
+
+class LoginView(auth_views.LoginView):
+    authentication_form = RateLimitedAuthenticationForm
+
+    def form_invalid(self, form: RateLimitedAuthenticationForm) -> HttpResponse:
+        response = super().form_invalid(form)
+        if form.limited:
+            response.status_code = 429
+        return response

@@ -297,7 +297,7 @@ def _loads_json_or_fragment(text: str) -> Any:
 
 def _check_values(raw: Any) -> None:
     """Refuse what no database column can hold as it came: absurd nesting, text that is not
-    valid Unicode (lone surrogates), and numbers JSON cannot write back (NaN, infinities)."""
+    valid Unicode (lone surrogates), NUL characters, and numbers JSON cannot write back (NaN, infinities)."""
     stack: list[tuple[Any, int]] = [(raw, 1)]
     while stack:
         value, depth = stack.pop()
@@ -320,6 +320,9 @@ def _check_text(value: str) -> None:
         value.encode("utf-8")
     except UnicodeEncodeError as exc:
         raise PayloadError(f"a string holds an invalid character ({exc.object[exc.start : exc.end]!a})") from exc
+    if "\x00" in value:
+        # PostgreSQL cannot store it (neither in text nor in jsonb), and no CDM value needs it.
+        raise PayloadError("a string holds a NUL character (\\u0000), which cannot be stored")
 
 
 def _refuse_constant(name: str) -> Any:

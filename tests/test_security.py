@@ -1,0 +1,107 @@
+"""Production settings, headers and the log-in limit."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from django.core.cache import cache
+from django.urls import reverse
+
+ROOT = Path(__file__).resolve().parent.parent
+PRODUCTION = {
+    "DJANGO_DEBUG": "0",
+    "DJANGO_SECRET_KEY": "a-real-secret-key-for-the-check-" + "x7Q2" * 10,
+    "DJANGO_ALLOWED_HOSTS": "cdmweb.example.com",
+}
+
+
+def manage(*args: str, **env: str) -> subprocess.CompletedProcess[str]:
+    clean = {k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "CDM_SANDBOX"))}
+    return subprocess.run(
+        [sys.executable, "manage.py", *args], cwd=ROOT, env={**clean, **env}, capture_output=True, text=True
+    )
+
+
+def test_check_deploy_is_silent_with_production_settings():
+    result = manage("check", "--deploy", "--fail-level", "WARNING", **PRODUCTION)
+    assert result.returncode == 0, result.stderr
+    assert "System check identified no issues (0 silenced)." in result.stdout
+
+
+def test_production_refuses_to_start_without_a_secret_key_and_has_no_sandbox():
+    result = manage("check", DJANGO_DEBUG="0")
+    assert result.returncode != 0 and "Set DJANGO_SECRET_KEY" in result.stderr
+    urls = manage(
+        "shell", "-c", "from django.urls import resolve; print(resolve('/v3/auth/tokens').url_name)", **PRODUCTION
+    )
+    assert "Resolver404" in urls.stderr  # the sandbox's routes do not exist in production
+
+
+def test_every_page_has_the_security_headers(owner_client, draft):
+    for url in (reverse("dashboard"), reverse("designer", args=[draft.pk]), reverse("login")):
+        response = owner_client.get(url)
+        policy = response["Content-Security-Policy"]
+        assert "script-src 'self';" in policy and "unsafe-inline" not in policy and "unsafe-eval" not in policy
+        assert "frame-ancestors 'none'" in policy
+        assert response["X-Frame-Options"] == "DENY"
+        assert response["X-Content-Type-Options"] == "nosniff"
+        assert response["Referrer-Policy"] == "same-origin"
+        assert "<script>" not in response.content.decode()  # no inline script in any template
+
+
+def test_templates_have_no_inline_script_handlers_or_styles():
+    for path in (ROOT / "templates").rglob("*.html"):
+        text = path.read_text()
+        for forbidden in ("<script>", " onclick=", " onchange=", " onsubmit=", " hx-on", "javascript:", " style="):
+            assert forbidden not in text, f"{path.name}: {forbidden}"
+
+
+@pytest.fixture
+def fresh_cache():
+    cache.clear()
+    yield
+    cache.clear()
+
+
+def test_log_in_is_rate_limited_per_user_and_address(client, owner, fresh_cache, settings):
+    settings.CDMWEB_LOGIN_FAILURES = 3
+    url = reverse("login")
+    for _ in range(3):
+        response = client.post(url, {"username": "owner", "password": "wrong"})
+        assert response.status_code == 200 and "Please enter a correct username" in response.content.decode()
+    refused = client.post(url, {"username": "owner", "password": "owner-pass-1234"})
+    assert refused.status_code == 429 and "Too many failed log-ins" in refused.content.decode()
+    assert "_auth_user_id" not in client.session
+    # Another user from the same address is not locked out by someone else's typos.
+    other = client.post(url, {"username": "outsider", "password": "wrong"})
+    assert other.status_code == 200
+    cache.clear()  # the window passes
+    assert client.post(url, {"username": "owner", "password": "owner-pass-1234"}).status_code == 302
+
+
+def test_passwords_are_validated(settings):
+    from django.contrib.auth.password_validation import validate_password
+    from django.core.exceptions import ValidationError
+
+    with pytest.raises(ValidationError):
+        validate_password("password")
+    with pytest.raises(ValidationError):
+        validate_password("12345678901")
+
+
+def test_htmx_posts_need_the_csrf_token(owner, draft):
+    from django.test import Client
+
+    strict = Client(enforce_csrf_checks=True)
+    strict.force_login(owner)
+    item = draft.inputs.first()
+    url = reverse("input-update", args=[draft.pk, item.pk])
+    assert strict.post(url, {"value": "x"}, HTTP_HX_REQUEST="true").status_code == 403
+    page = strict.get(reverse("designer", args=[draft.pk])).content.decode()
+    token = page.split('"X-CSRFToken": "')[1].split('"')[0]
+    ok = strict.post(url, {"value": "x"}, HTTP_HX_REQUEST="true", HTTP_X_CSRFTOKEN=token)
+    assert ok.status_code == 200
