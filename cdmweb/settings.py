@@ -162,6 +162,11 @@ CRISPY_TEMPLATE_PACK = "bootstrap5"
 # A team admin's target names where its secrets come from; only variables with this prefix may
 # be named, so no one can point a target at another secret of the server (DJANGO_SECRET_KEY...).
 CDMWEB_TEAM_SECRET_PREFIX = os.environ.get("CDMWEB_TEAM_SECRET_PREFIX", "CDM_TARGET_")
+# Target secrets are stored encrypted (cdmweb/crypto.py): this key, else one derived from SECRET_KEY.
+CDMWEB_SECRETS_KEY = os.environ.get("CDMWEB_SECRETS_KEY", "")
+CDMWEB_SECRETS_OLD_KEYS = os.environ.get("CDMWEB_SECRETS_OLD_KEYS", "")
+# Where seed_demo keeps the demo passwords it generated (one file per database you seed).
+CDMWEB_DEMO_LOGIN_FILE = os.environ.get("CDMWEB_DEMO_LOGIN_FILE", "var/demo-login.txt")
 # Imports larger than this are refused with a message rather than read into memory.
 CDMWEB_MAX_IMPORT_BYTES = int(os.environ.get("CDMWEB_MAX_IMPORT_BYTES", str(8 * 1024 * 1024)))
 DATA_UPLOAD_MAX_MEMORY_SIZE = CDMWEB_MAX_IMPORT_BYTES + 1024 * 1024

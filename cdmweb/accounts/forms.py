@@ -6,7 +6,7 @@ from django import forms
 from django.conf import settings
 from django.contrib.auth import get_user_model
 
-from cdmweb.jobs.models import Target
+from cdmweb.jobs.models import Target, https_url_fields
 
 from .models import ROLE_CHOICES
 
@@ -34,8 +34,17 @@ class TeamTargetForm(forms.ModelForm):
         assume_scheme="https", required=False, help_text="IAM base URL, for IAM password auth"
     )
 
+    new_secret = forms.CharField(
+        required=False,
+        strip=False,
+        widget=forms.PasswordInput(render_value=False, attrs={"autocomplete": "new-password"}),
+        label="Secret (SK, IAM password or token)",
+        help_text="Stored encrypted and never shown again; leave empty to keep the stored one.",
+    )
+
     class Meta:
         model = Target
+        formfield_callback = https_url_fields
         fields = [
             "name",
             "endpoint",
@@ -45,7 +54,9 @@ class TeamTargetForm(forms.ModelForm):
             "iam_endpoint",
             "username",
             "domain",
+            "access_key",
             "access_key_source",
+            "new_secret",
             "secret_source",
             "x_language",
             "requires_review",
@@ -68,8 +79,18 @@ class TeamTargetForm(forms.ModelForm):
         data = super().clean()
         if not data.get("endpoint"):
             self.add_error("endpoint", "A team's target needs its CDM endpoint; the sandbox is everyone's already.")
-        if not data.get("secret_source"):
-            self.add_error("secret_source", "Name the variable holding the SK, the password or the token.")
-        if data.get("auth_mode") == Target.AUTH_AKSK and not data.get("access_key_source"):
-            self.add_error("access_key_source", "AK/SK signing needs the variable holding the AK.")
+        has_secret = data.get("new_secret") or data.get("secret_source") or self.instance.secret_encrypted
+        if not has_secret:
+            self.add_error("new_secret", "Type the secret (stored encrypted), or name the variable holding it.")
+        needs_ak = data.get("auth_mode") == Target.AUTH_AKSK
+        if needs_ak and not (data.get("access_key") or data.get("access_key_source")):
+            self.add_error("access_key", "AK/SK signing needs the AK, or the variable holding it.")
         return data
+
+    def save(self, commit: bool = True) -> Target:
+        target = super().save(commit=False)
+        if self.cleaned_data.get("new_secret"):
+            target.set_secret(self.cleaned_data["new_secret"])
+        if commit:
+            target.save()
+        return target

@@ -3,7 +3,9 @@ from __future__ import annotations
 import uuid
 from typing import Any
 
+from django import forms
 from django.contrib import admin, messages
+from django.db import models
 from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.utils.html import format_html
@@ -13,7 +15,18 @@ from cdmweb.cdm.errors import CdmError
 
 from . import audit, submitting
 from .designer import masked_job
-from .models import AuditEvent, Comment, ConfigGroup, DraftInput, JobDraft, Review, Revision, Submission, Target
+from .models import (
+    AuditEvent,
+    Comment,
+    ConfigGroup,
+    DraftInput,
+    JobDraft,
+    Review,
+    Revision,
+    Submission,
+    Target,
+    https_url_fields,
+)
 from .payload import build_request_body, dumps
 
 
@@ -115,14 +128,69 @@ class DraftInputAdmin(admin.ModelAdmin):
         return "********" if is_secret_name(obj.name) and obj.value else obj.value[:80]
 
 
+class TargetAdminForm(forms.ModelForm):
+    """The secret is write-only: typed in, stored encrypted, never shown again."""
+
+    new_secret = forms.CharField(
+        required=False,
+        strip=False,
+        widget=forms.PasswordInput(render_value=False, attrs={"autocomplete": "new-password"}),
+        label="Secret",
+        help_text="SK, IAM password or token; stored encrypted. Leave empty to keep the stored one.",
+    )
+    clear_secret = forms.BooleanField(required=False, label="Forget the stored secret")
+
+    class Meta:
+        model = Target
+        formfield_callback = https_url_fields
+        fields = [
+            "name",
+            "team",
+            "endpoint",
+            "region",
+            "project_id",
+            "auth_mode",
+            "iam_endpoint",
+            "username",
+            "domain",
+            "access_key",
+            "access_key_source",
+            "secret_source",
+            "x_language",
+            "requires_review",
+        ]
+
+    def save(self, commit: bool = True) -> Target:
+        target = super().save(commit=False)
+        if self.cleaned_data.get("clear_secret"):
+            target.secret_encrypted = ""
+        if self.cleaned_data.get("new_secret"):
+            target.set_secret(self.cleaned_data["new_secret"])
+        if commit:
+            target.save()
+        return target
+
+
 @admin.register(Target)
 class TargetAdmin(admin.ModelAdmin):
-    """Targets hold where secrets come from, never the secrets themselves."""
+    """The secret is stored encrypted or named by a variable; it is never displayed."""
 
-    list_display = ["name", "team", "base_url", "project_id", "auth_mode", "requires_review", "clusters_refreshed_at"]
+    form = TargetAdminForm
+    # The admin builds its form fields itself (formfield_for_dbfield), not through Meta.
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
+    list_display = [
+        "name",
+        "team",
+        "base_url",
+        "project_id",
+        "auth_mode",
+        "secret_where",
+        "requires_review",
+        "clusters_refreshed_at",
+    ]
     list_filter = ["requires_review", "auth_mode", "team"]
     search_fields = ["name", "project_id"]
-    readonly_fields = ["clusters", "clusters_refreshed_at"]
+    readonly_fields = ["secret_where", "clusters", "clusters_refreshed_at"]
 
 
 @admin.register(Submission)

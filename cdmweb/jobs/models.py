@@ -23,6 +23,13 @@ from .payload import (
 from .validation import ERROR, WARNING, Finding, validate_job
 
 
+def https_url_fields(field: models.Field, **kwargs: Any) -> Any:
+    """A ModelForm ``formfield_callback``: URLs typed without a scheme are https (Django 6's default)."""
+    if isinstance(field, models.URLField):
+        kwargs["assume_scheme"] = "https"
+    return field.formfield(**kwargs)
+
+
 def payload_hash(payload: dict[str, Any]) -> str:
     """A fingerprint of a built Job: equal exactly when the payloads are equal, order included
     (input order is part of what CDM receives)."""
@@ -349,8 +356,9 @@ class DraftInput(models.Model):
 class Target(models.Model):
     """A CDM endpoint to submit to: where it is, how to authenticate, which clusters it has.
 
-    Secrets are never stored here: the fields name where they come from (an environment
-    variable, else the Django setting of that name), so they never reach a page or an export.
+    The secret (SK, password or token) is either stored encrypted or named by a variable (an
+    environment variable, else the Django setting of that name); either way it never reaches a
+    page, a log or an export.
     """
 
     AUTH_TOKEN, AUTH_PASSWORD, AUTH_AKSK = "token", "password", "aksk"
@@ -368,9 +376,12 @@ class Target(models.Model):
     iam_endpoint = models.URLField(blank=True, help_text="IAM base URL, for IAM password auth")
     username = models.CharField(max_length=128, blank=True)
     domain = models.CharField(max_length=128, blank=True)
-    access_key_source = models.CharField(max_length=128, blank=True, help_text="variable holding the AK")
+    access_key = models.CharField(max_length=128, blank=True, help_text="the AK (an identifier, not a secret)")
+    access_key_source = models.CharField(max_length=128, blank=True, help_text="or the variable holding the AK")
+    # The SK, password or token, encrypted (cdmweb/crypto.py); never rendered, logged or exported.
+    secret_encrypted = models.TextField(blank=True, editable=False)
     secret_source = models.CharField(
-        max_length=128, blank=True, help_text="variable holding the SK, the password or the token"
+        max_length=128, blank=True, help_text="or the variable holding the SK, the password or the token"
     )
     x_language = models.CharField(max_length=16, blank=True, default="en-us")
     requires_review = models.BooleanField(
@@ -393,6 +404,18 @@ class Target(models.Model):
     @property
     def base_url(self) -> str:
         return self.endpoint or settings.CDM_SANDBOX_URL
+
+    def set_secret(self, plain: str) -> None:
+        from cdmweb.crypto import encrypt
+
+        self.secret_encrypted = encrypt(plain) if plain else ""
+
+    @property
+    def secret_where(self) -> str:
+        """Where the secret comes from, for screens: never the secret itself."""
+        if self.secret_encrypted:
+            return "stored encrypted"
+        return f"from {self.secret_source}" if self.secret_source else "none"
 
     @property
     def running_clusters(self) -> list[dict[str, Any]]:

@@ -23,6 +23,7 @@ from cdmweb.catalog.registry import get_catalog
 from cdmweb.cdm.auth import AkSkAuth, PasswordAuth, TokenAuth
 from cdmweb.cdm.client import CdmClient, submission_summary
 from cdmweb.cdm.errors import CdmError, CdmValidationError
+from cdmweb.crypto import SecretUnreadable, decrypt
 
 from . import audit, reviewing, tasks
 from .models import AuditEvent, JobDraft, Submission, Target
@@ -43,31 +44,46 @@ def resolve_secret(source: str) -> str:
     return os.environ.get(source) or str(getattr(settings, source, "") or "")
 
 
+def target_secret(target: Target) -> str:
+    """The SK, password or token: decrypted from the target, else read from its variable."""
+    if target.secret_encrypted:
+        try:
+            return decrypt(target.secret_encrypted)
+        except SecretUnreadable:
+            log.error("target %s: the stored secret cannot be decrypted (was the key changed?)", target.name)
+            return ""
+    return resolve_secret(target.secret_source)
+
+
+def target_access_key(target: Target) -> str:
+    return target.access_key or resolve_secret(target.access_key_source)
+
+
 def missing_credentials(target: Target) -> str:
-    """The names of the secrets a target needs and cannot find, or ""."""
-    needed = [target.secret_source]
-    if target.auth_mode == Target.AUTH_AKSK:
-        needed.append(target.access_key_source)
-    return ", ".join(name or "(no source named)" for name in needed if not resolve_secret(name))
+    """What a target needs and cannot find, or ""."""
+    missing = []
+    if not target_secret(target):
+        missing.append(target.secret_source or "a secret (store one, or name its variable)")
+    if target.auth_mode == Target.AUTH_AKSK and not target_access_key(target):
+        missing.append(target.access_key_source or "an AK")
+    return ", ".join(missing)
 
 
 def client_for(target: Target, *, read_timeout: float = 10.0, retries: int = 2) -> CdmClient:
     if target.auth_mode == Target.AUTH_AKSK:
-        auth: Any = AkSkAuth(
-            resolve_secret(target.access_key_source), resolve_secret(target.secret_source), target.project_id
-        )
+        auth: Any = AkSkAuth(target_access_key(target), target_secret(target), target.project_id)
     elif target.auth_mode == Target.AUTH_PASSWORD:
         auth = PasswordAuth(
             target.iam_endpoint or target.base_url,
             target.username,
-            resolve_secret(target.secret_source),
+            target_secret(target),
             target.domain,
             target.project_id,
             # Shared by every process (Redis or the database cache), so one token serves them all.
             cache=caches["default"],
         )
     else:
-        auth = TokenAuth(resolve_secret(target.secret_source))
+        auth = TokenAuth(target_secret(target))
     return CdmClient(
         target.base_url,
         target.project_id,

@@ -28,7 +28,7 @@ class Command(BaseCommand):
 
     def handle(self, *args: Any, **options: Any) -> None:
         username = os.environ.get("DJANGO_SUPERUSER_USERNAME", "demo")
-        login_file = Path(settings.BASE_DIR) / "var" / "demo-login.txt"
+        login_file = Path(settings.BASE_DIR) / settings.CDMWEB_DEMO_LOGIN_FILE
         logins = self._read(login_file)
         User = get_user_model()
         user = User.objects.filter(username=username).first()

@@ -1,0 +1,114 @@
+"""Target secrets: stored encrypted, used to talk to CDM, never rendered, logged or exported."""
+
+from __future__ import annotations
+
+import pytest
+from django.urls import reverse
+
+from cdmweb.crypto import SecretUnreadable, decrypt, encrypt
+from cdmweb.jobs import submitting
+from cdmweb.jobs.models import Target
+
+SECRET = "sk-very-secret-value-4711"
+
+
+def test_encryption_round_trips_and_a_changed_key_cannot_read_old_secrets(settings):
+    token = encrypt(SECRET)
+    assert SECRET not in token and decrypt(token) == SECRET
+    settings.SECRET_KEY = "another-key-entirely"
+    with pytest.raises(SecretUnreadable):
+        decrypt(token)
+
+
+def test_admin_stores_the_secret_encrypted_and_never_shows_it(admin_client):
+    response = admin_client.post(
+        reverse("admin:jobs_target_add"),
+        {
+            "name": "prod",
+            "endpoint": "https://cdm.example.com",
+            "project_id": "p1",
+            "auth_mode": "aksk",
+            "access_key": "AK123",
+            "new_secret": SECRET,
+            "x_language": "en-us",
+        },
+    )
+    assert response.status_code == 302
+    target = Target.objects.get(name="prod")
+    assert target.secret_encrypted and SECRET not in target.secret_encrypted
+    assert submitting.target_secret(target) == SECRET and submitting.missing_credentials(target) == ""
+    page = admin_client.get(reverse("admin:jobs_target_change", args=[target.pk])).content.decode()
+    assert SECRET not in page and target.secret_encrypted not in page and "stored encrypted" in page
+    listing = admin_client.get(reverse("admin:jobs_target_changelist")).content.decode()
+    assert SECRET not in listing and "stored encrypted" in listing
+    # Saving without typing it again keeps it; "forget" removes it.
+    data = {
+        "name": "prod",
+        "endpoint": "https://cdm.example.com",
+        "project_id": "p1",
+        "auth_mode": "aksk",
+        "access_key": "AK123",
+        "x_language": "en-us",
+    }
+    admin_client.post(reverse("admin:jobs_target_change", args=[target.pk]), data)
+    target.refresh_from_db()
+    assert submitting.target_secret(target) == SECRET
+    admin_client.post(reverse("admin:jobs_target_change", args=[target.pk]), {**data, "clear_secret": "on"})
+    target.refresh_from_db()
+    assert target.secret_encrypted == "" and "a secret" in submitting.missing_credentials(target)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_target_with_an_encrypted_sk_submits_to_the_sandbox(sandbox, settings, owner, draft, caplog):
+    from cdmweb.jobs.importing import import_text
+    from cdmweb.sandbox.engine import cluster_id_for
+
+    from .conftest import DEMO_BODY
+
+    encrypted = Target.objects.create(
+        name="sandbox-encrypted",
+        project_id=settings.CDM_SANDBOX_PROJECT_ID,
+        auth_mode=Target.AUTH_AKSK,
+        access_key=settings.CDM_SANDBOX_AK,
+        requires_review=False,
+    )
+    encrypted.set_secret(settings.CDM_SANDBOX_SK)
+    encrypted.save()
+    (valid,), _ = import_text(DEMO_BODY.read_text(), owner)
+    cluster = cluster_id_for(settings.CDM_SANDBOX_PROJECT_ID, "sandbox-cluster-1")
+    submission = submitting.submit(valid, encrypted, owner, "enc-1", cluster_id=cluster)
+    assert submission.state == "accepted"
+    assert settings.CDM_SANDBOX_SK not in caplog.text and encrypted.secret_encrypted not in caplog.text
+    assert settings.CDM_SANDBOX_SK not in str(submission.body)
+
+
+def test_team_admin_types_a_secret_instead_of_naming_a_variable(client, crew):
+    client.force_login(crew["admin"])
+    response = client.post(
+        reverse("team-target-add", args=["crew"]),
+        {
+            "name": "crew-enc",
+            "endpoint": "https://cdm.example.com",
+            "project_id": "p1",
+            "auth_mode": "aksk",
+            "access_key": "AK1",
+            "new_secret": SECRET,
+            "x_language": "en-us",
+        },
+    )
+    assert response.status_code == 302
+    target = Target.objects.get(name="crew-enc")
+    assert submitting.target_secret(target) == SECRET
+    page = client.get(reverse("team-target", args=["crew", target.pk])).content.decode()
+    assert SECRET not in page and target.secret_encrypted not in page
+    empty = client.post(
+        reverse("team-target-add", args=["crew"]),
+        {
+            "name": "no-secret",
+            "endpoint": "https://x.example.com",
+            "project_id": "p",
+            "auth_mode": "token",
+            "x_language": "en-us",
+        },
+    )
+    assert "Type the secret" in empty.content.decode()
