@@ -52,7 +52,30 @@ def throwaway_database(prefix: str, keep: bool) -> Iterator[Path]:
             shutil.rmtree(tmp, ignore_errors=True)
 
 
-def setup_django(db_path: Path, debug: bool, allowed_hosts: str, extra_env: dict[str, str] | None = None) -> None:
+@contextmanager
+def throwaway_postgres(server_url: str, keep: bool) -> Iterator[str]:
+    """A new database on the PostgreSQL server of ``server_url`` (whose role may CREATEDB), named
+    ``cdmweb_bench_<pid>``, dropped afterwards unless ``keep``. Yields its URL."""
+    import psycopg
+
+    base, _, _ = server_url.rpartition("/")
+    name = f"cdmweb_bench_{os.getpid()}"
+    with psycopg.connect(server_url, autocommit=True) as admin:
+        admin.execute(f'CREATE DATABASE "{name}"')
+    try:
+        yield f"{base}/{name}"
+    finally:
+        if keep:
+            print(f"database kept: {base}/{name}", file=sys.stderr)
+        else:
+            from django.db import connections
+
+            connections.close_all()
+            with psycopg.connect(server_url, autocommit=True) as admin:
+                admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+def setup_django(db_path: Path | str, debug: bool, allowed_hosts: str, extra_env: dict[str, str] | None = None) -> None:
     """Point the settings at the throwaway database, then start Django and migrate it.
 
     ``allowed_hosts`` must include ``testserver``, the Host ``django.test.Client`` sends. Adding it
@@ -62,8 +85,9 @@ def setup_django(db_path: Path, debug: bool, allowed_hosts: str, extra_env: dict
     """
     sys.path.insert(0, str(ROOT))
     os.environ["DJANGO_SETTINGS_MODULE"] = "cdmweb.settings"
-    # Overrides any DATABASE_URL the shell has: the benchmark must never touch a real database.
-    os.environ["DATABASE_URL"] = f"sqlite:///{db_path}"
+    # Overrides any DATABASE_URL the shell has: the benchmark must never touch a real database,
+    # only its throwaway SQLite file or PostgreSQL database.
+    os.environ["DATABASE_URL"] = db_path if isinstance(db_path, str) else f"sqlite:///{db_path}"
     os.environ["DJANGO_DEBUG"] = "1" if debug else "0"
     os.environ["DJANGO_ALLOWED_HOSTS"] = allowed_hosts
     os.environ.setdefault("DJANGO_LOG_LEVEL", "WARNING")
@@ -85,7 +109,10 @@ def setup_django(db_path: Path, debug: bool, allowed_hosts: str, extra_env: dict
 
     # The settings may still ignore DATABASE_URL (a later change to settings.py): check, don't trust.
     db = settings.DATABASES["default"]
-    if db["ENGINE"] != "django.db.backends.sqlite3" or Path(db["NAME"]).resolve() != db_path.resolve():
+    if isinstance(db_path, str):
+        if not db["ENGINE"].endswith("postgresql") or not db["NAME"].startswith("cdmweb_bench_"):
+            raise SystemExit(f"refusing to run: the database is {db['ENGINE']} {db['NAME']}, not a throwaway one")
+    elif db["ENGINE"] != "django.db.backends.sqlite3" or Path(db["NAME"]).resolve() != db_path.resolve():
         raise SystemExit(f"refusing to run: the database is {db['ENGINE']} {db['NAME']}, not {db_path}")
     call_command("migrate", verbosity=0, interactive=False)
     call_command("createcachetable", verbosity=0)

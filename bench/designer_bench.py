@@ -474,6 +474,12 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
         help="after measuring, run the action KEY again under cProfile and print the hot spots "
         "(repeatable; KEY as in results-latest.json, e.g. input-add@500, preview@500, or 'all')",
     )
+    parser.add_argument(
+        "--postgres",
+        metavar="URL",
+        help="run on PostgreSQL instead: a throwaway database is made on this server and dropped "
+        "afterwards (e.g. the URL scripts/postgres-up prints)",
+    )
     common.add_common_arguments(parser, RESULTS_FILE)
     args = parser.parse_args(argv)
     if args.inputs < 2 * SMALL_INPUTS:
@@ -486,7 +492,12 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
 def main(argv: list[str] | None = None) -> int:
     args = parse_args(argv)
     parts = set(args.only or ("designer", "dashboard", "import"))
-    with common.throwaway_database("cdmweb-bench-", args.keep_db) as db_path:
+    database = (
+        common.throwaway_postgres(args.postgres, args.keep_db)
+        if args.postgres
+        else common.throwaway_database("cdmweb-bench-", args.keep_db)
+    )
+    with database as db_path:
         started = time.perf_counter()
         common.setup_django(db_path, args.debug, allowed_hosts="testserver")
 

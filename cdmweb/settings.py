@@ -53,6 +53,7 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "cdmweb.security.ContentSecurityPolicyMiddleware",
+    "cdmweb.security.RejectNulMiddleware",
     # Static files straight from the app servers (collected, compressed, cache-busted): no CDN.
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",

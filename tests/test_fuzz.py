@@ -190,7 +190,7 @@ def test_get_parameters(fuzz_client, draft, query):
         reverse("export", args=[draft.pk]),
     ):
         for headers in ({}, hx()):
-            assert fuzz_client.get(url, query, **headers).status_code in (200, 404)
+            assert fuzz_client.get(url, query, **headers).status_code in (200, 400, 404)
 
 
 # --- the sandbox's endpoints ------------------------------------------------------------------------
@@ -244,3 +244,11 @@ def test_sandbox_endpoints(client, token, body, job, cluster):
         assert response.status_code < 500, (method, path, response.status_code)
         if response.status_code != 404:  # a path no route matches is Django's own 404 page
             assert response["Content-Type"].startswith("application/json")
+
+
+@pytest.mark.parametrize(
+    "url", ["/?q=a%00b", "/drafts/1/?partial=rows&group=%00", "/v1.1/p/clusters/a%00b/cdm/job", "/reviews/?x%00=1"]
+)
+def test_a_nul_in_the_path_or_query_is_a_400(fuzz_client, url):
+    response = fuzz_client.get(url)
+    assert response.status_code == 400 and "NUL" in response.content.decode()

@@ -1,0 +1,47 @@
+#!/usr/bin/env python
+"""First page load weight: the CSS and JS a first visit downloads, as served (raw and gzip, the
+encoding whitenoise precompresses for production). Goal: under 250 KB.
+
+    .venv/bin/python bench/page_weight.py
+"""
+
+from __future__ import annotations
+
+import gzip
+import os
+import re
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+GOAL_BYTES = 250 * 1024
+
+
+def main() -> int:
+    sys.path.insert(0, str(ROOT))
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "cdmweb.settings")
+    os.environ["DJANGO_ALLOWED_HOSTS"] = "testserver"
+    import django
+
+    django.setup()
+    from django.contrib.staticfiles import finders
+    from django.test import Client
+
+    html = Client().get("/accounts/login/").content.decode()
+    assets = re.findall(r'(?:href|src)="/static/([^"]+\.(?:css|js))"', html)
+    total_raw = total_gzip = 0
+    print(f"{'asset':<40} {'bytes':>9} {'gzip':>9}")
+    for asset in assets:
+        data = Path(finders.find(asset)).read_bytes()
+        packed = len(gzip.compress(data, compresslevel=9))
+        total_raw += len(data)
+        total_gzip += packed
+        print(f"{asset:<40} {len(data):>9,} {packed:>9,}")
+    print(f"{'total (CSS + JS)':<40} {total_raw:>9,} {total_gzip:>9,}")
+    verdict = "PASS" if total_gzip < GOAL_BYTES else "FAIL"
+    print(f"goal: under {GOAL_BYTES:,} bytes transferred (gzip): {verdict}; uncompressed {total_raw / 1024:.0f} KB")
+    return 0 if verdict == "PASS" else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
