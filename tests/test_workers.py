@@ -163,3 +163,17 @@ def test_recover_submissions_command_requeues_an_expired_lease(on_workers, draft
     out = io.StringIO()
     call_command("recover_submissions", stdout=out)
     assert out.getvalue().strip() == "1 submission(s) queued again"
+
+
+def test_with_workers_the_submit_page_asks_a_worker_for_the_clusters(on_workers, sandbox, draft, owner, client):
+    from django.core.cache import cache
+
+    cache.clear()
+    sandbox.clusters = []
+    sandbox.save()
+    client.force_login(owner)
+    page = client.get(reverse("submit", args=[draft.pk])).content.decode()
+    assert 'id="waiting-for-clusters"' in page and 'http-equiv="refresh"' in page
+    call_command("db_worker", "--batch", "--no-startup-delay", "--no-reload", verbosity=0)
+    page = client.get(reverse("submit", args=[draft.pk])).content.decode()
+    assert "sandbox-cluster-1" in page and 'id="waiting-for-clusters"' not in page

@@ -7,6 +7,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.cache import cache
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db import transaction
@@ -25,7 +26,7 @@ from cdmweb.accounts.access import COMMENT, EDIT, MANAGE, OWNER, REVIEW, allows,
 from cdmweb.catalog.registry import SIDES
 from cdmweb.cdm.errors import CdmError
 
-from . import audit, editing, reviewing, submitting
+from . import audit, editing, reviewing, submitting, tasks
 from .designer import ROW_WINDOW, DesignerState, InputRow, designer_state, masked_job
 from .diffing import diff_jobs, masked
 from .forms import (
@@ -555,16 +556,21 @@ def submit_view(request: HtmxRequest, pk: int) -> HttpResponse:
     if target is None:
         messages.error(request, "No CDM target is configured; an admin adds one in the admin.")
         return _back_to_designer(draft)
-    if request.method == "POST" and "refresh" in request.POST:
-        try:
-            submitting.refresh_clusters(target)
-        except CdmError as error:
-            messages.error(request, f"Could not list the clusters of {target}: {error}")
-    if not target.clusters and request.method == "GET":
-        try:
-            submitting.refresh_clusters(target)
-        except CdmError as error:
-            messages.error(request, f"Could not list the clusters of {target}: {error}")
+    waiting_for_clusters = False
+    wants_refresh = request.method == "POST" and "refresh" in request.POST
+    if wants_refresh or (not target.clusters and request.method == "GET"):
+        if tasks.deferred():
+            # A worker asks CDM; the page reloads itself until the list is there.
+            if cache.add(f"cluster-refresh-{target.pk}", True, 10):
+                tasks.refresh_clusters.enqueue(target.pk)
+            waiting_for_clusters = not target.clusters
+            if wants_refresh and target.clusters:
+                messages.info(request, f"Asked {target} for its clusters again; reload in a moment to see changes.")
+        else:
+            try:
+                submitting.refresh_clusters(target)
+            except CdmError as error:
+                messages.error(request, f"Could not list the clusters of {target}: {error}")
     form = SubmitForm(
         request.POST if request.method == "POST" and "refresh" not in request.POST else None,
         targets=targets,
@@ -598,6 +604,7 @@ def submit_view(request: HtmxRequest, pk: int) -> HttpResponse:
         "target": target,
         "errors": findings,
         "gate": reviewing.gate(draft, target, job),
+        "waiting_for_clusters": waiting_for_clusters,
     }
     return render(request, "jobs/submit.html", context)
 
