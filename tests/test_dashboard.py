@@ -69,3 +69,15 @@ def test_dashboard_query_count_does_not_grow(owner_client, owner, django_assert_
     JobDraft.objects.bulk_create([JobDraft(owner=owner, name=f"d{i}") for i in range(200)])
     with django_assert_max_num_queries(7):  # session, user, teams, count, page, submissions, review queue
         owner_client.get(reverse("dashboard"), {"q": "d1"})
+
+
+def test_search_counts_matches_up_to_a_cap(owner_client, owner, monkeypatch):
+    from cdmweb.jobs import views
+    from cdmweb.jobs.models import JobDraft
+
+    monkeypatch.setattr(views, "SEARCH_COUNT_CAP", 30)
+    JobDraft.objects.bulk_create([JobDraft(owner=owner, name=f"orders_{i}") for i in range(40)])
+    page = owner_client.get("/?q=orders").content.decode()
+    assert "30+ drafts" in page and "page 1 of 2" in page
+    exact = owner_client.get("/?q=orders_1").content.decode()  # orders_1, orders_10..19: 11
+    assert "11 drafts" in exact

@@ -17,6 +17,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.functional import cached_property
 from django.utils.text import slugify
 from django.views.decorators.http import require_GET, require_POST
 from django_htmx.http import HttpResponseClientRedirect, reswap, retarget, trigger_client_event
@@ -66,6 +67,22 @@ DESIGNER = "jobs/designer.html"
 
 class HtmxRequest(HttpRequest):
     htmx: HtmxDetails
+
+
+SEARCH_COUNT_CAP = 1000
+
+
+class CappedPaginator(Paginator):
+    """Counts search matches only up to a cap ("1,000+"): counting every match of a common word
+    in a hundred thousand drafts costs more than the whole page, and nobody pages that far."""
+
+    capped = False
+
+    @cached_property
+    def count(self) -> int:
+        found = self.object_list[: SEARCH_COUNT_CAP + 1].count()
+        self.capped = found > SEARCH_COUNT_CAP
+        return min(found, SEARCH_COUNT_CAP)
 
 
 def _get_input(draft: JobDraft, input_id: int) -> DraftInput:
@@ -239,7 +256,8 @@ def dashboard(request: HttpRequest) -> HttpResponse:
             | Q(from_link__icontains=query)
             | Q(to_link__icontains=query)
         )
-    page = Paginator(drafts, PAGE_SIZE).get_page(request.GET.get("page"))
+    paginator = CappedPaginator(drafts, PAGE_SIZE) if query else Paginator(drafts, PAGE_SIZE)
+    page = paginator.get_page(request.GET.get("page"))
     context = {"page": page, "query": query, "teams": teams, "team": team}
     if not request.htmx:
         context["recent_submissions"] = Submission.objects.filter(user=request.user).select_related("target")[:5]
