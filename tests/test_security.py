@@ -105,3 +105,21 @@ def test_htmx_posts_need_the_csrf_token(owner, draft):
     token = page.split('"X-CSRFToken": "')[1].split('"')[0]
     ok = strict.post(url, {"value": "x"}, HTTP_HX_REQUEST="true", HTTP_X_CSRFTOKEN=token)
     assert ok.status_code == 200
+
+
+def test_log_in_still_works_when_the_cache_is_down(client, owner, settings):
+    settings.CACHES = {
+        "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": "redis://127.0.0.1:1/0"}
+    }  # nothing listens there
+    response = client.post(reverse("login"), {"username": "owner", "password": "owner-pass-1234"})
+    assert response.status_code == 302
+
+
+def test_migrate_alone_makes_the_cache_table(tmp_path):
+    import sqlite3
+
+    database = tmp_path / "fresh.sqlite3"
+    result = manage("migrate", "--no-input", DATABASE_URL=f"sqlite:///{database}")
+    assert result.returncode == 0, result.stderr
+    tables = {row[0] for row in sqlite3.connect(database).execute("SELECT name FROM sqlite_master")}
+    assert "cdmweb_cache" in tables

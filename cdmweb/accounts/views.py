@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from typing import Any
 
 from django.conf import settings
@@ -24,6 +25,7 @@ from .forms import MemberForm, TeamTargetForm
 from .models import ADMIN, Membership, Team
 
 ACTIVITY_LIMIT = 200
+log = logging.getLogger("cdmweb.accounts")
 
 
 def _admins_left_without(team: Team, membership: Membership) -> int:
@@ -119,7 +121,7 @@ class RateLimitedAuthenticationForm(AuthenticationForm):
             f"login-fail:{address}:{name}": settings.CDMWEB_LOGIN_FAILURES,
             f"login-fail:{address}": settings.CDMWEB_LOGIN_FAILURES_PER_ADDRESS,
         }
-        if any((cache.get(key) or 0) >= limit for key, limit in keys.items()):
+        if any(_failures(key) >= limit for key, limit in keys.items()):
             self.limited = True
             minutes = max(1, window // 60)
             raise ValidationError(f"Too many failed log-ins. Wait {minutes} minutes, then try again.", code="limited")
@@ -127,12 +129,29 @@ class RateLimitedAuthenticationForm(AuthenticationForm):
             return super().clean()
         except ValidationError:
             for key in keys:
-                cache.add(key, 0, window)
-                try:
-                    cache.incr(key)
-                except ValueError:  # expired between add and incr
-                    cache.set(key, 1, window)
+                _count_failure(key, window)
             raise
+
+
+# A cache that is down (Redis restarting) must not stop everyone from logging in: the limit then
+# lapses for a moment, and the log says so.
+def _failures(key: str) -> int:
+    try:
+        return int(cache.get(key) or 0)
+    except Exception:
+        log.warning("log-in limiter: the cache is unavailable; not counting", exc_info=True)
+        return 0
+
+
+def _count_failure(key: str, window: int) -> None:
+    try:
+        cache.add(key, 0, window)
+        try:
+            cache.incr(key)
+        except ValueError:  # expired between add and incr
+            cache.set(key, 1, window)
+    except Exception:
+        log.warning("log-in limiter: the cache is unavailable; not counting", exc_info=True)
 
 
 class LoginView(auth_views.LoginView):
