@@ -6,7 +6,8 @@ from django import forms
 from django.conf import settings
 from django.contrib.auth import get_user_model
 
-from cdmweb.jobs.models import Target, https_url_fields
+from cdmweb.jobs.forms import TargetForm
+from cdmweb.jobs.models import Target
 
 from .models import ROLE_CHOICES
 
@@ -25,42 +26,11 @@ class MemberForm(forms.Form):
         return user
 
 
-class TeamTargetForm(forms.ModelForm):
-    """A team's own CDM target. Secrets stay out of the database: the form names the variables
-    that hold them, and only variables meant for targets may be named."""
+class TeamTargetForm(TargetForm):
+    """A team's own CDM target. Its secret is typed in (stored encrypted) or named by a server
+    variable, and only variables meant for targets may be named."""
 
     endpoint = forms.URLField(assume_scheme="https", help_text="CDM base URL, e.g. https://cdm.eu-de.example.com")
-    iam_endpoint = forms.URLField(
-        assume_scheme="https", required=False, help_text="IAM base URL, for IAM password auth"
-    )
-
-    new_secret = forms.CharField(
-        required=False,
-        strip=False,
-        widget=forms.PasswordInput(render_value=False, attrs={"autocomplete": "new-password"}),
-        label="Secret (SK, IAM password or token)",
-        help_text="Stored encrypted and never shown again; leave empty to keep the stored one.",
-    )
-
-    class Meta:
-        model = Target
-        formfield_callback = https_url_fields
-        fields = [
-            "name",
-            "endpoint",
-            "region",
-            "project_id",
-            "auth_mode",
-            "iam_endpoint",
-            "username",
-            "domain",
-            "access_key",
-            "access_key_source",
-            "new_secret",
-            "secret_source",
-            "x_language",
-            "requires_review",
-        ]
 
     def _clean_source(self, field: str) -> str:
         value = self.cleaned_data[field].strip()
@@ -86,11 +56,3 @@ class TeamTargetForm(forms.ModelForm):
         if needs_ak and not (data.get("access_key") or data.get("access_key_source")):
             self.add_error("access_key", "AK/SK signing needs the AK, or the variable holding it.")
         return data
-
-    def save(self, commit: bool = True) -> Target:
-        target = super().save(commit=False)
-        if self.cleaned_data.get("new_secret"):
-            target.set_secret(self.cleaned_data["new_secret"])
-        if commit:
-            target.save()
-        return target

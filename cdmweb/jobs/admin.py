@@ -15,6 +15,7 @@ from cdmweb.cdm.errors import CdmError
 
 from . import audit, submitting
 from .designer import masked_job
+from .forms import TargetForm
 from .models import (
     AuditEvent,
     Comment,
@@ -25,7 +26,6 @@ from .models import (
     Revision,
     Submission,
     Target,
-    https_url_fields,
 )
 from .payload import build_request_body, dumps
 
@@ -128,47 +128,16 @@ class DraftInputAdmin(admin.ModelAdmin):
         return "********" if is_secret_name(obj.name) and obj.value else obj.value[:80]
 
 
-class TargetAdminForm(forms.ModelForm):
-    """The secret is write-only: typed in, stored encrypted, never shown again."""
-
-    new_secret = forms.CharField(
-        required=False,
-        strip=False,
-        widget=forms.PasswordInput(render_value=False, attrs={"autocomplete": "new-password"}),
-        label="Secret",
-        help_text="SK, IAM password or token; stored encrypted. Leave empty to keep the stored one.",
-    )
+class TargetAdminForm(TargetForm):
     clear_secret = forms.BooleanField(required=False, label="Forget the stored secret")
 
-    class Meta:
-        model = Target
-        formfield_callback = https_url_fields
-        fields = [
-            "name",
-            "team",
-            "endpoint",
-            "region",
-            "project_id",
-            "auth_mode",
-            "iam_endpoint",
-            "username",
-            "domain",
-            "access_key",
-            "access_key_source",
-            "secret_source",
-            "x_language",
-            "requires_review",
-        ]
+    class Meta(TargetForm.Meta):
+        fields = ["team", *TargetForm.Meta.fields]
 
     def save(self, commit: bool = True) -> Target:
-        target = super().save(commit=False)
         if self.cleaned_data.get("clear_secret"):
-            target.secret_encrypted = ""
-        if self.cleaned_data.get("new_secret"):
-            target.set_secret(self.cleaned_data["new_secret"])
-        if commit:
-            target.save()
-        return target
+            self.instance.secret_encrypted = ""
+        return super().save(commit)
 
 
 @admin.register(Target)

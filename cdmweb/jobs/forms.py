@@ -11,6 +11,7 @@ from django.conf import settings
 from cdmweb.accounts.models import ADMIN, EDITOR, REVIEWER, Team
 from cdmweb.catalog.registry import get_catalog
 
+from .models import Target, https_url_fields
 from .validation import NAME_MAX
 
 INPUT_NAME = re.compile(r"^[A-Za-z_][\w.\-]*$")
@@ -276,3 +277,46 @@ class SubmitForm(forms.Form):
         if data.get("mode") == "pool" and not data.get("pool"):
             self.add_error("pool", "Tick at least one cluster for the random pick.")
         return data
+
+
+TARGET_FIELDS = [
+    "name",
+    "endpoint",
+    "region",
+    "project_id",
+    "auth_mode",
+    "iam_endpoint",
+    "username",
+    "domain",
+    "access_key",
+    "access_key_source",
+    "new_secret",
+    "secret_source",
+    "x_language",
+    "requires_review",
+]
+
+
+class TargetForm(forms.ModelForm):
+    """A CDM target. The secret is write-only: typed in, stored encrypted, never shown again."""
+
+    new_secret = forms.CharField(
+        required=False,
+        strip=False,
+        widget=forms.PasswordInput(render_value=False, attrs={"autocomplete": "new-password"}),
+        label="Secret (SK, IAM password or token)",
+        help_text="Stored encrypted and never shown again; leave empty to keep the stored one.",
+    )
+
+    class Meta:
+        model = Target
+        fields = TARGET_FIELDS
+        formfield_callback = https_url_fields
+
+    def save(self, commit: bool = True) -> Target:
+        target = super().save(commit=False)
+        if self.cleaned_data.get("new_secret"):
+            target.set_secret(self.cleaned_data["new_secret"])
+        if commit:
+            target.save()
+        return target
