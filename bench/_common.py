@@ -115,7 +115,6 @@ def setup_django(db_path: Path | str, debug: bool, allowed_hosts: str, extra_env
     elif db["ENGINE"] != "django.db.backends.sqlite3" or Path(db["NAME"]).resolve() != db_path.resolve():
         raise SystemExit(f"refusing to run: the database is {db['ENGINE']} {db['NAME']}, not {db_path}")
     call_command("migrate", verbosity=0, interactive=False)
-    call_command("createcachetable", verbosity=0)
 
 
 def add_common_arguments(parser: argparse.ArgumentParser, results_file: Path) -> None:
