@@ -115,3 +115,16 @@ def sandbox(live_server, settings):
     settings.CDM_SANDBOX_BOOT_SECONDS = 0.2
     settings.CDM_SANDBOX_RUN_SECONDS = 0.8
     return submitting.sandbox_target()
+
+
+@pytest.fixture(autouse=True)
+def empty_shared_cache(django_db_blocker):
+    """The shared cache is a database table that test rollbacks and flushes do not touch: start
+    every test with it empty, so no test sees another's log-in failures or re-queue marks."""
+    from django.core.cache import cache
+
+    with django_db_blocker.unblock():
+        try:
+            cache.clear()
+        except Exception:  # noqa: BLE001 (no test database yet for tests that never use one)
+            pass

@@ -901,3 +901,13 @@ def test_the_package_imports_without_django():
     env = {"PATH": "", "PYTHONPATH": str(Path(__file__).resolve().parents[1])}
     result = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, timeout=30)
     assert result.returncode == 0, result.stderr.decode()
+
+
+def test_the_shared_token_cache_key_depends_on_the_password():
+    from cdmweb.cdm.auth import PasswordAuth
+
+    def auth(password: str) -> PasswordAuth:
+        return PasswordAuth("https://iam.example.com", "user", password, "domain", "project")
+
+    assert auth("right").cache_key == auth("right").cache_key
+    assert auth("right").cache_key != auth("wrong").cache_key  # a wrong password never finds the token

@@ -337,3 +337,15 @@ def test_asking_twice_for_the_same_version_is_refused(crew, crew_draft, owner, c
     edit_value(crew_draft, TABLE, "newer")
     page = client.get(reverse("designer", args=[crew_draft.pk])).content.decode()
     assert "Request review of this newer version" in page
+
+
+def test_a_change_made_while_an_older_review_waited_still_counts_as_ones_own(crew, crew_draft, owner):
+    from cdmweb.jobs import audit
+
+    first = reviewing.request_review(crew_draft, owner)  # r_n
+    edit_value(crew_draft, TABLE, "by_the_admin")  # the admin changes the draft while r_n waits
+    audit.record(crew["admin"], AuditEvent.EDITED, crew_draft, detail=f"set {TABLE}")
+    reviewing.decide(first, crew["reviewer"], approve=True)  # r_n approved after that change
+    second = reviewing.request_review(crew_draft, owner)  # holds the admin's change
+    with pytest.raises(reviewing.ReviewRefused, match="You changed this draft"):
+        reviewing.decide(second, crew["admin"], approve=True)

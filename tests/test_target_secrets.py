@@ -112,3 +112,30 @@ def test_team_admin_types_a_secret_instead_of_naming_a_variable(client, crew):
         },
     )
     assert "Type the secret" in empty.content.decode()
+
+
+def test_a_stored_secret_is_never_sent_somewhere_new_without_being_typed_again(client, crew):
+    client.force_login(crew["admin"])
+    data = {
+        "name": "crew-move",
+        "endpoint": "https://cdm.example.com",
+        "project_id": "p1",
+        "auth_mode": "aksk",
+        "access_key": "AK1",
+        "new_secret": SECRET,
+        "x_language": "en-us",
+    }
+    client.post(reverse("team-target-add", args=["crew"]), data)
+    target = Target.objects.get(name="crew-move")
+    moved = {**data, "new_secret": "", "endpoint": "https://attacker.example.net", "auth_mode": "token"}
+    refused = client.post(reverse("team-target", args=["crew", target.pk]), moved)
+    assert refused.status_code == 200 and "type the secret again" in refused.content.decode()
+    target.refresh_from_db()
+    assert target.endpoint == "https://cdm.example.com" and submitting.target_secret(target) == SECRET
+    # Another team's variables cannot be named either.
+    other = client.post(
+        reverse("team-target-add", args=["crew"]),
+        {**data, "name": "crew-steal", "new_secret": "", "secret_source": "CDM_TARGET_OTHERTEAM_SK"},
+    )
+    assert "Name a variable starting with CDM_TARGET_CREW_" in other.content.decode()
+    assert not Target.objects.filter(name="crew-steal").exists()

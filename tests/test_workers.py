@@ -177,3 +177,42 @@ def test_with_workers_the_submit_page_asks_a_worker_for_the_clusters(on_workers,
     call_command("db_worker", "--batch", "--no-startup-delay", "--no-reload", verbosity=0)
     page = client.get(reverse("submit", args=[draft.pk])).content.decode()
     assert "sandbox-cluster-1" in page and 'id="waiting-for-clusters"' not in page
+
+
+def test_a_created_submission_held_by_a_live_lease_is_not_started_again(on_workers, draft, owner, sandbox):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    submission = submitting.submit(draft, sandbox, owner, "created-held", cluster_id="c1")
+    lease = timezone.now() + timedelta(seconds=30)
+    Submission.objects.filter(pk=submission.pk).update(state=Submission.CREATED, lease_until=lease)
+    again = submitting.send(submission.pk)  # a double click, or a re-queue, while the first worker starts it
+    assert again.state == Submission.CREATED and again.attempts == 0 and again.lease_until == lease
+
+
+def test_a_takeover_that_cannot_reach_cdm_waits_instead_of_creating_a_second_job(
+    on_workers, draft, owner, sandbox, settings
+):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    cluster = cluster_id_for(settings.CDM_SANDBOX_PROJECT_ID, "sandbox-cluster-1")
+    submission = submitting.submit(draft, sandbox, owner, "unsure", cluster_id=cluster)
+    Submission.objects.filter(pk=submission.pk).update(
+        state=Submission.SENDING, lease_until=timezone.now() - timedelta(seconds=1), attempts=1
+    )
+    SandboxFault.objects.create(
+        method="GET", path_contains="/status", kind=SandboxFault.STATUS, value="503", remaining=9
+    )
+    after = submitting.send(submission.pk)
+    assert after.state == Submission.SENDING and after.lease_until > timezone.now()
+    assert not SandboxJob.objects.exists()  # nothing sent while unsure
+
+
+def test_a_submission_gives_up_after_five_attempts(on_workers, draft, owner, sandbox):
+    submission = submitting.submit(draft, sandbox, owner, "hopeless", cluster_id="c1")
+    Submission.objects.filter(pk=submission.pk).update(state=Submission.CREATED, attempts=5, error_message="Cdm.0053")
+    done = submitting.send(submission.pk)
+    assert done.state == Submission.ERROR and done.terminal and "Gave up after 5 attempts" in done.error_message

@@ -26,15 +26,24 @@ class MemberForm(forms.Form):
         return user
 
 
+def team_variable_prefix(team: Any) -> str:
+    return f"{settings.CDMWEB_TEAM_SECRET_PREFIX}{team.slug.upper().replace('-', '_')}_"
+
+
 class TeamTargetForm(TargetForm):
     """A team's own CDM target. Its secret is typed in (stored encrypted) or named by a server
     variable, and only variables meant for targets may be named."""
 
     endpoint = forms.URLField(assume_scheme="https", help_text="CDM base URL, e.g. https://cdm.eu-de.example.com")
 
+    @property
+    def variable_prefix(self) -> str:
+        """Each team names only its own variables: CDM_TARGET_<TEAM>_..."""
+        return team_variable_prefix(self.instance.team)
+
     def _clean_source(self, field: str) -> str:
         value = self.cleaned_data[field].strip()
-        prefix = settings.CDMWEB_TEAM_SECRET_PREFIX
+        prefix = self.variable_prefix
         if value and not value.startswith(prefix):
             raise forms.ValidationError(f"Name a variable starting with {prefix}, e.g. {prefix}PROD_SK.")
         return value

@@ -21,7 +21,7 @@ from cdmweb.jobs import audit
 from cdmweb.jobs.models import AuditEvent, Target
 
 from .access import MANAGE, get_team_for_user
-from .forms import MemberForm, TeamTargetForm
+from .forms import MemberForm, TeamTargetForm, team_variable_prefix
 from .models import ADMIN, Membership, Team
 
 ACTIVITY_LIMIT = 200
@@ -100,7 +100,7 @@ def target_edit(request: HttpRequest, slug: str, target_id: int | None = None) -
         audit.record(request.user, AuditEvent.MEMBERSHIP, team=team, detail=f"target {saved.name} {verb}")
         messages.success(request, f"Target {saved.name} {verb}.")
         return redirect("team", slug=team.slug)
-    context = {"team": team, "form": form, "target": target, "prefix": settings.CDMWEB_TEAM_SECRET_PREFIX}
+    context = {"team": team, "form": form, "target": target, "prefix": team_variable_prefix(team)}
     return render(request, "accounts/target.html", context)
 
 

@@ -8,6 +8,7 @@ them ever puts a secret into ``repr()``, a log record or an exception message.
 from __future__ import annotations
 
 import hashlib
+import hmac
 import json
 import logging
 import threading
@@ -135,9 +136,11 @@ class PasswordAuth(CdmAuth):
         self._lock = threading.Lock()
         self._token: str | None = None
         self._usable_until = 0.0
-        # The key identifies the IAM identity but holds nothing secret (a shared cache may be inspected).
+        # The key names the IAM identity and is keyed by the password (an HMAC): only a caller who
+        # knows the password finds the token, and the key itself reveals nothing.
         identity = "\0".join([self.iam_endpoint, domain, username, project_id])
-        self.cache_key = "cdmweb.cdm.iam-token." + hashlib.sha256(identity.encode("utf-8")).hexdigest()[:32]
+        digest = hmac.new(password.encode("utf-8"), identity.encode("utf-8"), hashlib.sha256).hexdigest()
+        self.cache_key = "cdmweb.cdm.iam-token." + digest[:48]
         self.token_requests = 0
 
     def headers_for(self, method: str, url: str, headers: Mapping[str, str], body: bytes | None) -> dict[str, str]:

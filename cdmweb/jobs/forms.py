@@ -313,6 +313,20 @@ class TargetForm(forms.ModelForm):
         fields = TARGET_FIELDS
         formfield_callback = https_url_fields
 
+    # Where and how the stored secret is sent: changing any of them needs the secret typed again,
+    # so nobody can redirect a secret they cannot read to a server of their own.
+    SECRET_DESTINATION = ("endpoint", "iam_endpoint", "auth_mode", "username", "domain", "project_id")
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        moved = [f for f in self.SECRET_DESTINATION if f in self.changed_data]
+        if self.instance.pk and self.instance.secret_encrypted and moved and not data.get("new_secret"):
+            self.add_error(
+                "new_secret",
+                f"You changed {', '.join(moved)}: type the secret again, it is never sent anywhere new unseen.",
+            )
+        return data
+
     def save(self, commit: bool = True) -> Target:
         target = super().save(commit=False)
         if self.cleaned_data.get("new_secret"):

@@ -89,8 +89,10 @@ def why_not_reviewer(review: Review, user: Any) -> str:
         return "You asked for this review: another reviewer of the team must decide."
     since = last_approved(draft)
     changes = AuditEvent.objects.filter(draft=draft, actor=user, action__in=AuditEvent.CHANGES_PAYLOAD)
-    if since is not None and since.decided_at is not None:
-        changes = changes.filter(at__gt=since.decided_at)
+    if since is not None:
+        # From when the approved revision was taken, not when it was approved: a change made while
+        # that review waited is not in what was approved either.
+        changes = changes.filter(at__gt=since.revision.created_at)
     if changes.exists():
         return "You changed this draft since its last approval: another reviewer of the team must decide."
     return ""

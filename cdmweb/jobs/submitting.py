@@ -14,7 +14,7 @@ from datetime import timedelta
 from typing import Any
 
 from django.conf import settings
-from django.core.cache import caches
+from django.core.cache import cache, caches
 from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
@@ -22,7 +22,7 @@ from django.utils import timezone
 from cdmweb.catalog.registry import get_catalog
 from cdmweb.cdm.auth import AkSkAuth, PasswordAuth, TokenAuth
 from cdmweb.cdm.client import CdmClient, submission_summary
-from cdmweb.cdm.errors import CdmError, CdmValidationError
+from cdmweb.cdm.errors import CdmClientError, CdmError, CdmNotFound, CdmValidationError
 from cdmweb.crypto import SecretUnreadable, decrypt
 
 from . import audit, reviewing, tasks
@@ -219,27 +219,36 @@ def lease_seconds() -> float:
     return float(settings.CDMWEB_SUBMISSION_LEASE_SECONDS)
 
 
+MAX_ATTEMPTS = 5
+# After a takeover could not tell what the dead worker did (CDM unreachable), try again this much later.
+UNSURE_RETRY_SECONDS = 10.0
+
+
+class _Unsure(Exception):
+    """CDM could not say whether the job exists: sending now might create it twice."""
+
+
 def send(submission_id: int) -> Submission:
     """The task: send a queued submission to CDM (create, then start; or create-and-start in a
-    pool). Safe to run twice and after a worker died half way: the row is claimed with a lease,
-    a claim whose lease ran out is taken over, and a takeover first asks CDM what the dead
-    worker managed to do before it sends anything."""
+    pool). Safe to run twice and after a worker died half way: the row is claimed with a lease
+    (a live lease keeps everyone else out, CREATED included), a claim whose lease ran out is taken
+    over, a takeover first asks CDM what the dead worker did, and the result is written only while
+    the lease is still this worker's."""
     submission = Submission.objects.select_related("target").get(pk=submission_id)
     now = timezone.now()
-    resumable = submission.state in (Submission.PENDING, Submission.CREATED)
-    expired = submission.state == Submission.SENDING and (submission.lease_until or now) <= now
+    free = submission.lease_until is None or submission.lease_until <= now
+    resumable = submission.state in (Submission.PENDING, Submission.CREATED) and free
+    expired = submission.state == Submission.SENDING and free
     if not (resumable or expired):
         return submission  # sent, refused, or another worker holds a live lease
+    if submission.attempts >= MAX_ATTEMPTS:
+        return _give_up(submission)
+    lease = now + timedelta(seconds=lease_seconds())
     claimed = Submission.objects.filter(pk=submission.pk, state=submission.state, lease_until=submission.lease_until)
-    if not claimed.update(
-        state=Submission.SENDING,
-        lease_until=now + timedelta(seconds=lease_seconds()),
-        attempts=F("attempts") + 1,
-        updated_at=now,
-    ):
+    if not claimed.update(state=Submission.SENDING, lease_until=lease, attempts=F("attempts") + 1, updated_at=now):
         return Submission.objects.get(pk=submission.pk)  # another worker was quicker
     previous_state = submission.state
-    submission.state = Submission.SENDING
+    submission.state, submission.lease_until = Submission.SENDING, lease
     submission.attempts += 1
     body = submission.body
     job = (body.get("jobs") or [{}])[0]
@@ -248,31 +257,70 @@ def send(submission_id: int) -> Submission:
             if expired:
                 previous_state = _reconcile(client, submission)
             if previous_state != Submission.ACCEPTED:
-                _send(client, submission, previous_state, body, job, submission.cluster_id or None, submission.pool)
+                # A job found on one cluster of a pool is started there, never created again.
+                pool = [] if previous_state == Submission.CREATED else submission.pool
+                _send(client, submission, previous_state, body, job, submission.cluster_id or None, pool)
+    except _Unsure:
+        log.warning("submission %s: CDM could not say what the last worker did; retrying later", submission.pk)
+        Submission.objects.filter(pk=submission.pk, lease_until=lease).update(
+            lease_until=timezone.now() + timedelta(seconds=UNSURE_RETRY_SECONDS)
+        )
+        return Submission.objects.get(pk=submission.pk)
     except Exception:
         # Never leave a row "sending" forever: record it; the traceback goes to the log only.
         log.exception("submission %s: unexpected failure", submission.pk)
         submission.state = Submission.ERROR
         submission.error_message = "An unexpected error stopped the submission; it has been logged."
         submission.finished_at = timezone.now()
-    submission.lease_until = None
-    submission.updated_at = timezone.now()
-    submission.save()
+    if not _save_if_still_ours(submission, lease):
+        log.warning("submission %s: the lease ran out while sending; the worker that took over decides", submission.pk)
+        return Submission.objects.get(pk=submission.pk)
     log.info("submission %s: %s %s", submission.pk, submission.state, submission.error_code)
     if submission.state == Submission.ACCEPTED and not submission.terminal:
         tasks.enqueue_poll(submission.pk, delay=poll_seconds())
     return submission
 
 
+def _save_if_still_ours(submission: Submission, lease: Any) -> bool:
+    """Write the outcome only if no other worker took the row over meanwhile (a fencing check)."""
+    with transaction.atomic():
+        current = Submission.objects.select_for_update().values_list("lease_until", flat=True).get(pk=submission.pk)
+        if current != lease:
+            return False
+        submission.lease_until = None
+        submission.updated_at = timezone.now()
+        submission.save()
+    return True
+
+
+def _give_up(submission: Submission) -> Submission:
+    Submission.objects.filter(pk=submission.pk, attempts__gte=MAX_ATTEMPTS, finished_at=None).update(
+        state=Submission.ERROR,
+        lease_until=None,
+        error_message=f"Gave up after {submission.attempts} attempts; the last: {submission.error_message}".strip(),
+        finished_at=timezone.now(),
+        updated_at=timezone.now(),
+    )
+    return Submission.objects.get(pk=submission.pk)
+
+
 def _reconcile(client: CdmClient, submission: Submission) -> str:
     """A worker died while sending: find out from CDM how far it got. Returns the state to go on
-    from: CREATED (the job exists but never ran), ACCEPTED (it runs or ran), or PENDING."""
+    from: CREATED (the job exists but never ran), ACCEPTED (it runs or ran), or PENDING (it does
+    not exist on any cluster it could be on). Raises _Unsure when a cluster could not answer."""
     clusters = [submission.cluster_id] if submission.cluster_id else list(submission.pool)
+    unsure = False
     for cluster_id in clusters:
         try:
             status = client.job_status(cluster_id, submission.job_name)
+        except (CdmNotFound, CdmClientError) as error:
+            if isinstance(error, CdmNotFound) or error.code in ("Cdm.0100", "Cdm.0001"):
+                continue  # no such job (or cluster) there
+            unsure = True
+            continue
         except CdmError:
-            continue  # not on this cluster (Cdm.0100), or unreachable: look further
+            unsure = True  # timed out, 5xx, garbage: it may well be there
+            continue
         latest = (status.get("submissions") or [{}])[0]
         summary = submission_summary(latest)
         if not submission.cluster_id:
@@ -285,6 +333,8 @@ def _reconcile(client: CdmClient, submission: Submission) -> str:
         submission.state = Submission.ACCEPTED
         submission.http_status = 200
         return Submission.ACCEPTED
+    if unsure:
+        raise _Unsure
     if submission.pool:
         submission.cluster_id = ""
     return Submission.PENDING
@@ -389,17 +439,22 @@ def watch(submission: Submission) -> Submission:
 
 def requeue_if_stale(submission: Submission) -> bool:
     """Queue again the work of a submission whose worker died: a sending lease that ran out, a
-    queued send nobody took, or a running job nobody polled lately."""
+    queued send nobody took, or a running job nobody polled lately. At most once per stale
+    period, however many pages watch it, so re-queued work never multiplies."""
     now = timezone.now()
-    stale = now - timedelta(seconds=max(STALE_SECONDS, poll_seconds() * 5))
+    period = max(STALE_SECONDS, poll_seconds() * 5)
+    stale = now - timedelta(seconds=period)
     if submission.state == Submission.SENDING and submission.lease_until and submission.lease_until <= now:
-        tasks.enqueue_send(submission.pk)
+        work = tasks.enqueue_send
     elif submission.state in (Submission.PENDING, Submission.CREATED) and submission.updated_at < stale:
-        tasks.enqueue_send(submission.pk)
+        work = tasks.enqueue_send
     elif submission.state == Submission.ACCEPTED and not submission.terminal and submission.updated_at < stale:
-        tasks.enqueue_poll(submission.pk)
+        work = tasks.enqueue_poll
     else:
         return False
+    if not cache.add(f"submission-requeued-{submission.pk}", True, period):
+        return False  # someone queued it again moments ago
+    work(submission.pk)
     return True
 
 
