@@ -349,3 +349,43 @@ def test_a_change_made_while_an_older_review_waited_still_counts_as_ones_own(cre
     second = reviewing.request_review(crew_draft, owner)  # holds the admin's change
     with pytest.raises(reviewing.ReviewRefused, match="You changed this draft"):
         reviewing.decide(second, crew["admin"], approve=True)
+
+
+def test_a_restore_respects_the_lock_and_conflicts_open_pages(crew, crew_draft, owner, client):
+    login(client, owner)
+    item = crew_draft.inputs.get(name=TABLE)
+    page_version = JobDraft.objects.get(pk=crew_draft.pk).version
+    page = {"x_draft_version": str(page_version), "x_designer_page": "a" * 32}
+    assert (
+        client.post(reverse("input-update", args=[crew_draft.pk, item.pk]), {"value": "v1"}, **hx(**page)).status_code
+        == 200
+    )
+    # A restore from an out-of-date history page is refused like any stale change.
+    stale = client.post(reverse("restore", args=[crew_draft.pk, 1]), {"version": page_version})
+    assert stale.status_code == 409
+    current = JobDraft.objects.get(pk=crew_draft.pk).version
+    assert client.post(reverse("restore", args=[crew_draft.pk, 1]), {"version": current}).status_code == 302
+    # The page that made v1 now sees the restore as someone else's change.
+    after = client.post(
+        reverse("input-update", args=[crew_draft.pk, crew_draft.inputs.get(name=TABLE).pk]),
+        {"value": "v2"},
+        **hx(x_draft_version=str(current), x_designer_page="a" * 32),
+    )
+    assert after.status_code == 409
+
+
+def test_admin_edits_of_inputs_are_a_new_version_and_audited(crew_draft, admin_client):
+    item = crew_draft.inputs.get(name=TABLE)
+    before = JobDraft.objects.get(pk=crew_draft.pk).version
+    data = {
+        "draft": crew_draft.pk,
+        "group": item.group_id,
+        "name": item.name,
+        "value": "from_admin",
+        "value_key": "value",
+        "extra": "{}",
+        "position": item.position,
+    }
+    assert admin_client.post(reverse("admin:jobs_draftinput_change", args=[item.pk]), data).status_code == 302
+    assert JobDraft.objects.get(pk=crew_draft.pk).version > before
+    assert AuditEvent.objects.filter(draft=crew_draft, detail=f"in the admin: changed {TABLE}").exists()

@@ -123,3 +123,25 @@ def test_migrate_alone_makes_the_cache_table(tmp_path):
     assert result.returncode == 0, result.stderr
     tables = {row[0] for row in sqlite3.connect(database).execute("SELECT name FROM sqlite_master")}
     assert "cdmweb_cache" in tables
+
+
+def test_behind_the_proxy_the_limit_counts_the_client_not_the_balancer(client, owner, settings):
+    settings.SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    settings.CDMWEB_LOGIN_FAILURES = 2
+    url = reverse("login")
+    for _ in range(2):
+        client.post(
+            url,
+            {"username": "owner", "password": "x"},
+            HTTP_X_FORWARDED_FOR="6.6.6.6, 10.0.0.9",
+            HTTP_X_FORWARDED_PROTO="https",
+            secure=True,
+        )
+    other = client.post(
+        url,
+        {"username": "owner", "password": "owner-pass-1234"},
+        HTTP_X_FORWARDED_FOR="10.0.0.7",
+        HTTP_X_FORWARDED_PROTO="https",
+        secure=True,
+    )
+    assert other.status_code == 302  # another client through the same balancer is not locked out

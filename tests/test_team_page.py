@@ -108,3 +108,12 @@ def test_a_teams_target_is_offered_to_its_drafts_only(client, crew, crew_draft, 
     with pytest.raises(CommandError, match="no target named") as failed:
         call_command("submit_job", str(draft.pk), "--target", "crew-prod", "--cluster", "c1")
     assert failed.value.returncode == 2
+
+
+def test_a_removed_member_loses_the_team_drafts_they_own(client, crew, crew_draft, owner):
+    client.force_login(crew["admin"])
+    assert client.post(reverse("member-remove", args=["crew", owner.pk])).status_code == 302
+    client.force_login(owner)
+    assert client.get(reverse("designer", args=[crew_draft.pk])).status_code == 404
+    client.force_login(crew["admin"])
+    assert client.get(reverse("designer", args=[crew_draft.pk])).status_code == 200  # the team keeps it

@@ -118,3 +118,19 @@ def test_a_viewer_sees_the_designer_read_only(client, django_user_model, team_dr
     login(client, django_user_model, "editor")
     html = client.get(reverse("designer", args=[team_draft.pk])).content.decode()
     assert 'id="read-only"' not in html and "Submit to CDM" in html and "Delete draft" not in html
+
+
+def test_viewers_export_with_secrets_masked_editors_with_secrets(client, django_user_model, team_draft, team):
+    from cdmweb.jobs.models import DraftInput
+
+    DraftInput.objects.create(
+        draft=team_draft,
+        group=team_draft.groups.get(side="from"),
+        name="fromJobConfig.password",
+        value="S3CRET-VALUE",
+        position=99,
+    )
+    login(client, django_user_model, "viewer")
+    assert "S3CRET-VALUE" not in client.get(reverse("export", args=[team_draft.pk])).content.decode()
+    login(client, django_user_model, "editor")
+    assert "S3CRET-VALUE" in client.get(reverse("export", args=[team_draft.pk])).content.decode()

@@ -28,12 +28,15 @@ OWNER = "owner"
 
 
 def role_for(user: Any, draft: JobDraft) -> str | None:
-    """ "owner", the user's role in the draft's team, or None for an outsider (one query at most)."""
-    if draft.owner_id == user.pk:
-        return OWNER
+    """ "owner", the user's role in the draft's team, or None for an outsider (one query at most).
+    The owner of a team draft keeps the owner's rights only while still in the team: whoever is
+    removed from a team loses its drafts, their own included (the team's admins keep them)."""
     if draft.team_id is None or not user.is_authenticated:
-        return None
-    return Membership.objects.filter(team_id=draft.team_id, user=user).values_list("role", flat=True).first()
+        return OWNER if user.is_authenticated and draft.owner_id == user.pk else None
+    role = Membership.objects.filter(team_id=draft.team_id, user=user).values_list("role", flat=True).first()
+    if role is not None and draft.owner_id == user.pk:
+        return OWNER
+    return role
 
 
 def allows(role: str | None, action: str) -> bool:

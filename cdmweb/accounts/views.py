@@ -115,7 +115,7 @@ class RateLimitedAuthenticationForm(AuthenticationForm):
 
     def clean(self) -> dict[str, Any]:
         window = settings.CDMWEB_LOGIN_WINDOW_SECONDS
-        address = (self.request.META.get("REMOTE_ADDR", "") if self.request else "")[:64]
+        address = client_address(self.request)[:64] if self.request else ""
         name = (self.data.get("username") or "")[:150].strip().lower()
         keys = {
             f"login-fail:{address}:{name}": settings.CDMWEB_LOGIN_FAILURES,
@@ -131,6 +131,17 @@ class RateLimitedAuthenticationForm(AuthenticationForm):
             for key in keys:
                 _count_failure(key, window)
             raise
+
+
+def client_address(request: HttpRequest) -> str:
+    """Who is asking. Behind the TLS load balancer (DJANGO_BEHIND_TLS_PROXY) every request comes
+    from the balancer; the address it appended to X-Forwarded-For is the client's (earlier entries
+    are whatever the client claimed)."""
+    if settings.SECURE_PROXY_SSL_HEADER:
+        forwarded = [part.strip() for part in request.headers.get("X-Forwarded-For", "").split(",") if part.strip()]
+        if forwarded:
+            return forwarded[-1]
+    return request.META.get("REMOTE_ADDR", "")
 
 
 # A cache that is down (Redis restarting) must not stop everyone from logging in: the limit then

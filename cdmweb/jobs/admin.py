@@ -78,7 +78,13 @@ class JobDraftAdmin(admin.ModelAdmin):
         return format_html('<pre class="admin-preview">{}</pre>', dumps(body))
 
     def save_model(self, request: HttpRequest, obj: JobDraft, form: Any, change: bool) -> None:
-        super().save_model(request, obj, form, change)
+        if change:
+            # Only what the form changed: a full save would write back this page's (maybe stale)
+            # version and undo changes made meanwhile in the designer.
+            obj.last_change_page = ""
+            obj.save(update_fields=[*form.changed_data, "last_change_page"])
+        else:
+            super().save_model(request, obj, form, change)
         obj.revalidate()
         audit.record(request.user, AuditEvent.EDITED, obj, detail="in the admin: " + ", ".join(form.changed_data))
 
@@ -98,8 +104,31 @@ class JobDraftAdmin(admin.ModelAdmin):
                 self.message_user(request, f"{draft}: submission {done.pk} {done.state}.", messages.INFO)
 
 
+class DraftPartAdmin(admin.ModelAdmin):
+    """A group or input changed in the admin changes the draft: new version (open designer pages
+    see someone else's change), review state and counts again, and a line in the audit trail."""
+
+    def _changed(self, request: HttpRequest, obj: Any, what: str) -> None:
+        draft = JobDraft.objects.get(pk=obj.draft_id)
+        JobDraft.objects.filter(pk=draft.pk).update(last_change_page="")
+        draft.revalidate()
+        audit.record(request.user, AuditEvent.EDITED, draft, detail=f"in the admin: {what} {obj.name}")
+
+    def save_model(self, request: HttpRequest, obj: Any, form: Any, change: bool) -> None:
+        super().save_model(request, obj, form, change)
+        self._changed(request, obj, "changed" if change else "added")
+
+    def delete_model(self, request: HttpRequest, obj: Any) -> None:
+        super().delete_model(request, obj)
+        self._changed(request, obj, "removed")
+
+    def delete_queryset(self, request: HttpRequest, queryset: QuerySet[Any]) -> None:
+        for obj in queryset:
+            self.delete_model(request, obj)
+
+
 @admin.register(ConfigGroup)
-class ConfigGroupAdmin(admin.ModelAdmin):
+class ConfigGroupAdmin(DraftPartAdmin):
     list_display = ["name", "side", "draft", "position", "inputs_form"]
     list_filter = ["side"]
     search_fields = ["name", "draft__name"]
@@ -107,7 +136,7 @@ class ConfigGroupAdmin(admin.ModelAdmin):
 
 
 @admin.register(DraftInput)
-class DraftInputAdmin(admin.ModelAdmin):
+class DraftInputAdmin(DraftPartAdmin):
     list_display = ["name", "shown_value", "group", "draft", "position"]
     search_fields = ["name", "draft__name"]
     list_select_related = ["group", "draft"]

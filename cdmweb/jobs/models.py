@@ -37,6 +37,7 @@ def payload_hash(payload: dict[str, Any]) -> str:
     return hashlib.sha256(text.encode()).hexdigest()
 
 
+HEADER_FIELDS = ["job_type", "name", "from_connector", "from_link", "to_connector", "to_link"]
 SIDE_CHOICES = [("from", "Source"), ("to", "Destination"), ("driver", "Driver")]
 INPUTS_FORM_CHOICES = [(INPUTS_LIST, "list"), (INPUTS_OBJECT, "empty object {}"), (INPUTS_ABSENT, "no inputs key")]
 
@@ -195,10 +196,12 @@ class JobDraft(models.Model):
 
     @transaction.atomic
     def replace_with(self, data: JobData) -> None:
-        """Make this draft hold exactly ``data`` (restoring a revision), as one new change."""
+        """Make this draft hold exactly ``data`` (restoring a revision), as one new change that
+        every open designer page sees as someone else's (no page made it)."""
         self.groups.all().delete()  # inputs go with their groups
         self._apply_header(data)
-        self.save()
+        self.last_change_page = ""
+        self.save(update_fields=[*HEADER_FIELDS, "extra", "side_meta", "last_change_page"])
         self._write_structure(data)
         self.record_findings(validate_job(build_job(data)))
 
@@ -209,7 +212,7 @@ class JobDraft(models.Model):
             side_meta[side] = None if side_data is None else dict(side_data.meta)
             if side_data is not None and not side_data.has_configs:
                 side_meta["no_configs"].append(side)
-        for attribute in ("job_type", "name", "from_connector", "from_link", "to_connector", "to_link"):
+        for attribute in HEADER_FIELDS:
             setattr(self, attribute, getattr(data, attribute))
         self.extra = data.extra
         self.side_meta = side_meta

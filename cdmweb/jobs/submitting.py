@@ -202,6 +202,8 @@ def submit(
             )
     except IntegrityError:
         submission, created = Submission.objects.get(idempotency_key=key), False
+    if not created and (submission.user_id != user.pk or submission.draft_id != draft.pk):
+        raise SubmissionRefused("This form was already used for another submission; reload the page and submit again.")
     if created:
         submission.revision = draft.snapshot(user, f"submitted to {target} (submission {submission.pk})")
         Submission.objects.filter(pk=submission.pk).update(revision=submission.revision)

@@ -327,7 +327,9 @@ def import_view(request: HttpRequest) -> HttpResponse:
 def export(request: HttpRequest, pk: int) -> HttpResponse:
     draft = get_draft_for_user(request, pk)
     clusters = parse_clusters(request.GET.get("clusters")) if request.GET.get("form") == "random" else None
-    body = build_request_body([draft.build()], clusters)
+    job = draft.build()
+    # The secrets (passwords, keys) go only to those who may change the draft; viewers get them masked.
+    body = build_request_body([job if allows(role_for(request.user, draft), EDIT) else masked_job(job)], clusters)
     response = HttpResponse(dumps(body) + "\n", content_type="application/json; charset=utf-8")
     filename = slugify(draft.name or f"draft-{draft.pk}") or f"draft-{draft.pk}"
     response["Content-Disposition"] = f'attachment; filename="{filename}.json"'
@@ -666,10 +668,8 @@ def history(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "jobs/history.html", context)
 
 
-@login_required
-@require_POST
-def restore(request: HttpRequest, pk: int, number: int) -> HttpResponse:
-    draft = get_draft_for_user(request, pk, EDIT)
+@draft_change
+def restore(request: HttpRequest, draft: JobDraft, number: int) -> HttpResponse:
     revision = get_object_or_404(Revision, draft=draft, number=number)
     with transaction.atomic():
         draft.replace_with(parse_job(revision.payload))
