@@ -48,6 +48,32 @@ def last_approved(draft: JobDraft) -> Review | None:
     return draft.approved_reviews().select_related("revision", "reviewer").order_by("-decided_at", "-id").first()
 
 
+def approval_before(review: Review) -> Review | None:
+    """The approval a review is compared with: the team's last one before this review's decision."""
+    return (
+        review.draft.approved_reviews()
+        .filter(decided_at__lt=review.decided_at or timezone.now())
+        .exclude(pk=review.pk)
+        .select_related("revision", "reviewer")
+        .order_by("-decided_at", "-id")
+        .first()
+    )
+
+
+@transaction.atomic
+def share(draft: JobDraft, team: Any, user: Any) -> bool:
+    """Move a draft to ``team`` (None: private). Approvals belong to the team that gave them, so a
+    move starts the review over. False when it was there already."""
+    if (team.pk if team else None) == draft.team_id:
+        return False
+    draft.reviews.filter(state=Review.OPEN).update(state=Review.SUPERSEDED)
+    draft.team = team
+    draft.review_state = JobDraft.REVIEW_NONE
+    draft.save(update_fields=["team", "review_state"])
+    audit.record(user, AuditEvent.SHARED, draft, detail=f"with {team}" if team else "made private")
+    return True
+
+
 def open_review(draft: JobDraft) -> Review | None:
     return draft.reviews.filter(state=Review.OPEN).select_related("revision", "requested_by").first()
 

@@ -16,7 +16,6 @@ from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.functional import cached_property
 from django.utils.text import slugify
 from django.views.decorators.http import require_GET, require_POST
@@ -693,14 +692,7 @@ def draft_share(request: HttpRequest, pk: int) -> HttpResponse:
         messages.error(request, " ".join(form.errors.get("team", ["Choose a team you edit in, or private."])))
         return _back_to_designer(draft)
     team = form.cleaned_data["team"]
-    if (team.pk if team else None) != draft.team_id:
-        with transaction.atomic():
-            # Approvals belong to the team that gave them: a move starts the review over.
-            draft.reviews.filter(state=Review.OPEN).update(state=Review.SUPERSEDED)
-            draft.team = team
-            draft.review_state = JobDraft.REVIEW_NONE
-            draft.save(update_fields=["team", "review_state"])
-            audit.record(request.user, AuditEvent.SHARED, draft, detail=f"with {team}" if team else "made private")
+    if reviewing.share(draft, team, request.user):
         messages.success(request, f"Shared with {team}." if team else "The draft is private now.")
     return _back_to_designer(draft)
 
@@ -754,14 +746,7 @@ def review_detail(request: HttpRequest, pk: int) -> HttpResponse:
                 done = "Approved." if approve else "Changes requested; the author sees your comment."
                 messages.success(request, done)
                 return redirect("review-queue")
-    previous = (
-        draft.approved_reviews()
-        .filter(decided_at__lt=review.decided_at or timezone.now())
-        .exclude(pk=review.pk)
-        .select_related("revision", "reviewer")
-        .order_by("-decided_at", "-id")
-        .first()
-    )
+    previous = reviewing.approval_before(review)
     base = previous.revision.payload if previous else {}
     current_hash = payload_hash(draft.build())
     context = {
