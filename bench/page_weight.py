@@ -1,6 +1,6 @@
 #!/usr/bin/env python
 """First page load weight: the CSS and JS a first visit downloads, as served (raw and gzip, the
-encoding whitenoise precompresses for production). Goal: under 250 KB.
+encoding whitenoise precompresses for production). Goal: under 250 KB, counted uncompressed.
 
     .venv/bin/python bench/page_weight.py
 """
@@ -38,8 +38,12 @@ def main() -> int:
         total_gzip += packed
         print(f"{asset:<40} {len(data):>9,} {packed:>9,}")
     print(f"{'total (CSS + JS)':<40} {total_raw:>9,} {total_gzip:>9,}")
-    verdict = "PASS" if total_gzip < GOAL_BYTES else "FAIL"
-    print(f"goal: under {GOAL_BYTES:,} bytes transferred (gzip): {verdict}; uncompressed {total_raw / 1024:.0f} KB")
+    # The stricter reading of the goal: the bytes as stored, before any compression on the wire.
+    verdict = "PASS" if total_raw < GOAL_BYTES else "FAIL"
+    print(
+        f"goal: under {GOAL_BYTES:,} bytes uncompressed: {verdict} ({total_raw / 1024:.0f} KB; "
+        f"{total_gzip / 1024:.0f} KB transferred with gzip)"
+    )
     return 0 if verdict == "PASS" else 1
 
 

@@ -149,8 +149,9 @@ STORAGES = {
 }
 STATICFILES_DIRS = [
     BASE_DIR / "static",
-    # Bootstrap comes from npm's registry, installed by the setup command; never from a CDN.
-    ("bootstrap", BASE_DIR / "node_modules" / "bootstrap" / "dist"),
+    # Bootstrap comes from npm's registry and is compiled from its Sass by the setup command
+    # (assets/bootstrap.scss); never from a CDN.
+    ("bootstrap", BASE_DIR / "build" / "bootstrap"),
 ]
 
 LOGIN_URL = "login"

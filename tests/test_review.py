@@ -327,6 +327,23 @@ def test_seed_demo_makes_two_users_in_a_team_with_a_draft_to_review(db, settings
     assert (tmp_path / "var" / "demo-login.txt").stat().st_mode & 0o777 == 0o600
 
 
+def test_seed_demo_does_not_print_a_password_that_was_changed_since(db, settings, tmp_path):
+    from django.contrib.auth import get_user_model
+
+    settings.BASE_DIR = tmp_path
+    call_command("seed_demo", stdout=io.StringIO())
+    demo = get_user_model().objects.get(username="demo")
+    demo.set_password("changed-by-hand-7391")
+    demo.save()
+    out = io.StringIO()
+    call_command("seed_demo", stdout=out)
+    lines = [line for line in out.getvalue().splitlines() if line.startswith("Log in as:")]
+    assert lines[0] == (
+        "Log in as: demo (its password was changed after it was stored; `manage.py changepassword demo` sets a new one)"
+    )
+    assert lines[1].startswith("Log in as: reviewer / ")
+
+
 def test_asking_twice_for_the_same_version_is_refused(crew, crew_draft, owner, client):
     reviewing.request_review(crew_draft, owner)
     with pytest.raises(reviewing.ReviewRefused, match="already waiting"):

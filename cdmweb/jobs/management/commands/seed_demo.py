@@ -55,9 +55,15 @@ class Command(BaseCommand):
                 f"CDM sandbox at {settings.CDM_SANDBOX_URL}: project {settings.CDM_SANDBOX_PROJECT_ID}, "
                 f"AK {settings.CDM_SANDBOX_AK}, SK {sk}"
             )
-        for name in (username, REVIEWER_NAME):
-            if name in logins:
+        for name, account in ((username, user), (REVIEWER_NAME, reviewer)):
+            if name in logins and account.check_password(logins[name]):
                 self.stdout.write(f"Log in as: {name} / {logins[name]}")
+            elif name in logins:
+                # Printing a password that no longer works would send a newcomer into the log-in limit.
+                self.stdout.write(
+                    f"Log in as: {name} (its password was changed after it was stored; "
+                    f"`manage.py changepassword {name}` sets a new one)"
+                )
             else:
                 self.stdout.write(f"Log in as: {name} (password set earlier, not stored here)")
 
