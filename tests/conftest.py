@@ -4,6 +4,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+from django.db import connection
 
 from cdmweb.jobs import editing
 from cdmweb.jobs.models import JobDraft
@@ -128,3 +129,12 @@ def empty_shared_cache(django_db_blocker):
             cache.clear()
         except Exception:  # noqa: BLE001 (no test database yet for tests that never use one)
             pass
+
+
+def database_url() -> str:
+    """The test database, for a worker or an app server in another process."""
+    db = connection.settings_dict
+    if db["ENGINE"].endswith("sqlite3"):
+        return f"sqlite:///{db['NAME']}"
+    auth = f"{db['USER']}:{db['PASSWORD']}@" if db["PASSWORD"] else f"{db['USER']}@"
+    return f"postgres://{auth}{db['HOST'] or 'localhost'}:{db['PORT'] or 5432}/{db['NAME']}"

@@ -496,19 +496,22 @@ def test_missing_required_input_offers_to_add_it(owner_client, make_draft):
 
 
 def test_big_groups_draw_a_window_and_load_the_rest_as_they_scroll(owner_client, owner):
-    (draft,), _ = import_text(big_body(250), owner)
+    from cdmweb.jobs.designer import ROW_WINDOW as W
+
+    total = 2 * W + W // 2
+    (draft,), _ = import_text(big_body(total), owner)
     group_id = draft.groups.get(name="fromJobConfig").pk
     page = owner_client.get(reverse("designer", args=[draft.pk])).content.decode()
-    assert page.count('class="input-row') == 100
-    assert f"partial=rows&amp;group={group_id}&amp;offset=100" in page and 'hx-trigger="revealed"' in page
+    assert page.count('class="input-row') == W
+    assert f"partial=rows&amp;group={group_id}&amp;offset={W}" in page and 'hx-trigger="revealed"' in page
     url = reverse("designer", args=[draft.pk])
-    second = owner_client.get(url, {"partial": "rows", "group": group_id, "offset": 100}, **hx()).content.decode()
-    assert second.count('class="input-row') == 100 and "offset=200" in second
-    last = owner_client.get(url, {"partial": "rows", "group": group_id, "offset": 200}, **hx()).content.decode()
-    assert last.count('class="input-row') == 50 and "more-rows" not in last
-    assert 'value="v249"' in last
+    second = owner_client.get(url, {"partial": "rows", "group": group_id, "offset": W}, **hx()).content.decode()
+    assert second.count('class="input-row') == W and f"offset={2 * W}" in second
+    last = owner_client.get(url, {"partial": "rows", "group": group_id, "offset": 2 * W}, **hx()).content.decode()
+    assert last.count('class="input-row') == W // 2 and "more-rows" not in last
+    assert f'value="v{total - 1}"' in last
     # Without JavaScript, "show all" draws every row.
-    assert owner_client.get(url, {"all": "1"}).content.decode().count('class="input-row') == 250
+    assert owner_client.get(url, {"all": "1"}).content.decode().count('class="input-row') == total
     assert owner_client.get(url, {"partial": "rows", "group": 0}, **hx()).status_code == 404
 
 

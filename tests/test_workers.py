@@ -13,7 +13,6 @@ from pathlib import Path
 
 import pytest
 from django.core.management import call_command
-from django.db import connection
 from django.urls import reverse
 
 from cdmweb.jobs import submitting
@@ -22,7 +21,7 @@ from cdmweb.jobs.models import Submission
 from cdmweb.sandbox.engine import cluster_id_for
 from cdmweb.sandbox.models import SandboxFault, SandboxJob
 
-from .conftest import DEMO_BODY, hx
+from .conftest import DEMO_BODY, database_url, hx
 
 pytestmark = pytest.mark.django_db(transaction=True)
 ROOT = Path(__file__).resolve().parent.parent
@@ -39,15 +38,6 @@ def on_workers(settings):
 def draft(owner):
     (draft,), _ = import_text(DEMO_BODY.read_text(), owner)
     return draft
-
-
-def database_url() -> str:
-    """The test database, for a worker in another process."""
-    db = connection.settings_dict
-    if db["ENGINE"].endswith("sqlite3"):
-        return f"sqlite:///{db['NAME']}"
-    auth = f"{db['USER']}:{db['PASSWORD']}@" if db["PASSWORD"] else f"{db['USER']}@"
-    return f"postgres://{auth}{db['HOST'] or 'localhost'}:{db['PORT'] or 5432}/{db['NAME']}"
 
 
 @pytest.fixture

@@ -151,7 +151,9 @@ class DesignerState:
         return [self.sides[s] for s in SIDES]
 
 
-ROW_WINDOW = 100
+# Rows a group draws up front: about five screens of it. The rest loads as it scrolls into view, so
+# a 500-input draft's page renders a few hundred rows instead of all of them.
+ROW_WINDOW = 50
 
 
 def designer_state(draft: JobDraft, catalog: Catalog | None = None, window: int | None = ROW_WINDOW) -> DesignerState:
