@@ -103,6 +103,7 @@ def test_two_people_editing_one_draft_never_lose_a_change(browser, live_server, 
     conflict = author.locator("#conflict")
     expect(conflict).to_contain_text("This draft changed while you were editing")
     expect(conflict).to_contain_text("crew-editor")
+    expect(conflict.locator("#unsaved-change")).to_have_text(f"Your change: {TABLE} = “authors_table”.")
     save_screenshot(author, "designer-conflict.png")
     assert DraftInput.objects.get(draft=crew_draft, name=TABLE).value == "editors_table"
 

@@ -297,6 +297,8 @@ def test_a_stale_version_is_refused_and_nothing_is_overwritten(crew, crew_draft,
     assert second.status_code == 409
     assert second["HX-Retarget"] == "#conflict"
     assert "crew-editor" in second.content.decode() and "not saved" in second.content.decode()
+    # The banner repeats the refused change, so it can be made again after the reload.
+    assert f'Your change: <code>{TABLE}</code> = “<span class="user-select-all">mine</span>”' in second.content.decode()
     assert DraftInput.objects.get(pk=item.pk).value == "theirs"
     # A plain form post with the stale hidden version: the whole page, the message, status 409.
     plain = client.post(reverse("input-update", args=[crew_draft.pk, item.pk]), {"value": "mine", "version": seen})
@@ -307,6 +309,25 @@ def test_a_stale_version_is_refused_and_nothing_is_overwritten(crew, crew_draft,
         reverse("input-update", args=[crew_draft.pk, item.pk]), {"value": "mine"}, **hx(x_draft_version=str(current))
     )
     assert ok.status_code == 200 and DraftInput.objects.get(pk=item.pk).value == "mine"
+
+
+def test_a_refused_secret_edit_is_named_but_its_value_never_echoed(crew, crew_draft, owner, client):
+    secret = crew_draft.inputs.create(
+        group=crew_draft.groups.first(), name="fromJobConfig.password", value="", position=99
+    )
+    seen = JobDraft.objects.get(pk=crew_draft.pk).version
+    login(client, crew["editor"])
+    client.post(
+        reverse("input-update", args=[crew_draft.pk, secret.pk]), {"value": "first"}, **hx(x_draft_version=str(seen))
+    )
+    login(client, owner)
+    refused = client.post(
+        reverse("input-update", args=[crew_draft.pk, secret.pk]),
+        {"value": "hunter2-typed", "keep_secret": "1"},
+        **hx(x_draft_version=str(seen)),
+    ).content.decode()
+    assert "fromJobConfig.password</code> (a secret: type it again)" in refused
+    assert "hunter2-typed" not in refused
 
 
 def test_seed_demo_makes_two_users_in_a_team_with_a_draft_to_review(db, settings, tmp_path):

@@ -23,7 +23,7 @@ from django_htmx.http import HttpResponseClientRedirect, reswap, retarget, trigg
 from django_htmx.middleware import HtmxDetails
 
 from cdmweb.accounts.access import COMMENT, EDIT, MANAGE, OWNER, REVIEW, allows, get_draft_for_user, role_for
-from cdmweb.catalog.registry import SIDES
+from cdmweb.catalog.registry import SIDES, is_secret_name
 from cdmweb.cdm.errors import CdmError
 
 from . import audit, editing, reviewing, submitting, tasks
@@ -185,7 +185,17 @@ VERSION_HEADER = "X-Draft-Version"
 PAGE_HEADER = "X-Designer-Page"
 
 
-def _conflict(request: HtmxRequest, draft: JobDraft, seen: int) -> HttpResponse:
+def _unsaved_value(request: HtmxRequest, draft: JobDraft, input_id: int) -> dict[str, Any] | None:
+    """The input and value a refused edit carried, so the user can make it again after reloading;
+    a secret's value is never echoed (secret rows post keep_secret)."""
+    item = draft.inputs.filter(pk=input_id).first() if "value" in request.POST else None
+    if item is None:
+        return None
+    secret = is_secret_name(item.name) or bool(request.POST.get("keep_secret"))
+    return {"name": item.name, "value": "" if secret else request.POST["value"][:500], "secret": secret}
+
+
+def _conflict(request: HtmxRequest, draft: JobDraft, seen: int, input_id: int | None = None) -> HttpResponse:
     """Someone else changed the draft after this page loaded: refuse, say who, offer a reload."""
     last = (
         AuditEvent.objects.filter(draft=draft, action__in=AuditEvent.CHANGES_PAYLOAD)
@@ -194,6 +204,7 @@ def _conflict(request: HtmxRequest, draft: JobDraft, seen: int) -> HttpResponse:
         .first()
     )
     context = {"draft": draft, "conflict_by": last or "someone else", "seen_version": seen}
+    context["unsaved"] = _unsaved_value(request, draft, input_id) if input_id else None
     if request.htmx:
         response = render(request, f"{DESIGNER}#conflict", context, status=409)
         return reswap(retarget(response, "#conflict"), "outerHTML")
@@ -220,7 +231,8 @@ def draft_change(view: Callable[..., HttpResponse]) -> Callable[..., HttpRespons
                 current = Q(version=seen) | Q(last_change_page=page) if page else Q(version=seen)
                 if not JobDraft.objects.filter(current, pk=draft.pk).update(last_change_page=page):
                     draft.refresh_from_db(fields=["version"])
-                    return _conflict(request, draft, seen)
+                    input_id = kwargs.get("input_id") if view.__name__ == "input_update" else None
+                    return _conflict(request, draft, seen, input_id)
             response = view(request, draft, **kwargs)
         response[VERSION_HEADER] = str(draft.version)
         return response
