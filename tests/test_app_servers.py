@@ -28,28 +28,31 @@ ROOT = Path(__file__).resolve().parent.parent
 PASSWORD = "two-servers-pass-1234"
 
 
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
+def _listening_socket() -> socket.socket:
+    """Bound here and handed to gunicorn (fd://), so no other process can take the port between."""
+    listener = socket.socket()
+    listener.bind(("127.0.0.1", 0))
+    listener.listen(64)
+    listener.set_inheritable(True)
+    return listener
 
 
-def _wait_until_serving(url: str, process: subprocess.Popen) -> None:
+def _wait_until_serving(url: str, process: subprocess.Popen, log: Path) -> None:
     deadline = time.monotonic() + 30
     while time.monotonic() < deadline:
         if process.poll() is not None:
-            raise AssertionError(f"gunicorn exited: {process.stderr.read().decode()[-2000:]}")
+            raise AssertionError(f"gunicorn exited: {log.read_text()[-2000:]}")
         try:
-            if requests.get(f"{url}/accounts/login/", timeout=2).status_code == 200:
+            if requests.get(f"{url}/accounts/login/", timeout=5).status_code == 200:
                 return
-        except requests.ConnectionError:
+        except requests.RequestException:  # refused, or accepted before the worker was ready
             pass
         time.sleep(0.1)
-    raise AssertionError(f"{url} did not answer within 30 s")
+    raise AssertionError(f"{url} did not answer within 30 s: {log.read_text()[-2000:]}")
 
 
 @pytest.fixture
-def app_servers() -> Iterator[list[str]]:
+def app_servers(tmp_path) -> Iterator[list[str]]:
     # As ./run-production runs them, DEBUG off, less the TLS-only settings (loopback has no TLS).
     env = {
         **os.environ,
@@ -64,23 +67,30 @@ def app_servers() -> Iterator[list[str]]:
         "CDMWEB_TASKS": "database",
     }
     env.pop("REDIS_URL", None)
-    urls, processes = [], []
-    for _ in range(2):
-        port = _free_port()
-        command = [sys.executable, "-m", "gunicorn", "cdmweb.wsgi", "--bind", f"127.0.0.1:{port}"]
-        command += ["--worker-class", "gthread", "--workers", "1", "--threads", "4", "--no-control-socket"]
-        process = subprocess.Popen(command, cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-        processes.append(process)
-        urls.append(f"http://127.0.0.1:{port}")
+    servers: list[tuple[str, subprocess.Popen, Path]] = []
     try:
-        for url, process in zip(urls, processes, strict=True):
-            _wait_until_serving(url, process)
-        yield urls
+        for number in range(2):
+            with _listening_socket() as listener:
+                log = tmp_path / f"gunicorn-{number}.log"
+                command = [sys.executable, "-m", "gunicorn", "cdmweb.wsgi", "--bind", f"fd://{listener.fileno()}"]
+                command += ["--worker-class", "gthread", "--workers", "1", "--threads", "4", "--no-control-socket"]
+                with log.open("wb") as output:
+                    process = subprocess.Popen(
+                        command, cwd=ROOT, env=env, stdout=output, stderr=output, pass_fds=[listener.fileno()]
+                    )
+                servers.append((f"http://127.0.0.1:{listener.getsockname()[1]}", process, log))
+        for url, process, log in servers:
+            _wait_until_serving(url, process, log)
+        yield [url for url, _, _ in servers]
     finally:
-        for process in processes:
+        for _, process, _ in servers:
             process.terminate()
-        for process in processes:
-            process.wait(timeout=15)
+        for _, process, _ in servers:
+            try:
+                process.wait(timeout=15)
+            except subprocess.TimeoutExpired:
+                process.kill()
+                process.wait()
         cache.clear()  # the log-in limiter's counts live in the shared cache table
 
 
@@ -107,6 +117,9 @@ def test_a_session_and_an_edit_made_on_one_server_hold_on_the_other(app_servers,
     # Cookies do not depend on the port, so the second server gets the session the first made.
     dashboard = browser.get(f"{second}/", timeout=10)
     assert dashboard.status_code == 200 and "two-servers" in dashboard.text and draft.name in dashboard.text
+    # Both servers draw the draft first, so a per-process cache would have something stale to serve.
+    assert 'value="orders"' in browser.get(f"{first}/drafts/{draft.pk}/", timeout=10).text
+    before = browser.get(f"{first}/drafts/{draft.pk}/export.json", timeout=10).json()
     designer = browser.get(f"{second}/drafts/{draft.pk}/", timeout=10).text
     version = re.search(r'data-version="(\d+)"', designer).group(1)
     headers = {"HX-Request": "true", "X-CSRFToken": browser.cookies["csrftoken"], "X-Draft-Version": version}
@@ -117,9 +130,12 @@ def test_a_session_and_an_edit_made_on_one_server_hold_on_the_other(app_servers,
     assert DraftInput.objects.get(pk=item.pk).value == "orders_2026"
     assert 'value="orders_2026"' in browser.get(f"{first}/drafts/{draft.pk}/", timeout=10).text
     exported = browser.get(f"{first}/drafts/{draft.pk}/export.json", timeout=10).json()
-    assert {"name": "fromJobConfig.tableName", "value": "orders_2026"} in [
-        entry for config in exported["jobs"][0]["from-config-values"]["configs"] for entry in config["inputs"]
-    ]
+
+    def table_name(body: dict) -> str:
+        configs = body["jobs"][0]["from-config-values"]["configs"]
+        return next(i["value"] for c in configs for i in c["inputs"] if i["name"] == "fromJobConfig.tableName")
+
+    assert (table_name(before), table_name(exported)) == ("orders", "orders_2026")
     # Logging out on the first server ends the session on the second too.
     browser.post(f"{first}/accounts/logout/", headers={"X-CSRFToken": browser.cookies["csrftoken"]}, timeout=10)
     assert browser.get(f"{second}/", timeout=10, allow_redirects=False).status_code == 302

@@ -515,6 +515,26 @@ def test_big_groups_draw_a_window_and_load_the_rest_as_they_scroll(owner_client,
     assert owner_client.get(url, {"partial": "rows", "group": 0}, **hx()).status_code == 404
 
 
+def test_plain_posts_about_a_row_past_the_window_come_back_to_it(owner_client, owner):
+    from cdmweb.jobs.designer import ROW_WINDOW as W
+    from cdmweb.jobs.forms import MAX_VALUE_CHARS
+
+    (draft,), _ = import_text(big_body(W + 10), owner)
+    rows = list(draft.inputs.filter(group__name="fromJobConfig").order_by("position", "id"))
+    near, far = rows[W - 1], rows[W + 5]
+    version = lambda: str(JobDraft.objects.get(pk=draft.pk).version)  # noqa: E731
+    edit = reverse("input-update", args=[draft.pk, near.pk])
+    assert owner_client.post(edit, {"value": "x", "version": version()})["Location"].endswith(f"/#input-{near.pk}")
+    edit = reverse("input-update", args=[draft.pk, far.pk])
+    back = owner_client.post(edit, {"value": "y", "version": version()})
+    assert back["Location"].endswith(f"/?all=1#input-{far.pk}")
+    assert f'id="input-{far.pk}"' in owner_client.get(back["Location"]).content.decode()
+    # A refused value on that row: the whole page, with the row and its message on it.
+    refused = owner_client.post(edit, {"value": "z" * (MAX_VALUE_CHARS + 1), "version": version()}).content.decode()
+    row = refused[refused.index(f'id="input-{far.pk}"') :]
+    assert "Ensure this value has at most" in row[: row.index("</form>")]
+
+
 # --- hostile and odd input: never a 500, never a leaked secret, never a lost edit -----------
 
 

@@ -363,6 +363,8 @@ def test_seed_demo_does_not_print_a_password_that_was_changed_since(db, settings
         "Log in as: demo (its password was changed after it was stored; `manage.py changepassword demo` sets a new one)"
     )
     assert lines[1].startswith("Log in as: reviewer / ")
+    # The stale password is gone from the file too.
+    assert [line.split()[0] for line in (tmp_path / "var" / "demo-login.txt").read_text().splitlines()] == ["reviewer"]
 
 
 def test_asking_twice_for_the_same_version_is_refused(crew, crew_draft, owner, client):

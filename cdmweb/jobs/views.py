@@ -82,7 +82,8 @@ class KeysFirstPaginator(Paginator):
         if top + self.orphans >= self.count:
             top = self.count
         keys = list(self.object_list.values_list("pk", flat=True)[bottom:top])
-        rows = {row.pk: row for row in self.object_list.filter(pk__in=keys)}
+        # Unordered: with ORDER BY, SQLite walks the whole (owner, -updated_at) index to the 25 keys.
+        rows = {row.pk: row for row in self.object_list.order_by().filter(pk__in=keys)}
         return self._get_page([rows[key] for key in keys if key in rows], number, self)
 
 
@@ -242,6 +243,14 @@ def draft_change(view: Callable[..., HttpResponse]) -> Callable[..., HttpRespons
 
 def _edited(request: HttpRequest, draft: JobDraft, detail: str) -> None:
     audit.record(request.user, AuditEvent.EDITED, draft, detail=detail)
+
+
+def _back_to_input(draft: JobDraft, item: DraftInput) -> HttpResponseRedirect:
+    """After a plain form post about one row: back to that row, drawing every row when it lies
+    past the window a group draws up front (without JavaScript the rest never loads)."""
+    before = DraftInput.objects.filter(group_id=item.group_id, position__lt=item.position).count()
+    url = reverse("designer", args=[draft.pk])
+    return redirect(f"{url}{'?all=1' if before >= ROW_WINDOW else ''}#input-{item.pk}")
 
 
 def _back_to_designer(draft: JobDraft, anchor: str = "") -> HttpResponseRedirect:
@@ -451,7 +460,9 @@ def _render_rows(request: HtmxRequest, state: DesignerState, rows: list[InputRow
 
 def _page_with_errors(request: HtmxRequest, draft: JobDraft, **errors: Any) -> HttpResponse:
     """A refused plain form post: the whole designer with the message in place, status 200."""
-    return render(request, DESIGNER, _page_context(request, designer_state(draft), **errors))
+    # A row's error must be on the page even when the row lies past the window.
+    window = None if "row_errors" in errors else ROW_WINDOW
+    return render(request, DESIGNER, _page_context(request, designer_state(draft, window=window), **errors))
 
 
 @draft_change
@@ -471,7 +482,7 @@ def input_add(request: HtmxRequest, draft: JobDraft, group_id: int) -> HttpRespo
     draft.record_findings(state.findings, state.job)
     _edited(request, draft, f"added {name} to {group.name}")
     if not request.htmx:
-        return _back_to_designer(draft, f"input-{item.pk}")
+        return _back_to_input(draft, item)
     # The new row goes at the end of the group's rows; the footer (picker, findings) reloads itself.
     response = reswap(
         retarget(_render_rows(request, state, [state.rows_by_id[item.pk]]), f"#rows-{group.pk}"), "beforeend"
@@ -500,7 +511,7 @@ def input_update(request: HtmxRequest, draft: JobDraft, input_id: int) -> HttpRe
         draft.record_findings(state.findings, state.job)
         _edited(request, draft, f"set {item.name}")
     if not request.htmx:
-        return _back_to_designer(draft, f"input-{item.pk}")
+        return _back_to_input(draft, item)
     row = state.rows_by_id[item.pk]
     rows = [row]
     events = []
@@ -540,7 +551,7 @@ def input_move(request: HtmxRequest, draft: JobDraft, input_id: int) -> HttpResp
         draft.record_findings(state.findings, state.job)
         _edited(request, draft, f"moved {item.name} {direction}")
     if not request.htmx:
-        return _back_to_designer(draft, f"input-{item.pk}")
+        return _back_to_input(draft, item)
     response = HttpResponse("")
     if neighbour is not None:
         # The page moves the row itself (static/cdmweb/app.js): nothing else on it changes.

@@ -60,6 +60,8 @@ class Command(BaseCommand):
                 self.stdout.write(f"Log in as: {name} / {logins[name]}")
             elif name in logins:
                 # Printing a password that no longer works would send a newcomer into the log-in limit.
+                del logins[name]
+                self._write(login_file, logins, keep_empty=True)
                 self.stdout.write(
                     f"Log in as: {name} (its password was changed after it was stored; "
                     f"`manage.py changepassword {name}` sets a new one)"
@@ -75,8 +77,8 @@ class Command(BaseCommand):
         return {pair[0]: pair[1] for pair in pairs if len(pair) == 2}
 
     @staticmethod
-    def _write(path: Path, logins: dict[str, str]) -> None:
-        if not logins:
+    def _write(path: Path, logins: dict[str, str], keep_empty: bool = False) -> None:
+        if not logins and not keep_empty:
             return
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text("".join(f"{name} {password}\n" for name, password in logins.items()))
