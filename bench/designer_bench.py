@@ -324,6 +324,21 @@ def bench_designer(bench: Bench, client: Any, d: DesignerDraft, reference: Desig
 
     bench.run(get_preview, [preview.key])
 
+    # An open designer asking whether someone else changed its draft (every 15 s per open page).
+    from cdmweb.jobs.models import JobDraft
+
+    watch = row("watch", "watch for others' changes (GET, HX, 204)")
+    watch_url = reverse("draft-watch", args=[d.pk])
+
+    def get_watch(index: int) -> None:
+        seen = str(JobDraft.objects.filter(pk=d.pk).values_list("version", flat=True).get())
+        with bench.timed(watch):
+            response = client.get(watch_url, headers={**common.HX, "X-Draft-Version": seen})
+        if response.status_code != 204:
+            raise SystemExit(f"GET {watch_url} answered {response.status_code}, expected 204")
+
+    bench.run(get_watch, [watch.key])
+
     # The whole designer page, as a browser first loads it.
     page = bench.result(f"designer-page@{d.size}", f"designer page (full GET) [{d.label}]", d.size, PAGE_GOAL_MS)
     page_url = reverse("designer", args=[d.pk])

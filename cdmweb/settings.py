@@ -188,6 +188,8 @@ TASKS = {"default": {"BACKEND": TASK_BACKENDS[CDMWEB_TASKS]}}
 CDMWEB_SUBMISSION_LEASE_SECONDS = float(os.environ.get("CDMWEB_SUBMISSION_LEASE_SECONDS", "60"))
 # How often a running job's status is asked for.
 CDMWEB_POLL_SECONDS = float(os.environ.get("CDMWEB_POLL_SECONDS", "1"))
+# How often an open designer asks whether someone else changed its draft (0: never).
+CDMWEB_DESIGNER_WATCH_SECONDS = float(os.environ.get("CDMWEB_DESIGNER_WATCH_SECONDS", "15"))
 
 LOGGING = {
     "version": 1,

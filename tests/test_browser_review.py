@@ -121,3 +121,42 @@ def test_two_people_editing_one_draft_never_lose_a_change(browser, live_server, 
     expect(author.locator("#conflict .alert")).to_have_count(0)
     stored = dict(DraftInput.objects.filter(draft=crew_draft, name__in=names).values_list("name", "value"))
     assert stored == {name: f"quick_{index}" for index, name in enumerate(names)}
+
+
+def test_an_open_designer_is_told_when_someone_else_changes_the_draft(
+    browser, live_server, crew, crew_draft, author, settings
+):
+    settings.CDMWEB_DESIGNER_WATCH_SECONDS = 0.3
+    designer = f"/drafts/{crew_draft.pk}/"
+    author.goto(designer)
+    # The author's own change, and a few rounds of asking after it: no banner.
+    mine = value_box(author, crew_draft, "toJobConfig.database")
+    mine.fill("authors_db")
+    mine.press("Enter")
+    expect(
+        author.locator(f"#input-{crew_draft.inputs.get(name='toJobConfig.database').pk} .saved-flash")
+    ).to_be_visible()
+    author.wait_for_timeout(1500)
+    expect(author.locator("#conflict .alert")).to_have_count(0)
+
+    with member_page(browser, live_server, "editor") as editor:
+        editor.goto(designer)
+        box = value_box(editor, crew_draft, TABLE)
+        box.fill("editors_table")
+        box.press("Enter")
+        expect(editor.locator(f"#input-{crew_draft.inputs.get(name=TABLE).pk} .saved-flash")).to_be_visible()
+
+    # Without touching anything, the author's page learns of it and says who.
+    banner = author.locator("#conflict .alert-warning")
+    expect(banner).to_contain_text("This draft has changed since you opened it", timeout=10_000)
+    expect(banner).to_contain_text("crew-editor")
+    save_screenshot(author, "designer-heads-up.png")
+    # The page still holds its old version: a change now is refused, not written over theirs.
+    mine.fill("authors_db_2")
+    mine.press("Enter")
+    expect(author.locator("#conflict .alert-danger")).to_contain_text("not saved")
+    assert DraftInput.objects.get(draft=crew_draft, name="toJobConfig.database").value == "authors_db"
+    author.get_by_role("link", name="Reload the draft").click()
+    expect(value_box(author, crew_draft, TABLE)).to_have_value("editors_table")
+    author.wait_for_timeout(1000)
+    expect(author.locator("#conflict .alert")).to_have_count(0)

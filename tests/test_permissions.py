@@ -110,6 +110,7 @@ CASES = [
         htmx=True,
     ),
     Case("preview", "get", lambda o: reverse("preview", args=[o.draft]), viewers(200), htmx=True),
+    Case("watch for others' changes", "get", lambda o: reverse("draft-watch", args=[o.draft]), viewers(204), htmx=True),
     Case("export", "get", lambda o: reverse("export", args=[o.draft]), viewers(200)),
     Case("history", "get", lambda o: reverse("history", args=[o.draft]), viewers(200)),
     Case("review page", "get", lambda o: reverse("review", args=[o.review]), viewers(200)),
@@ -239,7 +240,7 @@ CASES = [
 POST_ONLY = [
     c for c in CASES if c.method == "post" and c.label not in ("create draft", "submit", "approve", "add member")
 ]
-GET_ONLY = ["dashboard", "designer", "preview", "export", "history", "review queue"]
+GET_ONLY = ["dashboard", "designer", "preview", "export", "history", "review queue", "watch for others' changes"]
 WRONG_METHOD = [
     *(Case(f"GET {c.label}", "get", c.url, anyone(405)) for c in POST_ONLY if not c.htmx),
     *(Case(f"POST {c.label}", "post", c.url, anyone(405)) for c in CASES if c.label in GET_ONLY),

@@ -311,6 +311,39 @@ def test_a_stale_version_is_refused_and_nothing_is_overwritten(crew, crew_draft,
     assert ok.status_code == 200 and DraftInput.objects.get(pk=item.pk).value == "mine"
 
 
+def test_an_open_page_hears_of_someone_elses_change_but_not_of_its_own(crew, crew_draft, owner, client, settings):
+    item = crew_draft.inputs.get(name=TABLE)
+    watch = reverse("draft-watch", args=[crew_draft.pk])
+    login(client, owner)
+    page = client.get(reverse("designer", args=[crew_draft.pk])).content.decode()
+    assert f'hx-get="{watch}" hx-trigger="every 15000ms"' in page
+    seen = JobDraft.objects.get(pk=crew_draft.pk).version
+    assert client.get(watch, **hx(x_draft_version=str(seen), x_designer_page="mine")).status_code == 204
+    # The page's own change, its answer not yet back: still quiet.
+    client.post(
+        reverse("input-update", args=[crew_draft.pk, item.pk]),
+        {"value": "own"},
+        **hx(x_draft_version=str(seen), x_designer_page="mine"),
+    )
+    assert client.get(watch, **hx(x_draft_version=str(seen), x_designer_page="mine")).status_code == 204
+    # Someone else's change: the heads-up, naming them, and no new version for the page to adopt.
+    login(client, crew["editor"])
+    client.post(
+        reverse("input-update", args=[crew_draft.pk, item.pk]),
+        {"value": "theirs"},
+        **hx(x_draft_version=str(seen + 1), x_designer_page="theirs"),
+    )
+    login(client, owner)
+    told = client.get(watch, **hx(x_draft_version=str(seen + 1), x_designer_page="mine"))
+    assert told.status_code == 200 and "X-Draft-Version" not in told
+    body = told.content.decode()
+    assert "This draft has changed since you opened it" in body and "crew-editor" in body
+    assert "hx-trigger" not in body  # a banner ends the asking
+    # Switched off: no asking at all.
+    settings.CDMWEB_DESIGNER_WATCH_SECONDS = 0
+    assert watch not in client.get(reverse("designer", args=[crew_draft.pk])).content.decode()
+
+
 def test_a_refused_secret_edit_is_named_but_its_value_never_echoed(crew, crew_draft, owner, client):
     secret = crew_draft.inputs.create(
         group=crew_draft.groups.first(), name="fromJobConfig.password", value="", position=99

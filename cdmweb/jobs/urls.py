@@ -10,6 +10,7 @@ urlpatterns = [
     path("drafts/<int:pk>/delete/", views.draft_delete, name="draft-delete"),
     path("drafts/<int:pk>/header/", views.header_update, name="header-update"),
     path("drafts/<int:pk>/preview/", views.preview, name="preview"),
+    path("drafts/<int:pk>/watch/", views.draft_watch, name="draft-watch"),
     path("drafts/<int:pk>/export.json", views.export, name="export"),
     path("drafts/<int:pk>/sides/<str:side>/groups/", views.group_add, name="group-add"),
     path("drafts/<int:pk>/groups/<int:group_id>/delete/", views.group_delete, name="group-delete"),

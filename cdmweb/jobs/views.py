@@ -5,6 +5,7 @@ import uuid
 from collections.abc import Callable
 from typing import Any
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.cache import cache
@@ -168,6 +169,7 @@ def _preview_context(request: HttpRequest, state: DesignerState) -> dict[str, An
 def _page_context(request: HtmxRequest, state: DesignerState, **extra: Any) -> dict[str, Any]:
     extra.setdefault("header_form", _header_form(state.draft))
     extra.setdefault("page_id", uuid.uuid4().hex)
+    extra.setdefault("watch_ms", int(settings.CDMWEB_DESIGNER_WATCH_SECONDS * 1000))
     context = _designer_context(request, state, **extra)
     return {
         **_review_context(request, state, context["role"]),
@@ -196,21 +198,40 @@ def _unsaved_value(request: HtmxRequest, draft: JobDraft, input_id: int) -> dict
     return {"name": item.name, "value": "" if secret else request.POST["value"][:500], "secret": secret}
 
 
-def _conflict(request: HtmxRequest, draft: JobDraft, seen: int, input_id: int | None = None) -> HttpResponse:
-    """Someone else changed the draft after this page loaded: refuse, say who, offer a reload."""
+def _changed_by(request: HttpRequest, draft: JobDraft) -> str:
     last = (
         AuditEvent.objects.filter(draft=draft, action__in=AuditEvent.CHANGES_PAYLOAD)
         .exclude(actor=request.user)
         .values_list("actor_name", flat=True)
         .first()
     )
-    context = {"draft": draft, "conflict_by": last or "someone else", "seen_version": seen}
+    return last or "someone else"
+
+
+def _conflict(request: HtmxRequest, draft: JobDraft, seen: int, input_id: int | None = None) -> HttpResponse:
+    """Someone else changed the draft after this page loaded: refuse, say who, offer a reload."""
+    context = {"draft": draft, "conflict_by": _changed_by(request, draft), "seen_version": seen}
     context["unsaved"] = _unsaved_value(request, draft, input_id) if input_id else None
     if request.htmx:
         response = render(request, f"{DESIGNER}#conflict", context, status=409)
         return reswap(retarget(response, "#conflict"), "outerHTML")
     state = designer_state(draft)
     return render(request, DESIGNER, _page_context(request, state, **context), status=409)
+
+
+@login_required
+@require_GET
+def draft_watch(request: HtmxRequest, pk: int) -> HttpResponse:
+    """Polled by an open designer (htmx): 204 while the draft is still what the page shows, or
+    changed only by the page itself; else a heads-up naming who changed it, before the user's
+    next change would be refused. Never sends the version: the page must not learn it this way."""
+    draft = get_draft_for_user(request, pk)
+    seen = _int(request.headers.get(VERSION_HEADER))
+    page = request.headers.get(PAGE_HEADER, "")[:32]
+    if not seen or draft.version == seen or (page and draft.last_change_page == page):
+        return HttpResponse(status=204)
+    context = {"draft": draft, "conflict_by": _changed_by(request, draft), "seen_version": seen, "heads_up": True}
+    return render(request, f"{DESIGNER}#conflict", context)
 
 
 def draft_change(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
