@@ -164,9 +164,12 @@ def test_with_workers_the_submit_page_asks_a_worker_for_the_clusters(on_workers,
     client.force_login(owner)
     page = client.get(reverse("submit", args=[draft.pk])).content.decode()
     assert 'id="waiting-for-clusters"' in page and 'http-equiv="refresh"' in page
+    # Nothing to submit to yet: the button waits too, rather than answering "tick a cluster".
+    assert 'name="submit" value="1" disabled' in page
     call_command("db_worker", "--batch", "--no-startup-delay", "--no-reload", verbosity=0)
     page = client.get(reverse("submit", args=[draft.pk])).content.decode()
     assert "sandbox-cluster-1" in page and 'id="waiting-for-clusters"' not in page
+    assert 'name="submit" value="1" >' in page
 
 
 def test_a_created_submission_held_by_a_live_lease_is_not_started_again(on_workers, draft, owner, sandbox):
