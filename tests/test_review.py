@@ -112,6 +112,33 @@ def test_approval_of_an_older_revision_does_not_open_the_gate_for_the_newer_payl
     assert reviewing.gate(crew_draft, submitting.sandbox_target(), crew_draft.build())
 
 
+def test_an_approval_is_a_revision_of_exactly_what_was_approved(crew, crew_draft):
+    review = reviewing.request_review(crew_draft, crew["owner"])
+    requested = review.revision
+    edit_value(crew_draft, TABLE, "edited_during_review")
+    reviewing.decide(review, crew["reviewer"], approve=True)
+    newest = crew_draft.revisions.order_by("-number").first()
+    assert (newest.number, newest.reason, newest.author) == (
+        requested.number + 1,
+        f"approved r{requested.number}",
+        crew["reviewer"],
+    )
+    # The payload approved, not the draft as it is now.
+    assert (newest.payload, newest.payload_hash) == (requested.payload, requested.payload_hash)
+
+
+def test_revisions_cannot_be_changed_or_deleted_but_go_with_their_draft(crew, crew_draft):
+    revision = crew_draft.snapshot(crew["owner"], "test")
+    revision.reason = "rewritten"
+    with pytest.raises(ValueError, match="immutable"):
+        revision.save()
+    with pytest.raises(ValueError, match="immutable"):
+        revision.delete()
+    assert crew_draft.revisions.get(pk=revision.pk).reason == "test"
+    crew_draft.delete()
+    assert not type(revision).objects.filter(pk=revision.pk).exists()
+
+
 def test_moving_a_draft_to_another_team_needs_that_teams_approval(crew, crew_draft, owner, client):
     from cdmweb.accounts.models import Membership, Team
 

@@ -243,15 +243,13 @@ class JobDraft(models.Model):
 
     def snapshot(self, author: Any, reason: str) -> Revision:
         """An immutable copy of the payload as it is now, numbered per draft."""
-        last = self.revisions.order_by("-number").values_list("number", flat=True).first() or 0
         payload = self.build()
+        return self.add_revision(payload, payload_hash(payload), author, reason)
+
+    def add_revision(self, payload: dict[str, Any], digest: str, author: Any, reason: str) -> Revision:
+        last = self.revisions.order_by("-number").values_list("number", flat=True).first() or 0
         return Revision.objects.create(
-            draft=self,
-            number=last + 1,
-            payload=payload,
-            payload_hash=payload_hash(payload),
-            author=author,
-            reason=reason,
+            draft=self, number=last + 1, payload=payload, payload_hash=digest, author=author, reason=reason
         )
 
 
@@ -495,7 +493,8 @@ class Submission(models.Model):
 
 
 class Revision(models.Model):
-    """The built payload at a save point: creation, import, review request, submission, restore."""
+    """The built payload at a save point: creation, import, review request, approval, submission,
+    restore."""
 
     draft = models.ForeignKey(JobDraft, models.CASCADE, related_name="revisions")
     number = models.PositiveIntegerField()
@@ -512,6 +511,16 @@ class Revision(models.Model):
 
     def __str__(self) -> str:
         return f"{self.draft} r{self.number}"
+
+    # A revision is evidence (reviews and the submission gate point at it): never changed or
+    # deleted on its own; it goes only with its draft.
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        if not self._state.adding:
+            raise ValueError("Revisions are immutable.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args: Any, **kwargs: Any) -> tuple[int, dict[str, int]]:
+        raise ValueError("Revisions are immutable; they are deleted only with their draft.")
 
 
 class Review(models.Model):

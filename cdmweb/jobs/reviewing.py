@@ -140,6 +140,10 @@ def decide(review: Review, user: Any, *, approve: bool, comment: str = "") -> Re
     review.decided_at = timezone.now()
     review.save(update_fields=["state", "reviewer", "comment", "decided_at"])
     if approve:
+        # The approval is a save point of its own: exactly the payload approved, whatever the
+        # draft holds now.
+        approved = review.revision
+        draft.add_revision(approved.payload, approved.payload_hash, user, f"approved r{approved.number}")
         still_current = payload_hash(draft.build()) == review.revision.payload_hash
         draft.review_state = JobDraft.APPROVED if still_current else JobDraft.CHANGED
     else:
