@@ -81,3 +81,6 @@ def test_review_history_and_audit_admin_list_filter_and_never_show_secrets(admin
         admin_client_.post(reverse("admin:jobs_auditevent_delete", args=[event.pk]), {"post": "yes"}).status_code == 403
     )
     assert AuditEvent.objects.filter(pk=event.pk).exists()
+    delete_revision = reverse("admin:jobs_revision_delete", args=[review.revision.pk])
+    assert admin_client_.post(delete_revision, {"post": "yes"}).status_code == 403
+    assert crew_draft.revisions.filter(pk=review.revision.pk).exists()

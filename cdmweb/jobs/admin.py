@@ -227,6 +227,9 @@ class RevisionAdmin(ReadOnlyAdmin):
     exclude = ["payload"]
     readonly_fields = ["draft", "number", "author", "reason", "created_at", "payload_hash", "payload_preview"]
 
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False  # reviews and the submission gate point at revisions; they go with their draft
+
     @admin.display(description="Payload (secrets masked)")
     def payload_preview(self, obj: Revision) -> str:
         return format_html('<pre class="admin-preview">{}</pre>', dumps(masked_job(obj.payload)))
