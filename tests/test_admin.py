@@ -84,3 +84,23 @@ def test_review_history_and_audit_admin_list_filter_and_never_show_secrets(admin
     delete_revision = reverse("admin:jobs_revision_delete", args=[review.revision.pk])
     assert admin_client_.post(delete_revision, {"post": "yes"}).status_code == 403
     assert crew_draft.revisions.filter(pk=review.revision.pk).exists()
+
+
+def test_an_admin_deletes_a_draft_with_its_history_but_no_revision_or_review_alone(admin_client_, crew, crew_draft):
+    from cdmweb.jobs import reviewing
+    from cdmweb.jobs.models import AuditEvent, JobDraft, Review, Revision
+
+    review = reviewing.request_review(crew_draft, crew["owner"])
+    reviewing.decide(review, crew["reviewer"], approve=True)
+    for name, pk in (("admin:jobs_revision_delete", review.revision.pk), ("admin:jobs_review_delete", review.pk)):
+        assert admin_client_.post(reverse(name, args=[pk]), {"post": "yes"}).status_code == 403
+    for name in ("admin:jobs_revision_changelist", "admin:jobs_review_changelist"):
+        assert "delete_selected" not in admin_client_.get(reverse(name)).content.decode()
+    confirm = admin_client_.get(reverse("admin:jobs_jobdraft_delete", args=[crew_draft.pk])).content.decode()
+    assert "permission to delete" not in confirm
+    deleted = admin_client_.post(reverse("admin:jobs_jobdraft_delete", args=[crew_draft.pk]), {"post": "yes"})
+    assert deleted.status_code == 302
+    assert not JobDraft.objects.filter(pk=crew_draft.pk).exists()
+    assert not Revision.objects.filter(draft_id=crew_draft.pk).exists() and not Review.objects.filter(pk=review.pk).exists()
+    # The audit trail outlives the draft.
+    assert AuditEvent.objects.filter(draft_id=crew_draft.pk, action=AuditEvent.APPROVED).exists()

@@ -5,9 +5,10 @@ from typing import Any
 
 from django import forms
 from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied
 from django.db import models
 from django.db.models import QuerySet
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse
 from django.utils.html import format_html
 
 from cdmweb.catalog.registry import is_secret_name
@@ -218,8 +219,25 @@ class ReadOnlyAdmin(admin.ModelAdmin):
         return False
 
 
+class KeptWithDraftAdmin(ReadOnlyAdmin):
+    """Evidence (reviews point at revisions, the submission gate at approvals): never deleted one
+    by one, only with its draft. Delete permission itself stays, or the admin could not delete a
+    draft at all (Django asks it of every row a delete would take with it)."""
+
+    def get_actions(self, request: HttpRequest) -> dict[str, Any]:
+        actions = super().get_actions(request)
+        actions.pop("delete_selected", None)
+        return actions
+
+    def delete_view(self, request: HttpRequest, object_id: str, extra_context: Any = None) -> HttpResponse:
+        raise PermissionDenied
+
+    def change_view(self, request: HttpRequest, object_id: str, form_url: str = "", extra_context: Any = None) -> Any:
+        return super().change_view(request, object_id, form_url, {**(extra_context or {}), "show_delete": False})
+
+
 @admin.register(Revision)
-class RevisionAdmin(ReadOnlyAdmin):
+class RevisionAdmin(KeptWithDraftAdmin):
     list_display = ["__str__", "number", "author", "reason", "created_at"]
     list_filter = ["created_at"]
     search_fields = ["draft__name", "reason", "author__username", "payload_hash"]
@@ -227,23 +245,17 @@ class RevisionAdmin(ReadOnlyAdmin):
     exclude = ["payload"]
     readonly_fields = ["draft", "number", "author", "reason", "created_at", "payload_hash", "payload_preview"]
 
-    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False  # reviews and the submission gate point at revisions; they go with their draft
-
     @admin.display(description="Payload (secrets masked)")
     def payload_preview(self, obj: Revision) -> str:
         return format_html('<pre class="admin-preview">{}</pre>', dumps(masked_job(obj.payload)))
 
 
 @admin.register(Review)
-class ReviewAdmin(ReadOnlyAdmin):
+class ReviewAdmin(KeptWithDraftAdmin):
     list_display = ["draft", "team", "revision", "state", "requested_by", "reviewer", "created_at", "decided_at"]
     list_filter = ["state", "team", "created_at"]
     search_fields = ["draft__name", "requested_by__username", "reviewer__username", "comment", "message"]
     list_select_related = ["draft", "team", "revision", "requested_by", "reviewer"]
-
-    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False  # a decision is evidence
 
 
 @admin.register(Comment)
