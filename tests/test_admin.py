@@ -101,6 +101,7 @@ def test_an_admin_deletes_a_draft_with_its_history_but_no_revision_or_review_alo
     deleted = admin_client_.post(reverse("admin:jobs_jobdraft_delete", args=[crew_draft.pk]), {"post": "yes"})
     assert deleted.status_code == 302
     assert not JobDraft.objects.filter(pk=crew_draft.pk).exists()
-    assert not Revision.objects.filter(draft_id=crew_draft.pk).exists() and not Review.objects.filter(pk=review.pk).exists()
+    assert not Revision.objects.filter(draft_id=crew_draft.pk).exists()
+    assert not Review.objects.filter(pk=review.pk).exists()
     # The audit trail outlives the draft.
     assert AuditEvent.objects.filter(draft_id=crew_draft.pk, action=AuditEvent.APPROVED).exists()
