@@ -450,3 +450,21 @@ def test_rename_updates_the_page_heading(page: Page, draft: JobDraft) -> None:
     assert draft.name == "renamed_job"
     expect(page.get_by_role("heading", level=1)).to_have_text("renamed_job", timeout=2_000)
     expect(page).to_have_title("renamed_job · cdmweb", timeout=2_000)
+
+
+def test_enter_in_a_header_field_after_an_edit_saves_once_in_place(page: Page, draft: JobDraft) -> None:
+    # Regression: Enter in a header box made a plain form post carrying the version the page was
+    # drawn with, so after any edit it was refused as someone else's change.
+    page.goto(f"/drafts/{draft.pk}/")
+    box = row(page, "throttlingConfig.numLoaders").locator("[name=value]")
+    box.fill("3")
+    box.press("Tab")
+    expect(row(page, "throttlingConfig.numLoaders").locator(".saved-flash")).to_be_visible()
+    page.locator("#header_to_link").fill("renamed_link")
+    page.locator("#header_to_link").press("Enter")
+    expect(page.locator("#preview-json")).to_contain_text('"to-link-name": "renamed_link"')
+    page.wait_for_load_state("networkidle")
+    expect(page.locator("#conflict .alert")).to_have_count(0)
+    assert page.url.endswith(f"/drafts/{draft.pk}/")
+    draft.refresh_from_db()
+    assert draft.to_link == "renamed_link"
