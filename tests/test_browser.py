@@ -468,3 +468,27 @@ def test_enter_in_a_header_field_after_an_edit_saves_once_in_place(page: Page, d
     assert page.url.endswith(f"/drafts/{draft.pk}/")
     draft.refresh_from_db()
     assert draft.to_link == "renamed_link"
+
+
+def test_restore_asks_first_and_keeps_unsaved_work_as_a_revision(page: Page, draft: JobDraft, owner) -> None:
+    draft.snapshot(owner, "imported")
+    page.goto(f"/drafts/{draft.pk}/")
+    box = row(page, "throttlingConfig.numLoaders").locator("[name=value]")
+    box.fill("7")
+    box.press("Tab")
+    expect(row(page, "throttlingConfig.numLoaders").locator(".saved-flash")).to_be_visible()
+    page.goto(f"/drafts/{draft.pk}/history/")
+    asked = []
+
+    def answer(dialog) -> None:
+        asked.append(dialog.message)
+        dialog.accept()
+
+    page.on("dialog", answer)
+    page.locator("#revisions").get_by_role("button", name="Restore").last.click()
+    page.wait_for_url(f"**/drafts/{draft.pk}/")
+    assert asked and "kept as a revision first" in asked[0]
+    expect(page.locator("#messages")).to_contain_text(
+        "Revision 1 restored as a new change. What it held before is kept as r2."
+    )
+    assert [r.reason for r in draft.revisions.all()] == ["restored revision 1", "before restoring r1", "imported"]

@@ -70,7 +70,15 @@ def test_history_shows_the_diff_against_the_current_draft_and_restore_brings_it_
     response = owner_client.post(reverse("restore", args=[imported.pk, 1]))
     assert response.status_code == 302
     assert owner_client.get(reverse("export", args=[imported.pk])).json() == {"jobs": [JOB]}
-    assert [r.reason for r in imported.revisions.all()] == ["restored revision 1", "imported"]
+    # The edit made since the import existed nowhere else: it is kept before the restore.
+    assert [r.reason for r in imported.revisions.all()] == ["restored revision 1", "before restoring r1", "imported"]
+    kept = imported.revisions.get(number=2).payload
+    assert "orders_v2" in json.dumps(kept)
+    # Nothing new since the last revision: nothing extra kept; from htmx, a client-side redirect.
+    again = owner_client.post(reverse("restore", args=[imported.pk, 2]), **hx())
+    assert again.status_code == 200 and again["HX-Redirect"] == reverse("designer", args=[imported.pk])
+    assert [r.reason for r in imported.revisions.all()][:2] == ["restored revision 2", "restored revision 1"]
+    assert imported.inputs.get(name="fromJobConfig.tableName").value == "orders_v2"
 
 
 def test_history_masks_secret_values(owner_client, imported):

@@ -727,13 +727,22 @@ def history(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @draft_change
-def restore(request: HttpRequest, draft: JobDraft, number: int) -> HttpResponse:
+def restore(request: HtmxRequest, draft: JobDraft, number: int) -> HttpResponse:
     revision = get_object_or_404(Revision, draft=draft, number=number)
     with transaction.atomic():
+        # Edits since the last revision exist nowhere else: keep them as a revision first.
+        current = draft.build()
+        latest = draft.revisions.order_by("-number").values_list("payload_hash", flat=True).first()
+        kept = None
+        if payload_hash(current) != latest:
+            kept = draft.add_revision(current, payload_hash(current), request.user, f"before restoring r{number}")
         draft.replace_with(parse_job(revision.payload))
         draft.snapshot(request.user, f"restored revision {number}")
         audit.record(request.user, AuditEvent.RESTORED, draft, detail=f"revision r{number}")
-    messages.success(request, f"Revision {number} restored as a new change.")
+    kept_note = f" What it held before is kept as r{kept.number}." if kept else ""
+    messages.success(request, f"Revision {number} restored as a new change.{kept_note}")
+    if request.htmx:
+        return HttpResponseClientRedirect(draft.get_absolute_url())
     return redirect(draft)
 
 
