@@ -93,6 +93,18 @@ def test_requesting_changes_needs_a_comment_and_keeps_the_gate_shut(crew, crew_d
     assert reviewing.gate(crew_draft, submitting.sandbox_target(), crew_draft.build())
 
 
+def test_the_author_reads_the_requested_changes_in_the_designer_until_asking_again(crew, crew_draft, client):
+    review = reviewing.request_review(crew_draft, crew["owner"])
+    reviewing.decide(review, crew["reviewer"], approve=False, comment="Use the <orders_v2> table.")
+    designer = reverse("designer", args=[crew_draft.pk])
+    page = login(client, crew["owner"]).get(designer).content.decode()
+    assert 'id="changes-requested"' in page and "crew-reviewer" in page
+    assert "Use the &lt;orders_v2&gt; table." in page
+    edit_value(crew_draft, TABLE, "orders_v2")
+    reviewing.request_review(crew_draft, crew["owner"])
+    assert 'id="changes-requested"' not in client.get(designer).content.decode()
+
+
 def test_a_new_request_supersedes_the_open_one_and_private_drafts_are_not_reviewed(crew, crew_draft, draft, owner):
     first = reviewing.request_review(crew_draft, owner)
     edit_value(crew_draft, TABLE, "t2")

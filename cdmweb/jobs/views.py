@@ -141,6 +141,15 @@ def _review_context(request: HttpRequest, state: DesignerState, role: str | None
         "review_is_current": open_review is not None and open_review.revision.payload_hash == payload_hash(state.job),
         "may_decide": open_review is not None and not reviewing.why_not_reviewer(open_review, request.user),
         "last_approval": reviewing.last_approved(draft),
+        # What the reviewer asked for, where the author works, until the next request.
+        "changes_requested": (
+            draft.reviews.filter(state=Review.CHANGES_REQUESTED)
+            .select_related("reviewer", "revision")
+            .order_by("-decided_at", "-id")
+            .first()
+            if draft.review_state == JobDraft.CHANGES_REQUESTED
+            else None
+        ),
         "review_form": ReviewRequestForm(),
         "share_form": ShareForm(initial={"team": draft.team_id}, user=request.user) if role == OWNER else None,
         **_comments_context(draft, role),
