@@ -105,6 +105,19 @@ def test_the_author_reads_the_requested_changes_in_the_designer_until_asking_aga
     assert 'id="changes-requested"' not in client.get(designer).content.decode()
 
 
+def test_a_second_look_shows_what_changed_since_the_changes_were_asked_for(crew, crew_draft, client):
+    first = reviewing.request_review(crew_draft, crew["owner"])
+    reviewing.decide(first, crew["reviewer"], approve=False, comment="Use the orders_v2 table.")
+    edit_value(crew_draft, TABLE, "orders_v2")
+    second = reviewing.request_review(crew_draft, crew["owner"])
+    page = login(client, crew["reviewer"]).get(reverse("review", args=[second.pk])).content.decode()
+    assert f"Changes since r{first.revision.number}, where crew-reviewer asked for changes" in page
+    assert "Use the orders_v2 table." in page
+    assert TABLE in page and "orders_v2" in page
+    # Only what changed, not every input again.
+    assert "fromJobConfig.schemaName" not in page and "First review" not in page
+
+
 def test_a_new_request_supersedes_the_open_one_and_private_drafts_are_not_reviewed(crew, crew_draft, draft, owner):
     first = reviewing.request_review(crew_draft, owner)
     edit_value(crew_draft, TABLE, "t2")

@@ -60,6 +60,20 @@ def approval_before(review: Review) -> Review | None:
     )
 
 
+def changes_requested_before(review: Review) -> Review | None:
+    """With no approval yet, a second look is compared with the revision whose review asked for
+    changes: the reviewer sees what was done about them, not everything again."""
+    return (
+        review.draft.reviews.filter(
+            team_id=review.team_id, state=Review.CHANGES_REQUESTED, decided_at__lt=review.decided_at or timezone.now()
+        )
+        .exclude(pk=review.pk)
+        .select_related("revision", "reviewer")
+        .order_by("-decided_at", "-id")
+        .first()
+    )
+
+
 @transaction.atomic
 def share(draft: JobDraft, team: Any, user: Any) -> bool:
     """Move a draft to ``team`` (None: private). Approvals belong to the team that gave them, so a

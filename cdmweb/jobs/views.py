@@ -824,12 +824,14 @@ def review_detail(request: HttpRequest, pk: int) -> HttpResponse:
                 messages.success(request, done)
                 return redirect("review-queue")
     previous = reviewing.approval_before(review)
-    base = previous.revision.payload if previous else {}
+    asked = None if previous else reviewing.changes_requested_before(review)
+    base = (previous or asked).revision.payload if (previous or asked) else {}
     current_hash = payload_hash(draft.build())
     context = {
         "review": review,
         "draft": draft,
         "previous": previous,
+        "asked": asked,
         "changes": masked(diff_jobs(base, review.revision.payload)),
         "changed_since_request": current_hash != review.revision.payload_hash,
         "form": form,
