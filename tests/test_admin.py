@@ -105,3 +105,11 @@ def test_an_admin_deletes_a_draft_with_its_history_but_no_revision_or_review_alo
     assert not Review.objects.filter(pk=review.pk).exists()
     # The audit trail outlives the draft.
     assert AuditEvent.objects.filter(draft_id=crew_draft.pk, action=AuditEvent.APPROVED).exists()
+
+
+def test_draft_header_fields_are_one_line_boxes_in_the_admin(admin_client_, make_draft):
+    draft = make_draft()
+    page = admin_client_.get(reverse("admin:jobs_jobdraft_change", args=[draft.pk])).content.decode()
+    for field in ("name", "job_type", "from_connector", "from_link", "to_connector", "to_link"):
+        assert f'<input type="text" name="{field}"' in page, field
+    assert "<textarea" not in page

@@ -58,6 +58,8 @@ class JobDraftAdmin(admin.ModelAdmin):
         "payload_preview",
     ]
     actions = ["submit_to_sandbox"]
+    # The header fields are text columns (None = key absent), but every one of them is one line.
+    formfield_overrides = {models.TextField: {"widget": forms.TextInput(attrs={"class": "vTextField"})}}
     fields = [
         "owner",
         "team",
