@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import json
+import re
 import time
 from pathlib import Path
 
@@ -196,6 +197,23 @@ def test_submit_form_errors_stay_on_the_page(sandbox, valid_draft, owner_client)
     data = {"target": sandbox.pk, "mode": "cluster", "cluster_id": "", "idempotency_key": "k"}
     response = owner_client.post(reverse("submit", args=[valid_draft.pk]), data)
     assert response.status_code == 200 and "Choose the cluster" in response.content.decode()
+
+
+def test_a_cluster_that_is_not_running_is_shown_greyed_out_and_refused(sandbox, valid_draft, owner_client, settings):
+    from cdmweb.jobs.models import Submission
+
+    stopped = clusters(settings)["sandbox-stopped"]
+    url = reverse("submit", args=[valid_draft.pk])
+    page = owner_client.get(url).content.decode()
+    assert f'<option value="{stopped}" disabled>' in page
+    boxes = re.findall(r'<input type="checkbox"[^>]*name="pool"[^>]*>', page)
+    assert [box for box in boxes if "disabled" in box] == [box for box in boxes if f'value="{stopped}"' in box]
+    assert len(boxes) == 4
+    for mode, field in (("cluster", {"cluster_id": stopped}), ("pool", {"pool": [stopped]})):
+        data = {"target": sandbox.pk, "mode": mode, "idempotency_key": f"k-{mode}", **field}
+        refused = owner_client.post(url, data).content.decode()
+        assert "Not running, so CDM would refuse it: sandbox-stopped (status 900)." in refused
+    assert not Submission.objects.exists()
 
 
 def test_others_cannot_see_a_submission(sandbox, valid_draft, owner, outsider_client, settings):

@@ -248,6 +248,26 @@ class ImportForm(forms.Form):
         return data
 
 
+class _GreysOutSomeOptions:
+    """Shows every cluster but lets only the running ones be picked: CDM refuses the others."""
+
+    disabled_values: frozenset[str] = frozenset()
+
+    def create_option(self, *args: Any, **kwargs: Any) -> dict[str, Any]:
+        option = super().create_option(*args, **kwargs)  # type: ignore[misc]
+        if str(option["value"]) in self.disabled_values:
+            option["attrs"]["disabled"] = True
+        return option
+
+
+class ClusterSelect(_GreysOutSomeOptions, forms.Select):
+    pass
+
+
+class ClusterCheckboxes(_GreysOutSomeOptions, forms.CheckboxSelectMultiple):
+    pass
+
+
 class SubmitForm(forms.Form):
     """Where to send a draft: one cluster of a target, or a pool of them for a random pick."""
 
@@ -256,7 +276,7 @@ class SubmitForm(forms.Form):
     target = forms.ModelChoiceField(queryset=None, empty_label=None)
     mode = forms.ChoiceField(choices=MODES, widget=forms.RadioSelect, initial="pool")
     cluster_id = forms.CharField(required=False, max_length=64, label="Cluster")
-    pool = forms.MultipleChoiceField(required=False, widget=forms.CheckboxSelectMultiple, label="Pool")
+    pool = forms.MultipleChoiceField(required=False, widget=ClusterCheckboxes, label="Pool")
     idempotency_key = forms.CharField(widget=forms.HiddenInput, max_length=64)
 
     def __init__(self, *args: Any, targets: Any, target: Any = None, **kwargs: Any) -> None:
@@ -267,8 +287,13 @@ class SubmitForm(forms.Form):
             (c["id"], f"{c['name']} ({'running' if str(c['status']) == '200' else 'status ' + str(c['status'])})")
             for c in clusters
         ]
-        self.fields["cluster_id"].widget = forms.Select(choices=[("", "— choose —"), *choices])
+        self.not_running = {
+            c["id"]: f"{c['name']} (status {c['status']})" for c in clusters if str(c["status"]) != "200"
+        }
+        self.fields["cluster_id"].widget = ClusterSelect(choices=[("", "— choose —"), *choices])
         self.fields["pool"].choices = choices
+        for field in ("cluster_id", "pool"):
+            self.fields[field].widget.disabled_values = frozenset(self.not_running)
 
     def clean(self) -> dict[str, Any]:
         data = super().clean()
@@ -276,6 +301,11 @@ class SubmitForm(forms.Form):
             self.add_error("cluster_id", "Choose the cluster to create the job in.")
         if data.get("mode") == "pool" and not data.get("pool"):
             self.add_error("pool", "Tick at least one cluster for the random pick.")
+        chosen = [data.get("cluster_id")] if data.get("mode") == "cluster" else data.get("pool") or []
+        stopped = [self.not_running[cluster] for cluster in chosen if cluster in self.not_running]
+        if stopped:
+            field = "cluster_id" if data.get("mode") == "cluster" else "pool"
+            self.add_error(field, "Not running, so CDM would refuse it: " + ", ".join(stopped) + ".")
         return data
 
 
