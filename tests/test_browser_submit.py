@@ -231,6 +231,7 @@ def test_a_failing_job_shows_failed_and_its_reason_in_words(
     assert_no_stack_text(error.inner_text())
     assert_no_stack_text(page.locator("#status").inner_text())
     expect(page.locator("#status .progress-bar")).to_have_class(re.compile(r"\bbg-danger\b"))
+    expect(error.get_by_role("link", name="Submit again")).to_be_visible()
     assert page.locator("#status").get_attribute("hx-trigger") is None  # a failed job is over too
 
     submission.refresh_from_db()
@@ -257,7 +258,10 @@ def test_submitting_the_same_job_again_shows_cdms_refusal(
     expect(error.locator("code")).to_have_text("Cdm.0104")
     expect(error).to_contain_text("The job name already exists.")
     assert_no_stack_text(error.inner_text())
-    expect(page.locator("#status .progress-bar")).to_have_class(re.compile(r"\bbg-danger\b"))
+    # CDM never ran it: no progress to show, and the way back is offered.
+    expect(page.locator("#status .progress-bar")).to_have_count(0)
+    expect(page.locator("#progress-value")).to_have_count(0)
+    expect(error.get_by_role("link", name="Submit again")).to_be_visible()
     assert page.locator("#status").get_attribute("hx-trigger") is None
 
     submission.refresh_from_db()
