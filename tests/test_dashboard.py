@@ -85,3 +85,21 @@ def test_search_counts_matches_up_to_a_cap(owner_client, owner, monkeypatch):
     assert "30+ drafts" in page and "page 1 of 2" in page
     exact = owner_client.get("/?q=orders_1").content.decode()  # orders_1, orders_10..19: 11
     assert "11 drafts" in exact
+
+
+def test_a_user_changes_their_password_and_stays_logged_in(client, django_user_model):
+    user = django_user_model.objects.create_user("changer", password="first-pass-1234")
+    client.force_login(user)
+    url = reverse("password_change")
+    assert 'href="/accounts/password/"' in client.get(reverse("dashboard")).content.decode()
+    wrong = client.post(url, {"old_password": "nope", "new_password1": "x", "new_password2": "x"})
+    assert wrong.status_code == 200 and "Your old password was entered incorrectly" in wrong.content.decode()
+    weak = client.post(url, {"old_password": "first-pass-1234", "new_password1": "123", "new_password2": "123"})
+    assert weak.status_code == 200 and "This password is too short" in weak.content.decode()
+    data = {"old_password": "first-pass-1234", "new_password1": "second-pass-5678", "new_password2": "second-pass-5678"}
+    done = client.post(url, data, follow=True)
+    assert "Your password is changed." in done.content.decode() and done.wsgi_request.user.is_authenticated
+    user.refresh_from_db()
+    assert user.check_password("second-pass-5678")
+    client.logout()
+    assert client.get(url)["Location"].startswith(reverse("login"))

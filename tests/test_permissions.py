@@ -72,6 +72,7 @@ CASES = [
     Case("new draft form", "get", lambda o: reverse("draft-create"), anyone(200)),
     Case("import form", "get", lambda o: reverse("draft-import"), anyone(200)),
     Case("review queue", "get", lambda o: reverse("review-queue"), anyone(200)),
+    Case("change password form", "get", lambda o: reverse("password_change"), anyone(200)),
     Case(
         "create draft",
         "post",

@@ -15,6 +15,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse_lazy
 from django.views.decorators.http import require_POST
 
 from cdmweb.jobs import audit
@@ -173,3 +174,14 @@ class LoginView(auth_views.LoginView):
         if form.limited:
             response.status_code = 429
         return response
+
+
+class PasswordChangeView(auth_views.PasswordChangeView):
+    """The password validators apply; the session stays logged in (Django re-hashes it)."""
+
+    template_name = "registration/password_change.html"
+    success_url = reverse_lazy("dashboard")
+
+    def form_valid(self, form: Any) -> HttpResponse:
+        messages.success(self.request, "Your password is changed.")
+        return super().form_valid(form)

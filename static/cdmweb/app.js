@@ -55,3 +55,26 @@ document.body.addEventListener("htmx:afterRequest", (event) => {
     designer.dataset.version = String(version);
   }
 });
+
+// The preview redraws itself (outerHTML) after every change. A change answered while a redraw is
+// in flight would be dropped (and a queued one dies with the element it was queued on), so note it
+// and redraw once more when the current redraw has settled.
+let previewBusy = false;
+let previewStale = false;
+document.body.addEventListener("htmx:beforeRequest", (event) => {
+  if (event.detail.elt.id === "preview") previewBusy = true;
+});
+document.body.addEventListener("draft-changed", () => {
+  if (previewBusy) previewStale = true;
+});
+function previewDone(event) {
+  if (event.detail.elt.id !== "preview" && event.target.id !== "preview") return;
+  previewBusy = false;
+  if (previewStale) {
+    previewStale = false;
+    htmx.trigger("#preview", "refresh");
+  }
+}
+document.body.addEventListener("htmx:afterSettle", previewDone);
+document.body.addEventListener("htmx:sendError", previewDone);
+document.body.addEventListener("htmx:responseError", previewDone);
