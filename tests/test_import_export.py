@@ -38,6 +38,15 @@ def test_upload_a_file(owner_client, owner):
     assert draft.name == "dws2obs-${currentTime}"
 
 
+def test_pasted_text_and_a_file_together_are_refused_not_half_taken(owner_client, owner):
+    path = corpus_files("jobs", "06-*")[0]
+    upload = SimpleUploadedFile("job.json", path.read_bytes(), content_type="application/json")
+    response = owner_client.post(reverse("draft-import"), {"file": upload, "text": '{"name": "pasted"}'})
+    assert response.status_code == 200
+    assert "Paste JSON or upload a file, not both" in response.content.decode()
+    assert not JobDraft.objects.filter(owner=owner).exists()
+
+
 def test_imported_drafts_keep_their_findings(owner_client, owner):
     body = {"jobs": [{"name": "x" * 300, "job_type": "NOPE", "from-connector-name": "generic-jdbc-connector"}]}
     owner_client.post(reverse("draft-import"), {"text": json.dumps(body)})

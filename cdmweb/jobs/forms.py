@@ -231,6 +231,9 @@ class ImportForm(forms.Form):
         data = super().clean()
         upload = data.get("file")
         limit = settings.CDMWEB_MAX_IMPORT_BYTES
+        if upload and data.get("text", "").strip():
+            # Taking one and dropping the other silently would import something the user didn't mean.
+            raise forms.ValidationError("Paste JSON or upload a file, not both: clear one of them.")
         if upload:
             if upload.size > limit:
                 raise forms.ValidationError(f"The file is {upload.size:,} bytes; the limit is {limit:,}.")
