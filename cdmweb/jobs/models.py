@@ -246,6 +246,14 @@ class JobDraft(models.Model):
         payload = self.build()
         return self.add_revision(payload, payload_hash(payload), author, reason)
 
+    def keep_unsaved(self, author: Any, reason: str) -> Revision | None:
+        """A revision of the draft as it is now, unless the latest revision already holds it:
+        before something replaces the draft, edits made since exist nowhere else."""
+        payload = self.build()
+        digest = payload_hash(payload)
+        latest = self.revisions.order_by("-number").values_list("payload_hash", flat=True).first()
+        return None if digest == latest else self.add_revision(payload, digest, author, reason)
+
     def add_revision(self, payload: dict[str, Any], digest: str, author: Any, reason: str) -> Revision:
         last = self.revisions.order_by("-number").values_list("number", flat=True).first() or 0
         return Revision.objects.create(

@@ -60,6 +60,18 @@ def approval_before(review: Review) -> Review | None:
     )
 
 
+def pending_changes_request(draft: JobDraft) -> Review | None:
+    """What the reviewer asked for, shown where the author works until the next request."""
+    if draft.review_state != JobDraft.CHANGES_REQUESTED:
+        return None
+    return (
+        draft.reviews.filter(state=Review.CHANGES_REQUESTED)
+        .select_related("reviewer", "revision")
+        .order_by("-decided_at", "-id")
+        .first()
+    )
+
+
 def changes_requested_before(review: Review) -> Review | None:
     """With no approval yet, a second look is compared with the revision whose review asked for
     changes: the reviewer sees what was done about them, not everything again."""
@@ -158,7 +170,7 @@ def decide(review: Review, user: Any, *, approve: bool, comment: str = "") -> Re
         # draft holds now.
         approved = review.revision
         draft.add_revision(approved.payload, approved.payload_hash, user, f"approved r{approved.number}")
-        still_current = payload_hash(draft.build()) == review.revision.payload_hash
+        still_current = payload_hash(draft.build()) == approved.payload_hash
         draft.review_state = JobDraft.APPROVED if still_current else JobDraft.CHANGED
     else:
         draft.review_state = JobDraft.CHANGES_REQUESTED

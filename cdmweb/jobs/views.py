@@ -141,15 +141,7 @@ def _review_context(request: HttpRequest, state: DesignerState, role: str | None
         "review_is_current": open_review is not None and open_review.revision.payload_hash == payload_hash(state.job),
         "may_decide": open_review is not None and not reviewing.why_not_reviewer(open_review, request.user),
         "last_approval": reviewing.last_approved(draft),
-        # What the reviewer asked for, where the author works, until the next request.
-        "changes_requested": (
-            draft.reviews.filter(state=Review.CHANGES_REQUESTED)
-            .select_related("reviewer", "revision")
-            .order_by("-decided_at", "-id")
-            .first()
-            if draft.review_state == JobDraft.CHANGES_REQUESTED
-            else None
-        ),
+        "changes_requested": reviewing.pending_changes_request(draft),
         "review_form": ReviewRequestForm(),
         "share_form": ShareForm(initial={"team": draft.team_id}, user=request.user) if role == OWNER else None,
         **_comments_context(draft, role),
@@ -739,12 +731,7 @@ def history(request: HttpRequest, pk: int) -> HttpResponse:
 def restore(request: HtmxRequest, draft: JobDraft, number: int) -> HttpResponse:
     revision = get_object_or_404(Revision, draft=draft, number=number)
     with transaction.atomic():
-        # Edits since the last revision exist nowhere else: keep them as a revision first.
-        current = draft.build()
-        latest = draft.revisions.order_by("-number").values_list("payload_hash", flat=True).first()
-        kept = None
-        if payload_hash(current) != latest:
-            kept = draft.add_revision(current, payload_hash(current), request.user, f"before restoring r{number}")
+        kept = draft.keep_unsaved(request.user, f"before restoring r{number}")
         draft.replace_with(parse_job(revision.payload))
         draft.snapshot(request.user, f"restored revision {number}")
         audit.record(request.user, AuditEvent.RESTORED, draft, detail=f"revision r{number}")
@@ -825,7 +812,8 @@ def review_detail(request: HttpRequest, pk: int) -> HttpResponse:
                 return redirect("review-queue")
     previous = reviewing.approval_before(review)
     asked = None if previous else reviewing.changes_requested_before(review)
-    base = (previous or asked).revision.payload if (previous or asked) else {}
+    compared = previous or asked
+    base = compared.revision.payload if compared else {}
     current_hash = payload_hash(draft.build())
     context = {
         "review": review,
