@@ -227,13 +227,13 @@ def setup_django() -> None:
 
 
 def prepare(users: int, inputs: int, shared: int) -> tuple[list[Fixture], dict[str, Any]]:
+    from cdmweb.jobs.submitting import sandbox_target
     from django.conf import settings
     from django.contrib.auth import get_user_model
 
     from cdmweb.accounts.models import Membership, Team
     from cdmweb.jobs.importing import import_text
     from cdmweb.jobs.models import Comment, JobDraft, Review, Submission
-    from cdmweb.jobs.submitting import sandbox_target
     from cdmweb.sandbox.engine import cluster_id_for
 
     User = get_user_model()
@@ -296,7 +296,7 @@ def check(expected: dict[int, str], submissions: list[int], wait: float) -> dict
     mine = Submission.objects.filter(pk__in=submissions)
     while time.monotonic() < deadline and any(not s.terminal for s in mine):
         time.sleep(1)
-    accepted = [s for s in Submission.objects.filter(pk__in=submissions) if s.state == Submission.ACCEPTED]
+    accepted = [s for s in Submission.objects.filter(pk__in=submissions) if s.state == Submission.State.ACCEPTED]
     duplicated = [s.job_name for s in accepted if SandboxJob.objects.filter(name=s.job_name).count() != 1]
     states = defaultdict(int)
     for s in Submission.objects.filter(pk__in=submissions):

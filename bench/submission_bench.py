@@ -432,21 +432,21 @@ def bench_poll(bench: Bench, sandbox: Server, cluster: str) -> None:
     from django.test import Client
     from django.urls import reverse
 
-    from cdmweb.jobs import submitting
     from cdmweb.jobs.importing import import_text
     from cdmweb.jobs.models import Submission
+    from cdmweb.jobs.submissions import submitting, targets
 
     user = get_user_model().objects.create_user("bench-poll", password=BENCH_PASSWORD)
     client = Client()
     client.force_login(user)
-    target = submitting.sandbox_target()
+    target = targets.sandbox_target()
     if target.base_url != sandbox.url:
         raise SystemExit(f"the sandbox target sends to {target.base_url}, not to the bench server {sandbox.url}")
 
     def submitted(name: str) -> Submission:
         (draft,), _ = import_text(json.dumps({"jobs": [job_dict(name)]}), user)
         submission = submitting.submit(draft, target, user, f"bench-{name}", cluster_id=cluster)
-        if submission.state != Submission.ACCEPTED:
+        if submission.state != Submission.State.ACCEPTED:
             raise SystemExit(f"submitting {name} failed: {submission.state} {submission.error_message}")
         return submission
 

@@ -110,12 +110,12 @@ def crew_draft(crew, owner):
 @pytest.fixture
 def sandbox(live_server, settings):
     """The sandbox target, served by ``live_server`` itself over real HTTP, with short job runs."""
-    from cdmweb.jobs import submitting
+    from cdmweb.jobs.submissions import targets
 
     settings.CDM_SANDBOX_URL = live_server.url
     settings.CDM_SANDBOX_BOOT_SECONDS = 0.2
     settings.CDM_SANDBOX_RUN_SECONDS = 0.8
-    return submitting.sandbox_target()
+    return targets.sandbox_target()
 
 
 @pytest.fixture(autouse=True)

@@ -104,7 +104,7 @@ def test_an_admin_deletes_a_draft_with_its_history_but_no_revision_or_review_alo
     assert not Revision.objects.filter(draft_id=crew_draft.pk).exists()
     assert not Review.objects.filter(pk=review.pk).exists()
     # The audit trail outlives the draft.
-    assert AuditEvent.objects.filter(draft_id=crew_draft.pk, action=AuditEvent.APPROVED).exists()
+    assert AuditEvent.objects.filter(draft_id=crew_draft.pk, action=AuditEvent.Action.APPROVED).exists()
 
 
 def test_draft_header_fields_are_one_line_boxes_in_the_admin(admin_client_, make_draft):

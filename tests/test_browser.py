@@ -471,7 +471,6 @@ def test_enter_in_a_header_field_after_an_edit_saves_once_in_place(page: Page, d
 
 
 def test_restore_asks_first_and_keeps_unsaved_work_as_a_revision(page: Page, draft: JobDraft, owner) -> None:
-    draft.snapshot(owner, "imported")
     page.goto(f"/drafts/{draft.pk}/")
     box = row(page, "throttlingConfig.numLoaders").locator("[name=value]")
     box.fill("7")
@@ -491,4 +490,4 @@ def test_restore_asks_first_and_keeps_unsaved_work_as_a_revision(page: Page, dra
     expect(page.locator("#messages")).to_contain_text(
         "Revision 1 restored as a new change. What it held before is kept as r2."
     )
-    assert [r.reason for r in draft.revisions.all()] == ["restored revision 1", "before restoring r1", "imported"]
+    assert [r.reason for r in draft.revisions.all()] == ["restored revision 1", "before restoring r1", "created"]

@@ -62,7 +62,7 @@ def test_request_review_approve_by_a_second_person_then_submit_and_watch_it_succ
         reviewer.get_by_label("Comment").fill("Looks right.")
         reviewer.get_by_role("button", name=re.compile(r"^Approve r\d+$")).click()
         expect(reviewer.locator("#queue-empty")).to_be_visible()
-    assert Review.objects.get().state == Review.APPROVED
+    assert Review.objects.get().state == Review.State.APPROVED
 
     author.goto(designer)
     expect(author.locator("#review-status")).to_contain_text("approved")

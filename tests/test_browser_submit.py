@@ -16,9 +16,10 @@ from typing import Any
 import pytest
 from playwright.sync_api import Browser, Page, Request, ViewportSize, expect
 
-from cdmweb.jobs import submitting
 from cdmweb.jobs.importing import import_text
 from cdmweb.jobs.models import JobDraft, Submission, Target
+from cdmweb.jobs.submissions import submitting
+from cdmweb.jobspec.constants import TERMINAL_STATUSES
 from cdmweb.sandbox.engine import cluster_id_for
 from cdmweb.sandbox.models import SandboxJob
 
@@ -154,7 +155,7 @@ def test_submit_from_the_designer_to_a_random_pool_and_watch_it_succeed(
     page.get_by_role("button", name="Submit to CDM", exact=True).click()
     submission = submission_on_page(page)
     running_ids = [ids[n] for n in RUNNING_CLUSTERS]
-    assert submission.state == Submission.ACCEPTED
+    assert submission.state == Submission.State.ACCEPTED
     assert sorted(submission.pool) == sorted(running_ids)
     assert submission.body["jobs"] == [valid_draft.build()]
     expect(page.locator("main")).to_contain_text("random pick from 3 clusters")
@@ -166,7 +167,7 @@ def test_submit_from_the_designer_to_a_random_pool_and_watch_it_succeed(
         snapshot = status_snapshot(page)
         if snapshot:
             samples.append(snapshot)
-            if snapshot["status"] in Submission.TERMINAL_CDM:
+            if snapshot["status"] in TERMINAL_STATUSES:
                 break
         page.wait_for_timeout(100)
     running = [s for s in samples if s["status"] == "RUNNING"]
@@ -219,7 +220,7 @@ def test_a_failing_job_shows_failed_and_its_reason_in_words(
     page: Page, sandbox: Target, failing_draft: JobDraft, settings
 ) -> None:
     submission = submit_to_one_cluster(page, failing_draft, "sandbox-cluster-3")
-    assert submission.state == Submission.ACCEPTED
+    assert submission.state == Submission.State.ACCEPTED
     assert submission.cluster_id == cluster_ids(settings)["sandbox-cluster-3"]
 
     expect(page.locator("#cdm-status")).to_have_text("FAILED")
@@ -248,7 +249,7 @@ def test_submitting_the_same_job_again_shows_cdms_refusal(
 ) -> None:
     cluster = cluster_ids(settings)["sandbox-cluster-3"]
     first = submitting.submit(failing_draft, sandbox, owner, "first-send", cluster_id=cluster)
-    assert first.state == Submission.ACCEPTED
+    assert first.state == Submission.State.ACCEPTED
 
     submission = submit_to_one_cluster(page, failing_draft, "sandbox-cluster-3")
     assert submission.pk != first.pk
@@ -265,7 +266,11 @@ def test_submitting_the_same_job_again_shows_cdms_refusal(
     assert page.locator("#status").get_attribute("hx-trigger") is None
 
     submission.refresh_from_db()
-    assert (submission.state, submission.error_code, submission.http_status) == (Submission.REFUSED, "Cdm.0104", 400)
+    assert (submission.state, submission.error_code, submission.http_status) == (
+        Submission.State.REFUSED,
+        "Cdm.0104",
+        400,
+    )
     assert SandboxJob.objects.filter(name="orders_fail_demo").count() == 1
 
     # The submit page lists both attempts under "Earlier submissions".

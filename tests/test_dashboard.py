@@ -76,8 +76,8 @@ def test_dashboard_query_count_does_not_grow(owner_client, owner, django_assert_
 
 
 def test_search_counts_matches_up_to_a_cap(owner_client, owner, monkeypatch):
-    from cdmweb.jobs import views
     from cdmweb.jobs.models import JobDraft
+    from cdmweb.jobs.views import dashboard as views
 
     monkeypatch.setattr(views, "SEARCH_COUNT_CAP", 30)
     JobDraft.objects.bulk_create([JobDraft(owner=owner, name=f"orders_{i}") for i in range(40)])

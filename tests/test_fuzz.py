@@ -14,7 +14,7 @@ from hypothesis import settings as hsettings
 from hypothesis import strategies as st
 
 from cdmweb.jobs.models import Comment, ConfigGroup, DraftInput, JobDraft
-from cdmweb.jobs.validation import validate_job
+from cdmweb.jobspec.validation import validate_job
 
 from .conftest import hx
 
@@ -159,10 +159,10 @@ def test_comment_move_share_review_forms(fuzz_client, draft, body, input_name, d
 @FUZZ
 @given(target=hostile, mode=hostile, cluster=hostile, pool=st.lists(hostile, max_size=3), key=hostile)
 def test_submit_form(fuzz_client, draft, target, mode, cluster, pool, key):
-    from cdmweb.jobs import submitting
     from cdmweb.jobs.models import Submission
+    from cdmweb.jobs.submissions import targets
 
-    sandbox = submitting.sandbox_target()
+    sandbox = targets.sandbox_target()
     sandbox.clusters = [{"id": "c1", "name": "c1", "status": "200"}]
     sandbox.save()
     data = {"target": target, "mode": mode, "cluster_id": cluster, "pool": pool, "idempotency_key": key, "submit": "1"}

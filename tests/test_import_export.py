@@ -9,7 +9,7 @@ from hypothesis import HealthCheck, given, settings
 
 from cdmweb.jobs.importing import import_text
 from cdmweb.jobs.models import JobDraft
-from cdmweb.jobs.payload import PayloadError
+from cdmweb.jobspec.payload import PayloadError
 
 from .conftest import corpus_files, hx
 from .test_payload import jobs

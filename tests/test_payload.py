@@ -8,7 +8,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from cdmweb.jobs.payload import (
+from cdmweb.jobspec.payload import (
     INPUTS_ABSENT,
     INPUTS_OBJECT,
     PayloadError,

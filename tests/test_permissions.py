@@ -16,8 +16,9 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.urls import reverse
 
-from cdmweb.jobs import reviewing, submitting
+from cdmweb.jobs import reviewing
 from cdmweb.jobs.models import Submission
+from cdmweb.jobs.submissions import targets
 
 from .conftest import hx
 
@@ -250,7 +251,7 @@ WRONG_METHOD = [
 
 @pytest.fixture
 def objects(crew, crew_draft) -> Objects:
-    target = submitting.sandbox_target()
+    target = targets.sandbox_target()
     # Known clusters, so the submit form never needs the network.
     target.clusters = [{"id": "c1", "name": "c1", "status": "200"}]
     target.save()
@@ -262,7 +263,7 @@ def objects(crew, crew_draft) -> Objects:
         idempotency_key="done",
         cluster_id="c1",
         body={"jobs": []},
-        state=Submission.REFUSED,
+        state=Submission.State.REFUSED,
     )
     return Objects(
         draft=crew_draft.pk,

@@ -9,8 +9,9 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.urls import reverse
 
-from cdmweb.jobs import reviewing, submitting
+from cdmweb.jobs import reviewing
 from cdmweb.jobs.models import AuditEvent, Comment, DraftInput, JobDraft, Review, Submission
+from cdmweb.jobs.submissions import submitting, targets
 
 from .conftest import hx
 
@@ -20,11 +21,11 @@ def login(client, user):
     return client
 
 
-def edit_value(draft: JobDraft, name: str, value: str) -> None:
+def edit_value(draft: JobDraft, name: str, value: str, by=None) -> None:
     item = draft.inputs.get(name=name)
     item.value = value
     item.save()
-    draft.revalidate()
+    draft.record_change(by, detail=f"set {name}")
 
 
 TABLE = "fromJobConfig.tableName"
@@ -34,26 +35,26 @@ TABLE = "fromJobConfig.tableName"
 
 
 def test_request_then_approve_opens_the_gate_for_exactly_that_payload(crew, crew_draft):
-    target = submitting.sandbox_target()
+    target = targets.sandbox_target()
     assert "needs approval" in reviewing.gate(crew_draft, target, crew_draft.build())
     review = reviewing.request_review(crew_draft, crew["owner"], "please look")
     crew_draft.refresh_from_db()
-    assert crew_draft.review_state == JobDraft.IN_REVIEW
+    assert crew_draft.review_state == JobDraft.ReviewState.IN_REVIEW
     assert "waiting for a reviewer" in reviewing.gate(crew_draft, target, crew_draft.build())
     reviewing.decide(review, crew["reviewer"], approve=True)
     crew_draft.refresh_from_db()
-    assert crew_draft.review_state == JobDraft.APPROVED
+    assert crew_draft.review_state == JobDraft.ReviewState.APPROVED
     assert reviewing.gate(crew_draft, target, crew_draft.build()) == ""
     # One edit, and the draft is no longer what was approved...
     original = crew_draft.inputs.get(name=TABLE).value
     edit_value(crew_draft, TABLE, "other_table")
     crew_draft.refresh_from_db()
-    assert crew_draft.review_state == JobDraft.CHANGED
+    assert crew_draft.review_state == JobDraft.ReviewState.CHANGED
     assert "changed since it was approved" in reviewing.gate(crew_draft, target, crew_draft.build())
     # ...until it is exactly the approved payload again.
     edit_value(crew_draft, TABLE, original)
     crew_draft.refresh_from_db()
-    assert crew_draft.review_state == JobDraft.APPROVED
+    assert crew_draft.review_state == JobDraft.ReviewState.APPROVED
     assert reviewing.gate(crew_draft, target, crew_draft.build()) == ""
 
 
@@ -64,7 +65,7 @@ def test_nobody_approves_their_own_draft_or_without_the_role(crew, crew_draft, w
         reviewing.decide(review, crew[who], approve=True)
     expected = "Nobody approves their own draft" if who == "owner" else "Only the team's reviewers"
     assert expected in str(refused.value)
-    assert Review.objects.get(pk=review.pk).state == Review.OPEN
+    assert Review.objects.get(pk=review.pk).state == Review.State.OPEN
 
 
 def test_the_requester_and_whoever_changed_it_since_approval_cannot_approve(crew, crew_draft):
@@ -73,10 +74,8 @@ def test_the_requester_and_whoever_changed_it_since_approval_cannot_approve(crew
         reviewing.decide(review, crew["admin"], approve=True)
     reviewing.decide(review, crew["reviewer"], approve=True)
     # The reviewer edits after the approval, asks nobody; the admin asks: the reviewer may not decide.
-    from cdmweb.jobs import audit
 
-    edit_value(crew_draft, TABLE, "by_the_reviewer")
-    audit.record(crew["reviewer"], AuditEvent.EDITED, crew_draft, detail=f"set {TABLE}")
+    edit_value(crew_draft, TABLE, "by_the_reviewer", by=crew["reviewer"])
     second = reviewing.request_review(crew_draft, crew["owner"])
     with pytest.raises(reviewing.ReviewRefused, match="You changed this draft since its last approval"):
         reviewing.decide(second, crew["reviewer"], approve=True)
@@ -89,8 +88,8 @@ def test_requesting_changes_needs_a_comment_and_keeps_the_gate_shut(crew, crew_d
         reviewing.decide(review, crew["reviewer"], approve=False, comment="  ")
     reviewing.decide(review, crew["reviewer"], approve=False, comment="Use the orders_v2 table.")
     crew_draft.refresh_from_db()
-    assert crew_draft.review_state == JobDraft.CHANGES_REQUESTED
-    assert reviewing.gate(crew_draft, submitting.sandbox_target(), crew_draft.build())
+    assert crew_draft.review_state == JobDraft.ReviewState.CHANGES_REQUESTED
+    assert reviewing.gate(crew_draft, targets.sandbox_target(), crew_draft.build())
 
 
 def test_the_author_reads_the_requested_changes_in_the_designer_until_asking_again(crew, crew_draft, client):
@@ -122,7 +121,7 @@ def test_a_new_request_supersedes_the_open_one_and_private_drafts_are_not_review
     first = reviewing.request_review(crew_draft, owner)
     edit_value(crew_draft, TABLE, "t2")
     second = reviewing.request_review(crew_draft, owner)
-    assert Review.objects.get(pk=first.pk).state == Review.SUPERSEDED
+    assert Review.objects.get(pk=first.pk).state == Review.State.SUPERSEDED
     assert second.revision.number > first.revision.number
     with pytest.raises(reviewing.ReviewRefused, match="Only team drafts"):
         reviewing.request_review(draft, owner)
@@ -133,8 +132,8 @@ def test_approval_of_an_older_revision_does_not_open_the_gate_for_the_newer_payl
     edit_value(crew_draft, TABLE, "edited_during_review")
     reviewing.decide(review, crew["reviewer"], approve=True)
     crew_draft.refresh_from_db()
-    assert crew_draft.review_state == JobDraft.CHANGED
-    assert reviewing.gate(crew_draft, submitting.sandbox_target(), crew_draft.build())
+    assert crew_draft.review_state == JobDraft.ReviewState.CHANGED
+    assert reviewing.gate(crew_draft, targets.sandbox_target(), crew_draft.build())
 
 
 def test_an_approval_is_a_revision_of_exactly_what_was_approved(crew, crew_draft):
@@ -176,11 +175,11 @@ def test_moving_a_draft_to_another_team_needs_that_teams_approval(crew, crew_dra
     assert response.status_code == 302
     crew_draft.refresh_from_db()
     assert crew_draft.team == other and crew_draft.review_state == ""
-    assert "needs approval" in reviewing.gate(crew_draft, submitting.sandbox_target(), crew_draft.build())
+    assert "needs approval" in reviewing.gate(crew_draft, targets.sandbox_target(), crew_draft.build())
 
 
 def test_private_drafts_go_to_the_sandbox_but_not_to_a_target_that_requires_review(draft, owner):
-    sandbox = submitting.sandbox_target()
+    sandbox = targets.sandbox_target()
     assert not sandbox.requires_review
     assert reviewing.gate(draft, sandbox, draft.build()) == ""
     sandbox.requires_review = True
@@ -194,7 +193,7 @@ def test_private_drafts_go_to_the_sandbox_but_not_to_a_target_that_requires_revi
 def test_the_gate_holds_in_the_service_the_page_the_command_and_the_admin(
     sandbox, crew, crew_draft, owner, client, admin_client
 ):
-    pool = [c["id"] for c in submitting.refresh_clusters(sandbox) if c["status"] == "200"]
+    pool = [c["id"] for c in targets.refresh_clusters(sandbox) if c["status"] == "200"]
     with pytest.raises(submitting.SubmissionRefused, match="needs approval"):
         submitting.submit(crew_draft, sandbox, owner, "k1", pool=pool)
     # The page: the button is disabled and a forced post is refused with the same words.
@@ -218,7 +217,7 @@ def test_the_gate_holds_in_the_service_the_page_the_command_and_the_admin(
     )
     assert "not submitted" in response.content.decode() and "needs approval" in response.content.decode()
     assert not Submission.objects.exists()
-    assert AuditEvent.objects.filter(action=AuditEvent.SUBMISSION_REFUSED, draft=crew_draft).count() == 4
+    assert AuditEvent.objects.filter(action=AuditEvent.Action.SUBMISSION_REFUSED, draft=crew_draft).count() == 4
     # Approved by a second person: the same command succeeds and the job runs.
     review = reviewing.request_review(crew_draft, owner)
     reviewing.decide(review, crew["reviewer"], approve=True)
@@ -227,7 +226,7 @@ def test_the_gate_holds_in_the_service_the_page_the_command_and_the_admin(
     assert out.getvalue().strip().endswith("SUCCEEDED")
     submission = Submission.objects.get()
     assert submission.revision.payload_hash == review.revision.payload_hash
-    assert AuditEvent.objects.filter(action=AuditEvent.SUBMITTED, submission=submission).exists()
+    assert AuditEvent.objects.filter(action=AuditEvent.Action.SUBMITTED, submission=submission).exists()
 
 
 @pytest.mark.django_db(transaction=True)
@@ -259,7 +258,7 @@ def test_review_flow_through_the_pages(crew, crew_draft, owner, client):
     done = client.post(reverse("review", args=[review.pk]), {"decision": "approve", "comment": "ok"})
     assert done.status_code == 302
     review.refresh_from_db()
-    assert review.state == Review.APPROVED and review.reviewer == crew["reviewer"]
+    assert review.state == Review.State.APPROVED and review.reviewer == crew["reviewer"]
     # The owner sees the approval; the decision form is gone for everyone.
     login(client, owner)
     designer = client.get(reverse("designer", args=[crew_draft.pk])).content.decode()
@@ -300,14 +299,14 @@ def test_comments_on_the_draft_and_on_an_input(crew, crew_draft, client):
     empty = client.post(url, {"body": "   "}).content.decode()  # plain post: the whole page, the message in place
     assert "Write something to comment." in empty
     assert Comment.objects.count() == 1
-    assert AuditEvent.objects.filter(action=AuditEvent.COMMENTED, actor=crew["viewer"]).count() == 1
+    assert AuditEvent.objects.filter(action=AuditEvent.Action.COMMENTED, actor=crew["viewer"]).count() == 1
 
 
 def test_the_audit_trail_is_append_only_and_shown_per_draft(crew, crew_draft, owner, client):
     login(client, owner)
     item = crew_draft.inputs.get(name=TABLE)
     client.post(reverse("input-update", args=[crew_draft.pk, item.pk]), {"value": "audited"}, **hx())
-    event = AuditEvent.objects.filter(action=AuditEvent.EDITED).get()
+    event = AuditEvent.objects.filter(action=AuditEvent.Action.EDITED).get()
     assert event.actor == owner and event.detail == f"set {TABLE}" and "audited" not in event.detail
     with pytest.raises(ValueError, match="append-only"):
         event.save()
@@ -326,7 +325,7 @@ def test_an_unchanged_value_posted_twice_is_not_a_change(draft, owner_client):
     version = JobDraft.objects.get(pk=draft.pk).version
     owner_client.post(reverse("input-update", args=[draft.pk, item.pk]), {"value": item.value}, **hx())
     assert JobDraft.objects.get(pk=draft.pk).version == version
-    assert not AuditEvent.objects.filter(action=AuditEvent.EDITED).exists()
+    assert not AuditEvent.objects.filter(action=AuditEvent.Action.EDITED).exists()
 
 
 # --- concurrent edits -------------------------------------------------------------------------------
@@ -465,11 +464,9 @@ def test_asking_twice_for_the_same_version_is_refused(crew, crew_draft, owner, c
 
 
 def test_a_change_made_while_an_older_review_waited_still_counts_as_ones_own(crew, crew_draft, owner):
-    from cdmweb.jobs import audit
 
     first = reviewing.request_review(crew_draft, owner)  # r_n
-    edit_value(crew_draft, TABLE, "by_the_admin")  # the admin changes the draft while r_n waits
-    audit.record(crew["admin"], AuditEvent.EDITED, crew_draft, detail=f"set {TABLE}")
+    edit_value(crew_draft, TABLE, "by_the_admin", by=crew["admin"])  # the admin changes it while r_n waits
     reviewing.decide(first, crew["reviewer"], approve=True)  # r_n approved after that change
     second = reviewing.request_review(crew_draft, owner)  # holds the admin's change
     with pytest.raises(reviewing.ReviewRefused, match="You changed this draft"):

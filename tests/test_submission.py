@@ -13,9 +13,9 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.urls import reverse
 
-from cdmweb.jobs import submitting
 from cdmweb.jobs.importing import import_text
 from cdmweb.jobs.models import DraftInput, Submission
+from cdmweb.jobs.submissions import submitting, targets, worker
 from cdmweb.sandbox.engine import cluster_id_for
 from cdmweb.sandbox.models import SandboxFault, SandboxJob
 
@@ -44,7 +44,7 @@ def wait_until_terminal(submission: Submission, seconds: float = 10) -> tuple[Su
     statuses, progress = [], []
     deadline = time.monotonic() + seconds
     while not submission.terminal and time.monotonic() < deadline:
-        submission = submitting.poll(submission)
+        submission = worker.poll(submission)
         statuses.append(submission.cdm_status)
         progress.append(submission.progress)
         time.sleep(0.1)
@@ -52,7 +52,7 @@ def wait_until_terminal(submission: Submission, seconds: float = 10) -> tuple[Su
 
 
 def test_default_target_lists_the_sandbox_clusters(sandbox, settings):
-    found = submitting.refresh_clusters(sandbox)
+    found = targets.refresh_clusters(sandbox)
     assert {c["id"] for c in found} == set(clusters(settings).values())
     assert len(sandbox.running_clusters) == 3
 
@@ -60,7 +60,7 @@ def test_default_target_lists_the_sandbox_clusters(sandbox, settings):
 def test_submit_to_a_cluster_runs_to_succeeded(sandbox, valid_draft, owner, settings):
     cluster = clusters(settings)["sandbox-cluster-2"]
     submission = submitting.submit(valid_draft, sandbox, owner, "key-1", cluster_id=cluster)
-    assert submission.state == Submission.ACCEPTED and submission.cdm_status == "BOOTING"
+    assert submission.state == Submission.State.ACCEPTED and submission.cdm_status == "BOOTING"
     assert submission.body == {"jobs": [valid_draft.build()]}
     assert submission.revision.payload == valid_draft.build() and submission.revision.reason.startswith("submitted")
     submission, statuses, progress = wait_until_terminal(submission)
@@ -86,24 +86,24 @@ def test_random_pool_never_picks_a_stopped_cluster_and_the_job_lands_on_the_pick
         body["jobs"][0]["name"] = f"pool_job_{index}"
         (draft,), _ = import_text(json.dumps(body), owner)
         submission = submitting.submit(draft, sandbox, owner, f"pool-{index}", pool=pool)
-        assert submission.state == Submission.ACCEPTED
+        assert submission.state == Submission.State.ACCEPTED
         landed = SandboxJob.objects.get(name=f"pool_job_{index}").cluster.cluster_id
         assert landed in pool[:2]
-        assert submitting.poll(submission).cluster_id == landed
+        assert worker.poll(submission).cluster_id == landed
 
 
 def test_refusals_are_recorded_with_cdms_code_and_meaning(sandbox, valid_draft, owner, settings):
     ids = clusters(settings)
     submitting.submit(valid_draft, sandbox, owner, "k1", cluster_id=ids["sandbox-cluster-1"])
     duplicate = submitting.submit(valid_draft, sandbox, owner, "k2", cluster_id=ids["sandbox-cluster-1"])
-    assert (duplicate.state, duplicate.error_code, duplicate.http_status) == (Submission.REFUSED, "Cdm.0104", 400)
+    assert (duplicate.state, duplicate.error_code, duplicate.http_status) == (Submission.State.REFUSED, "Cdm.0104", 400)
     assert submitting.explain("Cdm.0104") == "The job name already exists."
     stopped = submitting.submit(valid_draft, sandbox, owner, "k3", cluster_id=ids["sandbox-stopped"])
-    assert (stopped.state, stopped.error_code) == (Submission.REFUSED, "Cdm.0201")
+    assert (stopped.state, stopped.error_code) == (Submission.State.REFUSED, "Cdm.0201")
     unknown = submitting.submit(valid_draft, sandbox, owner, "k4", cluster_id="no-such-cluster")
-    assert unknown.state == Submission.REFUSED and unknown.http_status == 404
+    assert unknown.state == Submission.State.REFUSED and unknown.http_status == 404
     empty_pool = submitting.submit(valid_draft, sandbox, owner, "k5", pool=[ids["sandbox-stopped"]])
-    assert (empty_pool.state, empty_pool.error_code) == (Submission.REFUSED, "Cdm.0201")
+    assert (empty_pool.state, empty_pool.error_code) == (Submission.State.REFUSED, "Cdm.0201")
     valid_draft.refresh_from_db()
     assert valid_draft.error_count == 0 and valid_draft.inputs.count() > 0  # the draft is intact
 
@@ -127,10 +127,10 @@ def test_an_invalid_draft_is_refused_before_anything_is_sent(sandbox, make_draft
 @pytest.mark.parametrize(
     ("kind", "value", "state", "words"),
     [
-        (SandboxFault.STATUS, "503", Submission.ERROR, "503"),
-        (SandboxFault.GARBAGE, "", Submission.ERROR, ""),
-        (SandboxFault.DROP, "", Submission.ERROR, ""),
-        (SandboxFault.UNAUTHORIZED, "", Submission.REFUSED, "401"),
+        (SandboxFault.STATUS, "503", Submission.State.ERROR, "503"),
+        (SandboxFault.GARBAGE, "", Submission.State.ERROR, ""),
+        (SandboxFault.DROP, "", Submission.State.ERROR, ""),
+        (SandboxFault.UNAUTHORIZED, "", Submission.State.REFUSED, "401"),
     ],
 )
 def test_every_failure_mode_gives_a_recorded_submission_and_a_message(
@@ -147,9 +147,9 @@ def test_every_failure_mode_gives_a_recorded_submission_and_a_message(
 
 
 def test_a_slow_cdm_times_out_within_the_clients_read_timeout(sandbox, valid_draft, owner, settings, monkeypatch):
-    original = submitting.client_for
+    original = targets.client_for
     monkeypatch.setattr(
-        submitting, "client_for", lambda target, read_timeout=10.0, retries=2: original(target, read_timeout=0.5)
+        worker, "client_for", lambda target, read_timeout=10.0, retries=2: original(target, read_timeout=0.5)
     )
     SandboxFault.objects.create(kind=SandboxFault.SLOW, value="2", path_contains="/cdm/job", method="POST")
     started = time.monotonic()
@@ -157,14 +157,14 @@ def test_a_slow_cdm_times_out_within_the_clients_read_timeout(sandbox, valid_dra
         valid_draft, sandbox, owner, "slow", cluster_id=clusters(settings)["sandbox-cluster-1"]
     )
     assert time.monotonic() - started < 1.9
-    assert submission.state == Submission.ERROR and "did not answer within 0.5 s" in submission.error_message
+    assert submission.state == Submission.State.ERROR and "did not answer within 0.5 s" in submission.error_message
     time.sleep(max(0.0, 2.3 - (time.monotonic() - started)))  # let the slow answer finish before the next test
 
 
 def test_connection_refused_is_a_clear_error(sandbox, valid_draft, owner, settings):
     settings.CDM_SANDBOX_URL = "http://127.0.0.1:9"  # nothing listens on the discard port
     submission = submitting.submit(valid_draft, sandbox, owner, "refused", pool=["x"])
-    assert submission.state == Submission.ERROR and submission.error_message
+    assert submission.state == Submission.State.ERROR and submission.error_message
 
 
 # --- screens and command -----------------------------------------------------------------------
@@ -261,9 +261,9 @@ def test_a_retry_after_a_failed_start_starts_the_created_job_without_creating_an
     cluster = clusters(settings)["sandbox-cluster-1"]
     SandboxFault.objects.create(kind=SandboxFault.STATUS, value="503", path_contains="/start", method="PUT")
     first = submitting.submit(valid_draft, sandbox, owner, "resume", cluster_id=cluster)
-    assert first.state == Submission.CREATED and first.error_message
+    assert first.state == Submission.State.CREATED and first.error_message
     again = submitting.submit(valid_draft, sandbox, owner, "resume", cluster_id=cluster)
-    assert again.pk == first.pk and again.state == Submission.ACCEPTED and again.cdm_status == "BOOTING"
+    assert again.pk == first.pk and again.state == Submission.State.ACCEPTED and again.cdm_status == "BOOTING"
     assert SandboxJob.objects.count() == 1
 
 
@@ -271,7 +271,7 @@ def test_a_poll_never_waits_longer_than_its_timeout(sandbox, valid_draft, owner,
     submission = submitting.submit(valid_draft, sandbox, owner, "p", cluster_id=clusters(settings)["sandbox-cluster-1"])
     SandboxFault.objects.create(kind=SandboxFault.SLOW, value="3", path_contains="/status", method="GET")
     started = time.monotonic()
-    submission = submitting.poll(submission, read_timeout=0.5)
+    submission = worker.poll(submission, read_timeout=0.5)
     assert time.monotonic() - started < 1.5
     assert "Could not read the status just now" in submission.error_message and not submission.terminal
     time.sleep(max(0.0, 3.3 - (time.monotonic() - started)))  # let the slow answer finish before the next test

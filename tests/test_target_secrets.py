@@ -6,8 +6,8 @@ import pytest
 from django.urls import reverse
 
 from cdmweb.crypto import SecretUnreadable, decrypt, encrypt
-from cdmweb.jobs import submitting
 from cdmweb.jobs.models import Target
+from cdmweb.jobs.submissions import submitting, targets
 
 SECRET = "sk-very-secret-value-4711"
 
@@ -36,7 +36,7 @@ def test_admin_stores_the_secret_encrypted_and_never_shows_it(admin_client):
     assert response.status_code == 302
     target = Target.objects.get(name="prod")
     assert target.secret_encrypted and SECRET not in target.secret_encrypted
-    assert submitting.target_secret(target) == SECRET and submitting.missing_credentials(target) == ""
+    assert targets.target_secret(target) == SECRET and targets.missing_credentials(target) == ""
     page = admin_client.get(reverse("admin:jobs_target_change", args=[target.pk])).content.decode()
     assert SECRET not in page and target.secret_encrypted not in page and "stored encrypted" in page
     listing = admin_client.get(reverse("admin:jobs_target_changelist")).content.decode()
@@ -52,10 +52,10 @@ def test_admin_stores_the_secret_encrypted_and_never_shows_it(admin_client):
     }
     admin_client.post(reverse("admin:jobs_target_change", args=[target.pk]), data)
     target.refresh_from_db()
-    assert submitting.target_secret(target) == SECRET
+    assert targets.target_secret(target) == SECRET
     admin_client.post(reverse("admin:jobs_target_change", args=[target.pk]), {**data, "clear_secret": "on"})
     target.refresh_from_db()
-    assert target.secret_encrypted == "" and "a secret" in submitting.missing_credentials(target)
+    assert target.secret_encrypted == "" and "a secret" in targets.missing_credentials(target)
 
 
 @pytest.mark.django_db(transaction=True)
@@ -68,7 +68,7 @@ def test_a_target_with_an_encrypted_sk_submits_to_the_sandbox(sandbox, settings,
     encrypted = Target.objects.create(
         name="sandbox-encrypted",
         project_id=settings.CDM_SANDBOX_PROJECT_ID,
-        auth_mode=Target.AUTH_AKSK,
+        auth_mode=Target.AuthMode.AKSK,
         access_key=settings.CDM_SANDBOX_AK,
         requires_review=False,
     )
@@ -98,7 +98,7 @@ def test_team_admin_types_a_secret_instead_of_naming_a_variable(client, crew):
     )
     assert response.status_code == 302
     target = Target.objects.get(name="crew-enc")
-    assert submitting.target_secret(target) == SECRET
+    assert targets.target_secret(target) == SECRET
     page = client.get(reverse("team-target", args=["crew", target.pk])).content.decode()
     assert SECRET not in page and target.secret_encrypted not in page
     empty = client.post(
@@ -131,7 +131,7 @@ def test_a_stored_secret_is_never_sent_somewhere_new_without_being_typed_again(c
     refused = client.post(reverse("team-target", args=["crew", target.pk]), moved)
     assert refused.status_code == 200 and "type the secret again" in refused.content.decode()
     target.refresh_from_db()
-    assert target.endpoint == "https://cdm.example.com" and submitting.target_secret(target) == SECRET
+    assert target.endpoint == "https://cdm.example.com" and targets.target_secret(target) == SECRET
     # Another team's variables cannot be named either.
     other = client.post(
         reverse("team-target-add", args=["crew"]),

@@ -37,7 +37,7 @@ def test_an_admin_adds_changes_and_removes_members_and_it_is_audited(client, cre
     remove = reverse("member-remove", args=["crew", newcomer.pk])
     assert client.post(remove).status_code == 302
     assert not Membership.objects.filter(user=newcomer).exists()
-    details = list(AuditEvent.objects.filter(action=AuditEvent.MEMBERSHIP).values_list("detail", flat=True))
+    details = list(AuditEvent.objects.filter(action=AuditEvent.Action.MEMBERSHIP).values_list("detail", flat=True))
     assert details == ["newcomer removed", "newcomer is reviewer", "newcomer is viewer"]
     filtered = client.get(url + "?action=membership").content.decode()
     assert "newcomer removed" in filtered
@@ -93,10 +93,10 @@ def test_a_teams_target_is_offered_to_its_drafts_only(client, crew, crew_draft, 
     from django.core.management import call_command
     from django.core.management.base import CommandError
 
-    from cdmweb.jobs import submitting
     from cdmweb.jobs.models import Target
+    from cdmweb.jobs.submissions import targets
 
-    sandbox = submitting.sandbox_target()
+    sandbox = targets.sandbox_target()
     sandbox.clusters = [{"id": "c1", "name": "c1", "status": "200"}]
     sandbox.save()
     Target.objects.create(

@@ -6,7 +6,7 @@ import copy
 
 import pytest
 
-from cdmweb.jobs.validation import ERROR, WARNING, validate_job
+from cdmweb.jobspec.validation import ERROR, WARNING, validate_job
 
 BASE = {
     "job_type": "NORMAL_JOB",

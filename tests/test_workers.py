@@ -15,9 +15,9 @@ import pytest
 from django.core.management import call_command
 from django.urls import reverse
 
-from cdmweb.jobs import submitting
 from cdmweb.jobs.importing import import_text
 from cdmweb.jobs.models import Submission
+from cdmweb.jobs.submissions import submitting, worker
 from cdmweb.sandbox.engine import cluster_id_for
 from cdmweb.sandbox.models import SandboxFault, SandboxJob
 
@@ -83,13 +83,13 @@ def test_a_web_submission_is_queued_and_a_worker_sends_it(sandbox, on_workers, d
         {"target": sandbox.pk, "mode": "cluster", "cluster_id": cluster, "idempotency_key": "web-1", "submit": "1"},
     )
     submission = Submission.objects.get()
-    assert response.status_code == 302 and submission.state == Submission.PENDING
+    assert response.status_code == 302 and submission.state == Submission.State.PENDING
     assert not SandboxJob.objects.exists()  # the request sent nothing to CDM
     page = client.get(reverse("submission", args=[submission.pk]), **hx()).content.decode()
     assert "PENDING" in page
     call_command("db_worker", "--batch", "--no-startup-delay", "--no-reload", verbosity=0)
     submission.refresh_from_db()
-    assert submission.state == Submission.ACCEPTED and submission.cluster_id == cluster
+    assert submission.state == Submission.State.ACCEPTED and submission.cluster_id == cluster
     # The worker follows the job: poll tasks queue themselves until it ends.
     deadline = time.monotonic() + 15
     while not submission.terminal and time.monotonic() < deadline:
@@ -111,12 +111,12 @@ def test_a_worker_killed_while_sending_leaves_one_cdm_job_and_the_next_worker_fi
     SandboxFault.objects.create(method="POST", path_contains=path, kind=SandboxFault.SLOW, value="1.5")
     where = {"cluster_id": clusters[0]} if mode == "cluster" else {"pool": clusters}
     submission = submitting.submit(draft, sandbox, owner, f"kill-{mode}", **where)
-    assert submission.state == Submission.PENDING
+    assert submission.state == Submission.State.PENDING
 
     first = start_worker()
     wait_for(
         lambda: (
-            Submission.objects.get(pk=submission.pk).state == Submission.SENDING
+            Submission.objects.get(pk=submission.pk).state == Submission.State.SENDING
             and not SandboxFault.objects.filter(remaining__gt=0).exists()
         ),
         20,
@@ -127,7 +127,7 @@ def test_a_worker_killed_while_sending_leaves_one_cdm_job_and_the_next_worker_fi
     # The sandbox finishes the create the dead worker asked for: the job now exists in CDM.
     wait_for(lambda: SandboxJob.objects.filter(name=submission.job_name).exists(), 10, "the create to land")
     stuck = Submission.objects.get(pk=submission.pk)
-    assert stuck.state == Submission.SENDING and stuck.attempts == 1
+    assert stuck.state == Submission.State.SENDING and stuck.attempts == 1
 
     # Nothing happens before the lease runs out; then whoever watches re-queues the work.
     assert submitting.recover_stuck() == 0
@@ -135,7 +135,7 @@ def test_a_worker_killed_while_sending_leaves_one_cdm_job_and_the_next_worker_fi
     start_worker()
     wait_for(lambda: Submission.objects.get(pk=submission.pk).cdm_status == "SUCCEEDED", 30, "SUCCEEDED")
     done = Submission.objects.get(pk=submission.pk)
-    assert done.attempts == 2 and done.state == Submission.ACCEPTED
+    assert done.attempts == 2 and done.state == Submission.State.ACCEPTED
     assert done.cluster_id in clusters
     assert SandboxJob.objects.filter(name=submission.job_name).count() == 1  # never created twice
 
@@ -148,7 +148,7 @@ def test_recover_submissions_command_requeues_an_expired_lease(on_workers, draft
 
     submission = submitting.submit(draft, sandbox, owner, "expired", cluster_id="c1")
     Submission.objects.filter(pk=submission.pk).update(
-        state=Submission.SENDING, lease_until=timezone.now() - timedelta(seconds=1)
+        state=Submission.State.SENDING, lease_until=timezone.now() - timedelta(seconds=1)
     )
     out = io.StringIO()
     call_command("recover_submissions", stdout=out)
@@ -179,9 +179,9 @@ def test_a_created_submission_held_by_a_live_lease_is_not_started_again(on_worke
 
     submission = submitting.submit(draft, sandbox, owner, "created-held", cluster_id="c1")
     lease = timezone.now() + timedelta(seconds=30)
-    Submission.objects.filter(pk=submission.pk).update(state=Submission.CREATED, lease_until=lease)
-    again = submitting.send(submission.pk)  # a double click, or a re-queue, while the first worker starts it
-    assert again.state == Submission.CREATED and again.attempts == 0 and again.lease_until == lease
+    Submission.objects.filter(pk=submission.pk).update(state=Submission.State.CREATED, lease_until=lease)
+    again = worker.send(submission.pk)  # a double click, or a re-queue, while the first worker starts it
+    assert again.state == Submission.State.CREATED and again.attempts == 0 and again.lease_until == lease
 
 
 def test_a_takeover_that_cannot_reach_cdm_waits_instead_of_creating_a_second_job(
@@ -194,18 +194,20 @@ def test_a_takeover_that_cannot_reach_cdm_waits_instead_of_creating_a_second_job
     cluster = cluster_id_for(settings.CDM_SANDBOX_PROJECT_ID, "sandbox-cluster-1")
     submission = submitting.submit(draft, sandbox, owner, "unsure", cluster_id=cluster)
     Submission.objects.filter(pk=submission.pk).update(
-        state=Submission.SENDING, lease_until=timezone.now() - timedelta(seconds=1), attempts=1
+        state=Submission.State.SENDING, lease_until=timezone.now() - timedelta(seconds=1), attempts=1
     )
     SandboxFault.objects.create(
         method="GET", path_contains="/status", kind=SandboxFault.STATUS, value="503", remaining=9
     )
-    after = submitting.send(submission.pk)
-    assert after.state == Submission.SENDING and after.lease_until > timezone.now()
+    after = worker.send(submission.pk)
+    assert after.state == Submission.State.SENDING and after.lease_until > timezone.now()
     assert not SandboxJob.objects.exists()  # nothing sent while unsure
 
 
 def test_a_submission_gives_up_after_five_attempts(on_workers, draft, owner, sandbox):
     submission = submitting.submit(draft, sandbox, owner, "hopeless", cluster_id="c1")
-    Submission.objects.filter(pk=submission.pk).update(state=Submission.CREATED, attempts=5, error_message="Cdm.0053")
-    done = submitting.send(submission.pk)
-    assert done.state == Submission.ERROR and done.terminal and "Gave up after 5 attempts" in done.error_message
+    Submission.objects.filter(pk=submission.pk).update(
+        state=Submission.State.CREATED, attempts=5, error_message="Cdm.0053"
+    )
+    done = worker.send(submission.pk)
+    assert done.state == Submission.State.ERROR and done.terminal and "Gave up after 5 attempts" in done.error_message

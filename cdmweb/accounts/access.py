@@ -1,71 +1,28 @@
-"""Who may do what to a draft, decided here and nowhere else.
+"""Roles and what each allows, and who may see or manage a team.
 
-A draft is private to its owner, or belongs to a team. The owner may do everything; a team
-member may do what the role allows: viewers view (and, later, comment), editors also edit,
-reviewers also review, admins also manage. Anyone else gets a 404, so outsiders learn nothing;
-a member without the right gets a 403 with a plain message.
+A member may do what the role allows: viewers view and comment, editors also edit, reviewers also
+review, admins also manage. Who may do what to a draft builds on this in ``cdmweb.jobs.access``.
 """
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.core.exceptions import PermissionDenied
-from django.db.models import Q, QuerySet
 from django.http import Http404, HttpRequest
 from django.shortcuts import get_object_or_404
-
-from cdmweb.jobs.models import JobDraft
 
 from .models import ADMIN, EDITOR, REVIEWER, ROLE_RANK, VIEWER, Membership, Team
 
 VIEW, COMMENT, EDIT, REVIEW, MANAGE = "view", "comment", "edit", "review", "manage"
 NEEDED_ROLE = {VIEW: VIEWER, COMMENT: VIEWER, EDIT: EDITOR, REVIEW: REVIEWER, MANAGE: ADMIN}
 ACTION_WORDS = {VIEW: "view", COMMENT: "comment on", EDIT: "change", REVIEW: "review", MANAGE: "manage"}
-
-
+# Not a team role: the owner of a draft, who may do everything to it.
 OWNER = "owner"
-
-
-def role_for(user: Any, draft: JobDraft) -> str | None:
-    """ "owner", the user's role in the draft's team, or None for an outsider (one query at most).
-    The owner of a team draft keeps the owner's rights only while still in the team: whoever is
-    removed from a team loses its drafts, their own included (the team's admins keep them)."""
-    if draft.team_id is None or not user.is_authenticated:
-        return OWNER if user.is_authenticated and draft.owner_id == user.pk else None
-    role = Membership.objects.filter(team_id=draft.team_id, user=user).values_list("role", flat=True).first()
-    if role is not None and draft.owner_id == user.pk:
-        return OWNER
-    return role
 
 
 def allows(role: str | None, action: str) -> bool:
     if role == OWNER:
         return True
     return role is not None and ROLE_RANK[role] >= ROLE_RANK[NEEDED_ROLE[action]]
-
-
-def can(user: Any, draft: JobDraft, action: str) -> bool:
-    return allows(role_for(user, draft), action)
-
-
-def refusal(role: str | None, action: str) -> str:
-    """What a member whose role does not allow ``action`` is told; "" when it does."""
-    if allows(role, action):
-        return ""
-    return f"As a {role} of this team you cannot {ACTION_WORDS[action]} this draft; ask a team admin."
-
-
-def get_draft_for_user(request: HttpRequest, pk: int, action: str = VIEW) -> JobDraft:
-    """The draft if the user may ``action`` it; 404 for outsiders, 403 for members without the role."""
-    draft = get_object_or_404(JobDraft, pk=pk)
-    role = role_for(request.user, draft)
-    if role is None:
-        raise Http404("No such draft.")
-    reason = refusal(role, action)
-    if reason:
-        raise PermissionDenied(reason)
-    return draft
 
 
 def get_team_for_user(request: HttpRequest, slug: str, action: str = VIEW) -> tuple[Team, str]:
@@ -77,26 +34,3 @@ def get_team_for_user(request: HttpRequest, slug: str, action: str = VIEW) -> tu
     if not allows(role, action):
         raise PermissionDenied(f"As a {role} of this team you cannot {ACTION_WORDS[action]} it; ask a team admin.")
     return team, role
-
-
-def visible_drafts(user: Any) -> QuerySet[JobDraft]:
-    """Drafts the user owns or can see through a team (a subquery, so no duplicates to remove)."""
-    teams = Membership.objects.filter(user=user).values("team_id")
-    return JobDraft.objects.filter(Q(owner=user) | Q(team_id__in=teams))
-
-
-__all__ = [
-    "ADMIN",
-    "COMMENT",
-    "EDIT",
-    "MANAGE",
-    "REVIEW",
-    "VIEW",
-    "allows",
-    "can",
-    "get_draft_for_user",
-    "get_team_for_user",
-    "refusal",
-    "role_for",
-    "visible_drafts",
-]

@@ -24,6 +24,8 @@ from urllib.parse import quote, urlsplit
 import requests
 from urllib3.exceptions import NewConnectionError
 
+from cdmweb.jobspec.constants import SUCCEEDED, TERMINAL_STATUSES
+
 from .auth import CdmAuth
 from .errors import (
     CdmBadResponse,
@@ -44,7 +46,6 @@ RETRY_STATUSES = frozenset({502, 503, 504})
 # The SDK marks X-Language as required for the random-cluster call; CDM answers in this language by default.
 DEFAULT_LANGUAGE = "en-us"
 
-TERMINAL_STATUSES = frozenset({"SUCCEEDED", "FAILED", "FAILURE_ON_SUBMIT", "NEVER_EXECUTED"})
 SQOOP_COUNTERS = "org.apache.sqoop.submission.counter.SqoopCounters"
 
 
@@ -345,7 +346,7 @@ class SubmissionSummary:
 
     @property
     def succeeded(self) -> bool:
-        return self.status == "SUCCEEDED"
+        return self.status == SUCCEEDED
 
 
 def submission_summary(data: Mapping[str, Any]) -> SubmissionSummary:

@@ -128,7 +128,7 @@ def canonical_headers(headers: Mapping[str, str], signed: Sequence[str]) -> str:
     return "".join(f"{name}:{lowered.get(name, '')}\n" for name in signed)
 
 
-def payload_hash(body: bytes | str | None, headers: Mapping[str, str]) -> str:
+def hashed_payload(body: bytes | str | None, headers: Mapping[str, str]) -> str:
     if not body:
         return EMPTY_HASH
     declared = header_value(headers, HEADER_CONTENT_SHA256)
@@ -158,7 +158,7 @@ def canonical_request(
         canonical_query_string(pairs),
         canonical_headers(headers, signed),
         signed,
-        payload_hash(body, headers),
+        hashed_payload(body, headers),
     )
 
 
@@ -228,7 +228,7 @@ def sign_request(
         canonical_query_string(parse_query_string(parts.query)),
         canonical_headers(work, signed),
         signed,
-        payload_hash(body, work),
+        hashed_payload(body, work),
     )
     added[HEADER_AUTHORIZATION] = authorization_header(ak, signed, signature(sk, string_to_sign(canonical, stamp)))
     return added
@@ -297,7 +297,7 @@ def check_request(
     if abs((current - sent_at).total_seconds()) > max_skew_seconds:
         return SignatureCheck(None, "X-Sdk-Date is too far from the server clock")
 
-    body_hash = _received_payload_hash(body, lowered, allow_unsigned_payload)
+    body_hash = _received_hashed_payload(body, lowered, allow_unsigned_payload)
     if body_hash is None:
         return SignatureCheck(None, "the payload hash does not match the body")
 
@@ -413,7 +413,7 @@ def _header_text(value: str) -> str:
     return _latin1_to_utf8(value).strip()
 
 
-def _received_payload_hash(body: bytes | str | None, headers: Mapping[str, str], allow_unsigned: bool) -> str | None:
+def _received_hashed_payload(body: bytes | str | None, headers: Mapping[str, str], allow_unsigned: bool) -> str | None:
     if not body:
         return EMPTY_HASH
     actual = hashlib.sha256(_to_bytes(body)).hexdigest()

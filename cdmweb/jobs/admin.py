@@ -11,11 +11,11 @@ from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.utils.html import format_html
 
-from cdmweb.catalog.registry import is_secret_name
 from cdmweb.cdm.errors import CdmError
+from cdmweb.jobspec.constants import is_running
+from cdmweb.jobspec.masking import is_secret_name, masked_job, masked_value
+from cdmweb.jobspec.payload import build_request_body, dumps
 
-from . import audit, submitting
-from .designer import masked_job
 from .forms import TargetForm
 from .models import (
     AuditEvent,
@@ -28,7 +28,7 @@ from .models import (
     Submission,
     Target,
 )
-from .payload import build_request_body, dumps
+from .submissions import submitting, targets
 
 
 @admin.register(JobDraft)
@@ -88,16 +88,15 @@ class JobDraftAdmin(admin.ModelAdmin):
             obj.save(update_fields=[*form.changed_data, "last_change_page"])
         else:
             super().save_model(request, obj, form, change)
-        obj.revalidate()
-        audit.record(request.user, AuditEvent.EDITED, obj, detail="in the admin: " + ", ".join(form.changed_data))
+        obj.record_change(request.user, detail="in the admin: " + ", ".join(form.changed_data))
 
     @admin.action(description="Submit to the sandbox (random pick among its running clusters)")
     def submit_to_sandbox(self, request: HttpRequest, queryset: QuerySet[JobDraft]) -> None:
         """The admin passes the same gate as every other way in: team drafts need approval."""
-        target = submitting.sandbox_target()
+        target = targets.sandbox_target()
         for draft in queryset:
             try:
-                pool = [c["id"] for c in submitting.refresh_clusters(target) if c["status"] == "200"]
+                pool = [c["id"] for c in targets.refresh_clusters(target) if is_running(c)]
                 done = submitting.submit(draft, target, request.user, uuid.uuid4().hex, pool=pool)
             except submitting.SubmissionRefused as refusal:
                 self.message_user(request, f"{draft}: not submitted. {refusal}", messages.ERROR)
@@ -114,8 +113,7 @@ class DraftPartAdmin(admin.ModelAdmin):
     def _changed(self, request: HttpRequest, obj: Any, what: str) -> None:
         draft = JobDraft.objects.get(pk=obj.draft_id)
         JobDraft.objects.filter(pk=draft.pk).update(last_change_page="")
-        draft.revalidate()
-        audit.record(request.user, AuditEvent.EDITED, draft, detail=f"in the admin: {what} {obj.name}")
+        draft.record_change(request.user, detail=f"in the admin: {what} {obj.name}")
 
     def save_model(self, request: HttpRequest, obj: Any, form: Any, change: bool) -> None:
         super().save_model(request, obj, form, change)
@@ -157,7 +155,7 @@ class DraftInputAdmin(DraftPartAdmin):
 
     @admin.display(description="Value")
     def shown_value(self, obj: DraftInput) -> str:
-        return "********" if is_secret_name(obj.name) and obj.value else obj.value[:80]
+        return masked_value(obj.name, obj.value[:80])
 
 
 class TargetAdminForm(TargetForm):

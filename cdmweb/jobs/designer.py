@@ -11,13 +11,13 @@ from typing import Any
 from django.urls import reverse
 
 from cdmweb.catalog.input_types import InputType, input_type
-from cdmweb.catalog.registry import SIDE_GROUP, SIDE_LABELS, SIDES, Catalog, InputSpec, get_catalog, is_secret_name
+from cdmweb.catalog.registry import Catalog, InputSpec, get_catalog
+from cdmweb.jobspec.constants import SIDE_GROUP, SIDE_KEYS, SIDE_LABELS, SIDES
+from cdmweb.jobspec.masking import is_secret, masked_job
+from cdmweb.jobspec.payload import dumps
+from cdmweb.jobspec.validation import ERROR, Finding, applies, validate_job
 
 from .models import ConfigGroup, DraftInput, JobDraft, LoadedInput
-from .payload import SIDE_KEYS, dumps
-from .validation import ERROR, Finding, applies, validate_job
-
-SECRET_MASK = "********"
 
 
 @dataclass
@@ -65,7 +65,7 @@ class InputRow:
         self.note = self._note()
 
     def _widget(self) -> str:
-        if self.spec.secret if self.spec else is_secret_name(self.item.name):
+        if is_secret(self.spec, self.item.name):
             return "secret"  # before anything else: a secret is never drawn, whatever its type
         if self.item.value_is_json:
             return "json"
@@ -268,47 +268,3 @@ def _suggested_groups(side: str, present: list[str], catalog: Catalog) -> list[s
         return [g for g in catalog.driver_order if g not in present]
     expected = SIDE_GROUP[side]
     return [] if expected in present else [expected]
-
-
-def masked_job(job: Any) -> Any:
-    """``job`` with every secret value replaced, for anything shown on a page.
-
-    Any object with a secret-looking "name" (the catalogue's secret inputs all match
-    ``is_secret_name``; a test holds them together) has its "value"/"values" masked, wherever it
-    sits, so shapes the designer cannot edit are covered too. The job itself is returned when it
-    holds no secret, which spares copying a large job on every preview.
-    """
-    if not _has_secret(job):
-        return job
-    return _mask(job)
-
-
-def _secret_keys(value: dict[str, Any]) -> list[str]:
-    name = value.get("name")
-    if not isinstance(name, str) or not is_secret_name(name):
-        return []
-    return [key for key in ("value", "values") if value.get(key) not in (None, "")]
-
-
-def _has_secret(value: Any) -> bool:
-    stack = [value]
-    while stack:
-        item = stack.pop()
-        if isinstance(item, dict):
-            if _secret_keys(item):
-                return True
-            stack.extend(item.values())
-        elif isinstance(item, list):
-            stack.extend(item)
-    return False
-
-
-def _mask(value: Any) -> Any:
-    if isinstance(value, dict):
-        masked = {key: _mask(item) for key, item in value.items()}
-        for key in _secret_keys(value):
-            masked[key] = SECRET_MASK
-        return masked
-    if isinstance(value, list):
-        return [_mask(item) for item in value]
-    return value

@@ -6,14 +6,16 @@ size of the draft; the caller re-validates (``designer_state``) and records the 
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.db import transaction
 from django.db.models import Max
 
 from cdmweb.catalog.registry import SIDE_GROUP, get_catalog
+from cdmweb.jobspec.payload import JOB_FIELDS
+from cdmweb.jobspec.validation import applies
 
-from .models import ConfigGroup, DraftInput, JobDraft
-from .payload import JOB_FIELDS
-from .validation import applies
+from .models import AuditEvent, ConfigGroup, DraftInput, JobDraft
 
 # What a new draft starts with: the groups and values every official sample sends.
 DEFAULT_DRIVER: list[tuple[str, list[tuple[str, str]]]] = [
@@ -35,12 +37,21 @@ DEFAULT_DRIVER: list[tuple[str, list[tuple[str, str]]]] = [
 
 @transaction.atomic
 def create_draft(
-    owner, *, name: str, job_type: str, from_connector: str, from_link: str, to_connector: str, to_link: str
+    owner: Any,
+    *,
+    team: Any = None,
+    name: str,
+    job_type: str,
+    from_connector: str,
+    from_link: str,
+    to_connector: str,
+    to_link: str,
 ) -> JobDraft:
     """A new draft with the source and destination groups, the driver defaults and the
-    connector's required inputs (with their defaults) ready to fill in."""
+    connector's required inputs (with their defaults) ready to fill in, and its first revision."""
     draft = JobDraft.objects.create(
         owner=owner,
+        team=team,
         name=name,
         job_type=job_type,
         from_connector=from_connector,
@@ -69,7 +80,8 @@ def create_draft(
             inputs.append(DraftInput(draft=draft, group=group, name=name, value=value, position=position))
             position += 1
     DraftInput.objects.bulk_create(inputs)
-    draft.revalidate()
+    draft.snapshot(owner, "created")
+    draft.record_change(owner, AuditEvent.Action.CREATED, f"in {team}" if team else "private")
     return draft
 
 

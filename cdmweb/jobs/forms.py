@@ -7,12 +7,14 @@ from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Column, Layout, Row, Submit
 from django import forms
 from django.conf import settings
+from django.db import models
 
 from cdmweb.accounts.models import ADMIN, EDITOR, REVIEWER, Team
 from cdmweb.catalog.registry import get_catalog
+from cdmweb.jobspec.constants import is_running
+from cdmweb.jobspec.validation import NAME_MAX
 
-from .models import Target, https_url_fields
-from .validation import NAME_MAX
+from .models import Target
 
 INPUT_NAME = re.compile(r"^[A-Za-z_][\w.\-]*$")
 GROUP_NAME = re.compile(r"^[A-Za-z][A-Za-z0-9_]*$")
@@ -287,12 +289,9 @@ class SubmitForm(forms.Form):
         self.fields["target"].queryset = targets
         clusters = target.clusters if target is not None else []
         choices = [
-            (c["id"], f"{c['name']} ({'running' if str(c['status']) == '200' else 'status ' + str(c['status'])})")
-            for c in clusters
+            (c["id"], f"{c['name']} ({'running' if is_running(c) else 'status ' + str(c['status'])})") for c in clusters
         ]
-        self.not_running = {
-            c["id"]: f"{c['name']} (status {c['status']})" for c in clusters if str(c["status"]) != "200"
-        }
+        self.not_running = {c["id"]: f"{c['name']} (status {c['status']})" for c in clusters if not is_running(c)}
         self.fields["cluster_id"].widget = ClusterSelect(choices=[("", "— choose —"), *choices])
         self.fields["pool"].choices = choices
         for field in ("cluster_id", "pool"):
@@ -310,6 +309,13 @@ class SubmitForm(forms.Form):
             field = "cluster_id" if data.get("mode") == "cluster" else "pool"
             self.add_error(field, "Not running, so CDM would refuse it: " + ", ".join(stopped) + ".")
         return data
+
+
+def https_url_fields(field: models.Field, **kwargs: Any) -> Any:
+    """A ModelForm ``formfield_callback``: URLs typed without a scheme are https (Django 6's default)."""
+    if isinstance(field, models.URLField):
+        kwargs["assume_scheme"] = "https"
+    return field.formfield(**kwargs)
 
 
 TARGET_FIELDS = [
@@ -367,3 +373,44 @@ class TargetForm(forms.ModelForm):
         if commit:
             target.save()
         return target
+
+
+def team_variable_prefix(team: Any) -> str:
+    return f"{settings.CDMWEB_TEAM_SECRET_PREFIX}{team.slug.upper().replace('-', '_')}_"
+
+
+class TeamTargetForm(TargetForm):
+    """A team's own CDM target. Its secret is typed in (stored encrypted) or named by a server
+    variable, and only variables meant for targets may be named."""
+
+    endpoint = forms.URLField(assume_scheme="https", help_text="CDM base URL, e.g. https://cdm.eu-de.example.com")
+
+    @property
+    def variable_prefix(self) -> str:
+        """Each team names only its own variables: CDM_TARGET_<TEAM>_..."""
+        return team_variable_prefix(self.instance.team)
+
+    def _clean_source(self, field: str) -> str:
+        value = self.cleaned_data[field].strip()
+        prefix = self.variable_prefix
+        if value and not value.startswith(prefix):
+            raise forms.ValidationError(f"Name a variable starting with {prefix}, e.g. {prefix}PROD_SK.")
+        return value
+
+    def clean_access_key_source(self) -> str:
+        return self._clean_source("access_key_source")
+
+    def clean_secret_source(self) -> str:
+        return self._clean_source("secret_source")
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        if not data.get("endpoint"):
+            self.add_error("endpoint", "A team's target needs its CDM endpoint; the sandbox is everyone's already.")
+        has_secret = data.get("new_secret") or data.get("secret_source") or self.instance.secret_encrypted
+        if not has_secret:
+            self.add_error("new_secret", "Type the secret (stored encrypted), or name the variable holding it.")
+        needs_ak = data.get("auth_mode") == Target.AuthMode.AKSK
+        if needs_ak and not (data.get("access_key") or data.get("access_key_source")):
+            self.add_error("access_key", "AK/SK signing needs the AK, or the variable holding it.")
+        return data

@@ -6,9 +6,9 @@ from typing import Any
 
 from django.db import transaction
 
-from . import audit
-from .models import AuditEvent, JobDraft
-from .payload import ParsedBody, build_request_body, loads_body
+from cdmweb.jobspec.payload import ParsedBody, build_request_body, loads_body
+
+from .models import JobDraft
 
 
 def import_text(text: str, owner: Any, team: Any = None) -> tuple[list[JobDraft], ParsedBody]:
@@ -16,9 +16,6 @@ def import_text(text: str, owner: Any, team: Any = None) -> tuple[list[JobDraft]
     parsed = loads_body(text)
     with transaction.atomic():
         drafts = [JobDraft.create_from_data(owner, job, team) for job in parsed.jobs]
-        for draft in drafts:
-            draft.snapshot(owner, "imported")
-            audit.record(owner, AuditEvent.IMPORTED, draft, detail=f"in {team}" if team else "private")
     return drafts, parsed
 
 

@@ -11,11 +11,11 @@ from typing import Any
 from django.db import transaction
 from django.utils import timezone
 
-from cdmweb.accounts.access import REVIEW, can
 from cdmweb.accounts.models import ADMIN, REVIEWER, Membership
+from cdmweb.jobspec.payload import payload_hash
 
-from . import audit
-from .models import AuditEvent, JobDraft, Review, Target, payload_hash
+from .access import REVIEW, can
+from .models import AuditEvent, JobDraft, Review, Target
 
 
 class ReviewRefused(Exception):
@@ -37,7 +37,7 @@ def gate(draft: JobDraft, target: Target, job: dict[str, Any]) -> str:
         )
     if draft.is_approved(job):
         return ""
-    if draft.review_state == JobDraft.IN_REVIEW:
+    if draft.review_state == JobDraft.ReviewState.IN_REVIEW:
         return "This draft needs approval: a review is waiting for a reviewer."
     if draft.approved_reviews().exists():
         return "This draft needs approval: it changed since it was approved. Ask for a review of the new version."
@@ -62,10 +62,10 @@ def approval_before(review: Review) -> Review | None:
 
 def pending_changes_request(draft: JobDraft) -> Review | None:
     """What the reviewer asked for, shown where the author works until the next request."""
-    if draft.review_state != JobDraft.CHANGES_REQUESTED:
+    if draft.review_state != JobDraft.ReviewState.CHANGES_REQUESTED:
         return None
     return (
-        draft.reviews.filter(state=Review.CHANGES_REQUESTED)
+        draft.reviews.filter(state=Review.State.CHANGES_REQUESTED)
         .select_related("reviewer", "revision")
         .order_by("-decided_at", "-id")
         .first()
@@ -77,7 +77,9 @@ def changes_requested_before(review: Review) -> Review | None:
     changes: the reviewer sees what was done about them, not everything again."""
     return (
         review.draft.reviews.filter(
-            team_id=review.team_id, state=Review.CHANGES_REQUESTED, decided_at__lt=review.decided_at or timezone.now()
+            team_id=review.team_id,
+            state=Review.State.CHANGES_REQUESTED,
+            decided_at__lt=review.decided_at or timezone.now(),
         )
         .exclude(pk=review.pk)
         .select_related("revision", "reviewer")
@@ -92,16 +94,16 @@ def share(draft: JobDraft, team: Any, user: Any) -> bool:
     move starts the review over. False when it was there already."""
     if (team.pk if team else None) == draft.team_id:
         return False
-    draft.reviews.filter(state=Review.OPEN).update(state=Review.SUPERSEDED)
+    draft.reviews.filter(state=Review.State.OPEN).update(state=Review.State.SUPERSEDED)
     draft.team = team
-    draft.review_state = JobDraft.REVIEW_NONE
+    draft.review_state = JobDraft.ReviewState.NOT_REVIEWED
     draft.save(update_fields=["team", "review_state"])
-    audit.record(user, AuditEvent.SHARED, draft, detail=f"with {team}" if team else "made private")
+    AuditEvent.record(user, AuditEvent.Action.SHARED, draft, detail=f"with {team}" if team else "made private")
     return True
 
 
 def open_review(draft: JobDraft) -> Review | None:
-    return draft.reviews.filter(state=Review.OPEN).select_related("revision", "requested_by").first()
+    return draft.reviews.filter(state=Review.State.OPEN).select_related("revision", "requested_by").first()
 
 
 @transaction.atomic
@@ -115,13 +117,15 @@ def request_review(draft: JobDraft, user: Any, message: str = "") -> Review:
     if waiting is not None and waiting.revision.payload_hash == payload_hash(current):
         raise ReviewRefused("A review of this very version is already waiting for a reviewer.")
     revision = draft.snapshot(user, "review requested")
-    draft.reviews.filter(state=Review.OPEN).update(state=Review.SUPERSEDED, decided_at=timezone.now())
+    draft.reviews.filter(state=Review.State.OPEN).update(state=Review.State.SUPERSEDED, decided_at=timezone.now())
     review = Review.objects.create(
         draft=draft, team_id=draft.team_id, revision=revision, requested_by=user, message=message.strip()
     )
-    JobDraft.objects.filter(pk=draft.pk).update(review_state=JobDraft.IN_REVIEW)
-    draft.review_state = JobDraft.IN_REVIEW
-    audit.record(user, AuditEvent.REVIEW_REQUESTED, draft, review=review, detail=f"revision r{revision.number}")
+    JobDraft.objects.filter(pk=draft.pk).update(review_state=JobDraft.ReviewState.IN_REVIEW)
+    draft.review_state = JobDraft.ReviewState.IN_REVIEW
+    AuditEvent.record(
+        user, AuditEvent.Action.REVIEW_REQUESTED, draft, review=review, detail=f"revision r{revision.number}"
+    )
     return review
 
 
@@ -131,7 +135,7 @@ def why_not_reviewer(review: Review, user: Any) -> str:
     draft = review.draft
     if not can(user, draft, REVIEW):
         return "Only the team's reviewers and admins decide reviews."
-    if review.state != Review.OPEN:
+    if review.state != Review.State.OPEN:
         return f"This review is already closed ({review.get_state_display()})."
     if review.team_id != draft.team_id:
         return "The draft has moved to another team since this review was asked for."
@@ -160,7 +164,7 @@ def decide(review: Review, user: Any, *, approve: bool, comment: str = "") -> Re
     if not approve and not comment:
         raise ReviewRefused("Say what should change: requesting changes needs a comment.")
     draft = review.draft
-    review.state = Review.APPROVED if approve else Review.CHANGES_REQUESTED
+    review.state = Review.State.APPROVED if approve else Review.State.CHANGES_REQUESTED
     review.reviewer = user
     review.comment = comment
     review.decided_at = timezone.now()
@@ -171,12 +175,12 @@ def decide(review: Review, user: Any, *, approve: bool, comment: str = "") -> Re
         approved = review.revision
         draft.add_revision(approved.payload, approved.payload_hash, user, f"approved r{approved.number}")
         still_current = payload_hash(draft.build()) == approved.payload_hash
-        draft.review_state = JobDraft.APPROVED if still_current else JobDraft.CHANGED
+        draft.review_state = JobDraft.ReviewState.APPROVED if still_current else JobDraft.ReviewState.CHANGED
     else:
-        draft.review_state = JobDraft.CHANGES_REQUESTED
+        draft.review_state = JobDraft.ReviewState.CHANGES_REQUESTED
     JobDraft.objects.filter(pk=draft.pk).update(review_state=draft.review_state)
-    action = AuditEvent.APPROVED if approve else AuditEvent.CHANGES_REQUESTED
-    audit.record(user, action, draft, review=review, detail=f"revision r{review.revision.number}")
+    action = AuditEvent.Action.APPROVED if approve else AuditEvent.Action.CHANGES_REQUESTED
+    AuditEvent.record(user, action, draft, review=review, detail=f"revision r{review.revision.number}")
     return review
 
 
@@ -184,7 +188,7 @@ def queue_for(user: Any) -> Any:
     """Open reviews in the teams where ``user`` reviews, oldest first, without their own drafts."""
     teams = Membership.objects.filter(user=user, role__in=(REVIEWER, ADMIN)).values("team_id")
     return (
-        Review.objects.filter(state=Review.OPEN, team_id__in=teams)
+        Review.objects.filter(state=Review.State.OPEN, team_id__in=teams)
         .exclude(draft__owner=user)
         .exclude(requested_by=user)
         .select_related("draft", "team", "requested_by", "revision")

@@ -19,7 +19,7 @@ from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from cdmweb.jobs.validation import ERROR, validate_job
+from cdmweb.jobspec.validation import ERROR, validate_job
 
 from .models import RUNNING, STOPPED, SandboxCluster, SandboxJob, SandboxSubmission
 

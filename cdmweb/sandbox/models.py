@@ -7,7 +7,9 @@ import secrets
 from django.db import models
 from django.utils import timezone
 
-RUNNING, STOPPED = "200", "900"
+from cdmweb.jobspec.constants import CLUSTER_RUNNING, CLUSTER_STOPPED
+
+RUNNING, STOPPED = CLUSTER_RUNNING, CLUSTER_STOPPED
 
 
 def new_token() -> str:

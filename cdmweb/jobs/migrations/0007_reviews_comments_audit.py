@@ -8,7 +8,7 @@ from django.db import migrations, models
 
 def backfill(apps, schema_editor):
     """Hash the revisions kept so far; the sandbox stays submittable without review."""
-    from cdmweb.jobs.models import payload_hash
+    from cdmweb.jobspec.payload import payload_hash
 
     Revision = apps.get_model("jobs", "Revision")
     for revision in Revision.objects.only("payload").iterator():

@@ -5,10 +5,10 @@ from typing import Any
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from cdmweb.accounts.access import role_for
+from cdmweb.jobs.access import role_for
 from cdmweb.jobs.importing import export_body, parse_clusters
 from cdmweb.jobs.models import JobDraft
-from cdmweb.jobs.payload import dumps
+from cdmweb.jobspec.payload import dumps
 
 
 class Command(BaseCommand):

@@ -9,7 +9,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from cdmweb.accounts.models import Team
 from cdmweb.jobs.forms import teams_to_create_in
 from cdmweb.jobs.importing import import_text
-from cdmweb.jobs.payload import PayloadError
+from cdmweb.jobspec.payload import PayloadError
 
 from ._io import read_source
 

@@ -4,7 +4,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand
 
-from cdmweb.jobs import submitting
+from cdmweb.jobs.submissions import submitting
 
 
 class Command(BaseCommand):

@@ -7,11 +7,12 @@ from typing import Any
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from cdmweb.accounts.access import EDIT, role_for
-from cdmweb.accounts.access import refusal as role_refusal
 from cdmweb.cdm.errors import CdmError
-from cdmweb.jobs import submitting
+from cdmweb.jobs.access import EDIT, role_for
+from cdmweb.jobs.access import refusal as role_refusal
 from cdmweb.jobs.models import JobDraft, Submission, Target
+from cdmweb.jobs.submissions import submitting, targets
+from cdmweb.jobspec.constants import SUCCEEDED, is_running
 
 
 class Command(BaseCommand):
@@ -58,7 +59,7 @@ class Command(BaseCommand):
         if pool is not None:
             try:
                 if pool.strip().lower() == "all":
-                    cluster_ids = [c["id"] for c in submitting.refresh_clusters(found) if str(c["status"]) == "200"]
+                    cluster_ids = [c["id"] for c in targets.refresh_clusters(found) if is_running(c)]
                 else:
                     cluster_ids = [c.strip() for c in pool.split(",") if c.strip()]
             except CdmError as error:
@@ -72,7 +73,7 @@ class Command(BaseCommand):
         except submitting.SubmissionRefused as refusal:
             raise CommandError(str(refusal), returncode=1) from refusal
         self.stdout.write(f"submission {submission.pk}: {submission.state} {submission.job_name}")
-        if submission.state in (Submission.REFUSED, Submission.ERROR):
+        if submission.state in (Submission.State.REFUSED, Submission.State.ERROR):
             raise CommandError(self._failure(submission), returncode=1)
         if not wait:
             return
@@ -87,13 +88,13 @@ class Command(BaseCommand):
             if line != last:
                 self.stdout.write(line)
                 last = line
-        if submission.cdm_status != "SUCCEEDED":
+        if submission.cdm_status != SUCCEEDED:
             if not submission.terminal:
                 state = submission.cdm_status or submission.state
                 raise CommandError(f"still {state} after {timeout:.0f} s", returncode=1)
             self.stdout.write(submission.cdm_status or submission.state)
             raise CommandError(self._failure(submission), returncode=1)
-        self.stdout.write("SUCCEEDED")
+        self.stdout.write(SUCCEEDED)
 
     def _failure(self, submission: Submission) -> str:
         meaning = submitting.explain(submission.error_code) if submission.error_code else ""

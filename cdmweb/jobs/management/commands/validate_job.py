@@ -5,8 +5,8 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from cdmweb.jobs.payload import PayloadError, build_job, loads_body
-from cdmweb.jobs.validation import ERROR, validate_job
+from cdmweb.jobspec.payload import PayloadError, build_job, loads_body
+from cdmweb.jobspec.validation import ERROR, validate_job
 
 from ._io import read_source
 

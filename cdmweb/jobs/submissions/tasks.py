@@ -9,36 +9,35 @@ the poll task queues its next run until the job ends.
 from __future__ import annotations
 
 from datetime import timedelta
-from typing import TYPE_CHECKING
 
 from django.utils import timezone
 from django_tasks import default_task_backend, task
 
-if TYPE_CHECKING:
-    from .models import Submission
+from cdmweb.jobs.models import Submission, Target
+
+from . import targets, worker
 
 
 @task()
 def send_submission(submission_id: int) -> str:
-    from .submitting import send
-
-    return send(submission_id).state
+    submission = worker.send(submission_id)
+    if worker.still_running(submission):
+        enqueue_poll(submission.pk, delay=worker.poll_seconds())
+    return submission.state
 
 
 @task()
 def poll_submission(submission_id: int) -> str:
-    from .submitting import follow
-
-    submission = follow(submission_id)
+    """Poll once and, while the job runs, queue the next poll (where tasks can wait)."""
+    submission = worker.poll(Submission.objects.select_related("target").get(pk=submission_id))
+    if worker.still_running(submission):
+        enqueue_poll(submission.pk, delay=worker.poll_seconds())
     return submission.cdm_status or submission.state
 
 
 @task()
 def refresh_clusters(target_id: int) -> int:
-    from .models import Target
-    from .submitting import refresh_clusters as refresh
-
-    return len(refresh(Target.objects.get(pk=target_id)))
+    return len(targets.refresh_clusters(Target.objects.get(pk=target_id)))
 
 
 def deferred() -> bool:
@@ -55,9 +54,3 @@ def enqueue_poll(submission_id: int, delay: float = 0) -> None:
         return  # in-process: whoever watches polls (see submitting.watch)
     scheduled = poll_submission.using(run_after=timezone.now() + timedelta(seconds=delay)) if delay else poll_submission
     scheduled.enqueue(submission_id)
-
-
-def run_poll_now(submission: Submission) -> Submission:
-    from .submitting import poll
-
-    return poll(submission)

@@ -10,9 +10,10 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 from typing import Any
 
-from cdmweb.catalog.registry import is_secret_name
+from cdmweb.jobspec.payload import JOB_FIELDS
 
-from .payload import JOB_FIELDS, SIDE_KEYS
+from .constants import SIDE_KEYS
+from .masking import masked_value
 
 HEADER_KEYS = [key for key, _ in JOB_FIELDS]
 
@@ -90,12 +91,11 @@ def _diff_group(side: str, group: str, before: list[tuple[str, Any]], after: lis
     return changes
 
 
-def masked(changes: list[Change]) -> list[Change]:
+def masked_changes(changes: list[Change]) -> list[Change]:
     """The changes with secret values hidden: a changed password shows as changed, never its text."""
-    hide = "********"
     return [
-        replace(c, old=hide if c.old not in (None, "") else c.old, new=hide if c.new not in (None, "") else c.new)
-        if c.kind.startswith("input") and c.kind != "input-moved" and is_secret_name(c.name)
+        replace(c, old=masked_value(c.name, c.old), new=masked_value(c.name, c.new))
+        if c.kind.startswith("input") and c.kind != "input-moved"
         else c
         for c in changes
     ]

@@ -14,9 +14,10 @@ from typing import Any
 from urllib.parse import unquote
 
 from cdmweb.catalog.input_types import input_type
-from cdmweb.catalog.registry import SIDE_GROUP, Catalog, InputSpec, get_catalog, is_secret_name
+from cdmweb.catalog.registry import Catalog, InputSpec, get_catalog
 
-from .payload import SIDE_KEYS
+from .constants import SIDE_GROUP, SIDE_KEYS
+from .masking import is_secret
 
 ERROR, WARNING = "ERROR", "WARNING"
 NAME_MAX = 240
@@ -274,11 +275,6 @@ def _check_input(
         )
 
 
-def is_secret(spec: InputSpec | None, name: str) -> bool:
-    """Secret by the catalogue, or, for a custom input, by its name."""
-    return spec.secret if spec is not None else is_secret_name(name)
-
-
 def effective_value(spec: InputSpec | None, values: dict[str, str], name: str) -> str | None:
     """What CDM acts on: the value sent (if not blank), else the documented default, else false
     for booleans."""
@@ -351,7 +347,3 @@ def _check_required(
             else:
                 message = f"{spec.name} cannot be left blank: the connector requires it."
                 findings.append(finding(ERROR, message, "Cdm.0238", spec.name))
-
-
-def has_errors(findings: list[Finding]) -> bool:
-    return any(f["status"] == ERROR for f in findings)

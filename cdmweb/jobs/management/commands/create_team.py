@@ -8,7 +8,6 @@ from django.db import transaction
 from django.utils.text import slugify
 
 from cdmweb.accounts.models import ROLE_RANK, Membership, Team
-from cdmweb.jobs import audit
 from cdmweb.jobs.models import AuditEvent
 
 
@@ -42,7 +41,9 @@ class Command(BaseCommand):
                 team.save(update_fields=["name"])
             for user, role in wanted:
                 Membership.objects.update_or_create(team=team, user=user, defaults={"role": role})
-                audit.record(None, AuditEvent.MEMBERSHIP, team=team, detail=f"{user.username} is {role} (create_team)")
+                AuditEvent.record(
+                    None, AuditEvent.Action.MEMBERSHIP, team=team, detail=f"{user.username} is {role} (create_team)"
+                )
         verb = "created" if created else "updated"
         roles = ", ".join(f"{m.user.username}:{m.role}" for m in team.memberships.select_related("user"))
         self.stdout.write(f"team {team.slug} {verb}: {roles or 'no members'}")

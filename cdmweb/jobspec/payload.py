@@ -10,10 +10,13 @@ What the designer does not model (read-only GET fields, config ``id``/``type``/`
 
 from __future__ import annotations
 
+import hashlib
 import json
 import math
 from dataclasses import dataclass, field
 from typing import Any
+
+from .constants import SIDE_KEYS, SIDES
 
 # The Job keys the designer edits, in the order the preview writes them.
 JOB_FIELDS: tuple[tuple[str, str], ...] = (
@@ -24,12 +27,6 @@ JOB_FIELDS: tuple[tuple[str, str], ...] = (
     ("to-connector-name", "to_connector"),
     ("to-link-name", "to_link"),
 )
-SIDE_KEYS: dict[str, str] = {
-    "from": "from-config-values",
-    "to": "to-config-values",
-    "driver": "driver-config-values",
-}
-SIDES = tuple(SIDE_KEYS)
 
 # How a config group carried its inputs: a list (normal), ``{}`` (several official samples) or
 # no "inputs" key at all; kept so the round trip gives back exactly what came in.
@@ -346,3 +343,10 @@ def _json_kind(value: Any) -> str:
 def dumps(body: Any) -> str:
     """The JSON text shown in the preview and written by the export."""
     return json.dumps(body, indent=2, ensure_ascii=False)
+
+
+def payload_hash(payload: dict[str, Any]) -> str:
+    """A fingerprint of a built Job: equal exactly when the payloads are equal, order included
+    (input order is part of what CDM receives). What an approval is recorded against."""
+    text = json.dumps(payload, ensure_ascii=False, separators=(",", ":"), allow_nan=False)
+    return hashlib.sha256(text.encode()).hexdigest()

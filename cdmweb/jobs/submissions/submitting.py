@@ -1,0 +1,136 @@
+"""What pages, the admin and the commands call to submit a draft and to watch a submission.
+
+Every attempt is a Submission row keyed by an idempotency key, so a double click or a retry of
+the same form never creates a second CDM job: the second call finds the row and carries on from
+where the first stopped (job created but not started -> start only).
+"""
+
+from __future__ import annotations
+
+import logging
+from datetime import timedelta
+from typing import Any
+
+from django.core.cache import cache
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from cdmweb.catalog.registry import get_catalog
+from cdmweb.jobs import reviewing
+from cdmweb.jobs.models import AuditEvent, JobDraft, Submission, Target
+from cdmweb.jobspec.payload import build_request_body
+from cdmweb.jobspec.validation import ERROR, validate_job
+
+from . import tasks, worker
+from .targets import missing_credentials
+
+log = logging.getLogger("cdmweb.submissions")
+State = Submission.State
+
+
+class SubmissionRefused(Exception):
+    """Refused before anything was sent (invalid draft, missing credentials...)."""
+
+
+def explain(code: str) -> str:
+    """What a CDM error code means, in the reference's words."""
+    return get_catalog().error_message(code)
+
+
+def submit(
+    draft: JobDraft,
+    target: Target,
+    user: Any,
+    key: str,
+    *,
+    cluster_id: str | None = None,
+    pool: list[str] | None = None,
+) -> Submission:
+    """Check and record a submission of ``draft``, then hand the sending to a task (a worker in
+    production; at once, in this process, on the embedded defaults). Returns the row as it is
+    after the hand-over. Refusals before anything is queued raise SubmissionRefused."""
+    if bool(cluster_id) == bool(pool):
+        raise SubmissionRefused("Choose one cluster, or a pool of clusters.")
+    missing = missing_credentials(target)
+    if missing:
+        raise SubmissionRefused(f"Target {target} has no credentials: set {missing}.")
+    job = draft.build()
+    errors = [f for f in validate_job(job) if f["status"] == ERROR]
+    if errors:
+        raise SubmissionRefused(f"The draft has {len(errors)} error(s) CDM would refuse: {errors[0]['message']}")
+    refusal = reviewing.gate(draft, target, job)
+    if refusal:
+        AuditEvent.record(user, AuditEvent.Action.SUBMISSION_REFUSED, draft, detail=f"to {target}: {refusal}")
+        raise SubmissionRefused(refusal)
+    body = build_request_body([job], pool if pool else None)
+    try:
+        with transaction.atomic():
+            submission, created = Submission.objects.get_or_create(
+                idempotency_key=key,
+                defaults={
+                    "draft": draft,
+                    "target": target,
+                    "user": user,
+                    "cluster_id": cluster_id or "",
+                    "pool": pool or [],
+                    "body": body,
+                    "job_name": job.get("name", ""),
+                },
+            )
+    except IntegrityError:
+        submission, created = Submission.objects.get(idempotency_key=key), False
+    if not created and (submission.user_id != user.pk or submission.draft_id != draft.pk):
+        raise SubmissionRefused("This form was already used for another submission; reload the page and submit again.")
+    if created:
+        submission.revision = draft.snapshot(user, f"submitted to {target} (submission {submission.pk})")
+        Submission.objects.filter(pk=submission.pk).update(revision=submission.revision)
+        where = f"cluster {cluster_id}" if cluster_id else f"a pool of {len(pool or [])}"
+        AuditEvent.record(
+            user, AuditEvent.Action.SUBMITTED, draft, submission=submission, detail=f"to {target}, {where}"
+        )
+        tasks.enqueue_send(submission.pk)
+    elif submission.state in (State.PENDING, State.CREATED):
+        # The same key again (a retry, a double click): carry on from where it stopped; the claim
+        # in send() makes sure only one attempt talks to CDM at a time.
+        tasks.enqueue_send(submission.pk)
+    return Submission.objects.select_related("target").get(pk=submission.pk)
+
+
+# How long without news before a watcher assumes the worker chain broke (a worker died).
+STALE_SECONDS = 15.0
+
+
+def watch(submission: Submission) -> Submission:
+    """What a page or command watching a submission calls: in-process tasks poll now; with
+    workers, the page only reads, and re-queues work whose worker vanished."""
+    if not tasks.deferred():
+        return worker.poll(submission)
+    requeue_if_stale(submission)
+    return submission
+
+
+def requeue_if_stale(submission: Submission) -> bool:
+    """Queue again the work of a submission whose worker died: a sending lease that ran out, a
+    queued send nobody took, or a running job nobody polled lately. At most once per stale
+    period, however many pages watch it, so re-queued work never multiplies."""
+    now = timezone.now()
+    period = max(STALE_SECONDS, worker.poll_seconds() * 5)
+    stale = now - timedelta(seconds=period)
+    if submission.state == State.SENDING and submission.lease_until and submission.lease_until <= now:
+        work = tasks.enqueue_send
+    elif submission.state in (State.PENDING, State.CREATED) and submission.updated_at < stale:
+        work = tasks.enqueue_send
+    elif submission.state == State.ACCEPTED and not submission.terminal and submission.updated_at < stale:
+        work = tasks.enqueue_poll
+    else:
+        return False
+    if not cache.add(f"submission-requeued-{submission.pk}", True, period):
+        return False  # someone queued it again moments ago
+    work(submission.pk)
+    return True
+
+
+def recover_stuck() -> int:
+    """Re-queue every submission whose worker vanished; how many (manage.py recover_submissions)."""
+    open_states = (State.PENDING, State.SENDING, State.CREATED, State.ACCEPTED)
+    return sum(requeue_if_stale(s) for s in Submission.objects.filter(state__in=open_states, finished_at=None))

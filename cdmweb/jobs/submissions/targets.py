@@ -1,0 +1,107 @@
+"""CDM targets as the client sees them: credentials, the client itself, the cluster list."""
+
+from __future__ import annotations
+
+import logging
+import os
+from contextlib import closing
+from typing import Any
+
+from django.conf import settings
+from django.core.cache import caches
+from django.utils import timezone
+
+from cdmweb.cdm.auth import AkSkAuth, PasswordAuth, TokenAuth
+from cdmweb.cdm.client import CdmClient
+from cdmweb.crypto import SecretUnreadable, decrypt
+from cdmweb.jobs.models import Target
+
+log = logging.getLogger("cdmweb.submissions")
+
+
+def resolve_secret(source: str) -> str:
+    """A secret named by a target: the environment variable, else the Django setting."""
+    if not source:
+        return ""
+    return os.environ.get(source) or str(getattr(settings, source, "") or "")
+
+
+def target_secret(target: Target) -> str:
+    """The SK, password or token: decrypted from the target, else read from its variable."""
+    if target.secret_encrypted:
+        try:
+            return decrypt(target.secret_encrypted)
+        except SecretUnreadable:
+            log.error("target %s: the stored secret cannot be decrypted (was the key changed?)", target.name)
+            return ""
+    return resolve_secret(target.secret_source)
+
+
+def target_access_key(target: Target) -> str:
+    return target.access_key or resolve_secret(target.access_key_source)
+
+
+def missing_credentials(target: Target) -> str:
+    """What a target needs and cannot find, or ""."""
+    missing = []
+    if not target_secret(target):
+        missing.append(target.secret_source or "a secret (store one, or name its variable)")
+    if target.auth_mode == Target.AuthMode.AKSK and not target_access_key(target):
+        missing.append(target.access_key_source or "an AK")
+    return ", ".join(missing)
+
+
+def client_for(target: Target, *, read_timeout: float = 10.0, retries: int = 2) -> CdmClient:
+    if target.auth_mode == Target.AuthMode.AKSK:
+        auth: Any = AkSkAuth(target_access_key(target), target_secret(target), target.project_id)
+    elif target.auth_mode == Target.AuthMode.PASSWORD:
+        auth = PasswordAuth(
+            target.iam_endpoint or target.base_url,
+            target.username,
+            target_secret(target),
+            target.domain,
+            target.project_id,
+            # Shared by every process (Redis or the database cache), so one token serves them all.
+            cache=caches["default"],
+        )
+    else:
+        auth = TokenAuth(target_secret(target))
+    return CdmClient(
+        target.base_url,
+        target.project_id,
+        auth,
+        x_language=target.x_language or None,
+        read_timeout=read_timeout,
+        retries=retries,
+    )
+
+
+def sandbox_target() -> Target:
+    """The default target, the embedded sandbox (created by a migration; recreated if deleted)."""
+    target, _ = Target.objects.get_or_create(
+        name="sandbox",
+        defaults={
+            "endpoint": "",
+            "region": "sandbox",
+            "project_id": settings.CDM_SANDBOX_PROJECT_ID,
+            "auth_mode": Target.AuthMode.AKSK,
+            "access_key_source": "CDM_SANDBOX_AK",
+            "secret_source": "CDM_SANDBOX_SK",
+            "x_language": "en-us",
+            "requires_review": False,
+        },
+    )
+    return target
+
+
+def refresh_clusters(target: Target) -> list[dict[str, Any]]:
+    with closing(client_for(target)) as client:
+        clusters = client.list_clusters().get("clusters") or []
+    target.clusters = [
+        {"id": str(c.get("id")), "name": str(c.get("name") or c.get("id")), "status": str(c.get("status"))}
+        for c in clusters
+        if isinstance(c, dict) and c.get("id")
+    ]
+    target.clusters_refreshed_at = timezone.now()
+    target.save(update_fields=["clusters", "clusters_refreshed_at"])
+    return target.clusters

@@ -1,0 +1,262 @@
+"""One attempt to send a submission to CDM, and one look at how its job is doing.
+
+Every attempt is claimed with a lease: a worker that dies half way leaves the lease to run out,
+and the next one first asks CDM what was done before sending anything, so a CDM job is never
+created twice. Nothing here queues work: the task wrappers (``tasks``) chain the next step.
+"""
+
+from __future__ import annotations
+
+import logging
+from contextlib import closing
+from datetime import timedelta
+from typing import Any
+
+from django.conf import settings
+from django.db import transaction
+from django.db.models import F
+from django.utils import timezone
+
+from cdmweb.cdm.client import CdmClient, submission_summary
+from cdmweb.cdm.errors import CdmClientError, CdmError, CdmNotFound, CdmValidationError
+from cdmweb.jobs.models import Submission
+from cdmweb.jobspec.constants import NEVER_EXECUTED, SUCCEEDED, TERMINAL_STATUSES
+
+from .targets import client_for
+
+log = logging.getLogger("cdmweb.submissions")
+State = Submission.State
+
+
+def lease_seconds() -> float:
+    return float(settings.CDMWEB_SUBMISSION_LEASE_SECONDS)
+
+
+MAX_ATTEMPTS = 5
+# After a takeover could not tell what the dead worker did (CDM unreachable), try again this much later.
+UNSURE_RETRY_SECONDS = 10.0
+
+
+class _Unsure(Exception):
+    """CDM could not say whether the job exists: sending now might create it twice."""
+
+
+def send(submission_id: int) -> Submission:
+    """Send a queued submission to CDM (create, then start; or create-and-start in a
+    pool). Safe to run twice and after a worker died half way: the row is claimed with a lease
+    (a live lease keeps everyone else out, CREATED included), a claim whose lease ran out is taken
+    over, a takeover first asks CDM what the dead worker did, and the result is written only while
+    the lease is still this worker's."""
+    submission = Submission.objects.select_related("target").get(pk=submission_id)
+    now = timezone.now()
+    free = submission.lease_until is None or submission.lease_until <= now
+    resumable = submission.state in (State.PENDING, State.CREATED) and free
+    expired = submission.state == State.SENDING and free
+    if not (resumable or expired):
+        return submission  # sent, refused, or another worker holds a live lease
+    if submission.attempts >= MAX_ATTEMPTS:
+        return _give_up(submission)
+    lease = now + timedelta(seconds=lease_seconds())
+    claimed = Submission.objects.filter(pk=submission.pk, state=submission.state, lease_until=submission.lease_until)
+    if not claimed.update(state=State.SENDING, lease_until=lease, attempts=F("attempts") + 1, updated_at=now):
+        return Submission.objects.get(pk=submission.pk)  # another worker was quicker
+    previous_state = submission.state
+    submission.state, submission.lease_until = State.SENDING, lease
+    submission.attempts += 1
+    body = submission.body
+    job = (body.get("jobs") or [{}])[0]
+    try:
+        with closing(client_for(submission.target)) as client:
+            if expired:
+                previous_state = _reconcile(client, submission)
+            if previous_state != State.ACCEPTED:
+                # A job found on one cluster of a pool is started there, never created again.
+                pool = [] if previous_state == State.CREATED else submission.pool
+                _send(client, submission, previous_state, body, job, submission.cluster_id or None, pool)
+    except _Unsure:
+        log.warning("submission %s: CDM could not say what the last worker did; retrying later", submission.pk)
+        Submission.objects.filter(pk=submission.pk, lease_until=lease).update(
+            lease_until=timezone.now() + timedelta(seconds=UNSURE_RETRY_SECONDS)
+        )
+        return Submission.objects.get(pk=submission.pk)
+    except Exception:
+        # Never leave a row "sending" forever: record it; the traceback goes to the log only.
+        log.exception("submission %s: unexpected failure", submission.pk)
+        submission.state = State.ERROR
+        submission.error_message = "An unexpected error stopped the submission; it has been logged."
+        submission.finished_at = timezone.now()
+    if not _save_if_still_ours(submission, lease):
+        log.warning("submission %s: the lease ran out while sending; the worker that took over decides", submission.pk)
+        return Submission.objects.get(pk=submission.pk)
+    log.info("submission %s: %s %s", submission.pk, submission.state, submission.error_code)
+    return submission
+
+
+def _save_if_still_ours(submission: Submission, lease: Any) -> bool:
+    """Write the outcome only if no other worker took the row over meanwhile (a fencing check)."""
+    with transaction.atomic():
+        current = Submission.objects.select_for_update().values_list("lease_until", flat=True).get(pk=submission.pk)
+        if current != lease:
+            return False
+        submission.lease_until = None
+        submission.updated_at = timezone.now()
+        submission.save()
+    return True
+
+
+def _give_up(submission: Submission) -> Submission:
+    Submission.objects.filter(pk=submission.pk, attempts__gte=MAX_ATTEMPTS, finished_at=None).update(
+        state=State.ERROR,
+        lease_until=None,
+        error_message=f"Gave up after {submission.attempts} attempts; the last: {submission.error_message}".strip(),
+        finished_at=timezone.now(),
+        updated_at=timezone.now(),
+    )
+    return Submission.objects.get(pk=submission.pk)
+
+
+def _reconcile(client: CdmClient, submission: Submission) -> str:
+    """A worker died while sending: find out from CDM how far it got. Returns the state to go on
+    from: CREATED (the job exists but never ran), ACCEPTED (it runs or ran), or PENDING (it does
+    not exist on any cluster it could be on). Raises _Unsure when a cluster could not answer."""
+    clusters = [submission.cluster_id] if submission.cluster_id else list(submission.pool)
+    unsure = False
+    for cluster_id in clusters:
+        try:
+            status = client.job_status(cluster_id, submission.job_name)
+        except (CdmNotFound, CdmClientError) as error:
+            if isinstance(error, CdmNotFound) or error.code in ("Cdm.0100", "Cdm.0001"):
+                continue  # no such job (or cluster) there
+            unsure = True
+            continue
+        except CdmError:
+            unsure = True  # timed out, 5xx, garbage: it may well be there
+            continue
+        latest = (status.get("submissions") or [{}])[0]
+        summary = submission_summary(latest)
+        if not submission.cluster_id:
+            submission.cluster_id = cluster_id
+        if summary.status in (None, "", NEVER_EXECUTED):
+            log.info("submission %s: recovered, job exists but never ran; starting it", submission.pk)
+            return State.CREATED
+        log.info("submission %s: recovered, job already %s", submission.pk, summary.status)
+        _apply_summary(submission, latest)
+        submission.state = State.ACCEPTED
+        submission.http_status = 200
+        return State.ACCEPTED
+    if unsure:
+        raise _Unsure
+    if submission.pool:
+        submission.cluster_id = ""
+    return State.PENDING
+
+
+def _send(
+    client: CdmClient,
+    submission: Submission,
+    previous_state: str,
+    body: dict[str, Any],
+    job: dict[str, Any],
+    cluster_id: str | None,
+    pool: list[str] | None,
+) -> None:
+    try:
+        if pool:
+            answer = client.create_and_start_random(body)
+            submission.response = answer
+            first = (answer.get("submissions") or [{}])[0] if isinstance(answer, dict) else {}
+            _apply_summary(submission, first)
+        else:
+            if previous_state != State.CREATED:
+                submission.response = client.create_job(cluster_id, body)
+                submission.state = State.CREATED
+                submission.save(update_fields=["state", "response"])
+            answer = client.start_job(cluster_id, job["name"])
+            submission.response = answer
+            first = (answer.get("submissions") or [{}])[0] if isinstance(answer, dict) else {}
+            _apply_summary(submission, first)
+        submission.state = State.ACCEPTED
+        submission.http_status = 200
+    except CdmError as error:
+        if submission.state == State.CREATED:
+            # The job exists but did not start: a retry with the same key starts it.
+            submission.error_message = str(error)
+            submission.error_code = (error.code or "")[:32]
+        else:
+            _record_error(submission, error)
+
+
+def poll(submission: Submission, *, read_timeout: float = 5.0) -> Submission:
+    """Ask CDM once how the job is doing; never longer than ``read_timeout``."""
+    if submission.terminal or submission.state != State.ACCEPTED:
+        return submission
+    # No retries: a page polls again in a second, and must never wait longer than one timeout.
+    try:
+        with closing(client_for(submission.target, read_timeout=read_timeout, retries=0)) as client:
+            if not submission.cluster_id:
+                submission.cluster_id = _find_cluster(client, submission)
+            answer = client.job_status(submission.cluster_id, submission.job_name)
+        first = (answer.get("submissions") or [{}])[0] if isinstance(answer, dict) else {}
+        _apply_summary(submission, first)
+        submission.error_code = "" if not submission.terminal else submission.error_code
+    except CdmError as error:
+        # A failed poll is not a failed job: say so and try again on the next poll.
+        submission.error_message = f"Could not read the status just now: {error}"
+    submission.updated_at = timezone.now()
+    submission.save()
+    return submission
+
+
+def _find_cluster(client: CdmClient, submission: Submission) -> str:
+    """A random-cluster job landed on one of the pool's clusters; find which. A job of the same
+    name may exist on several of them, so the one whose latest run is ours wins."""
+    found = []
+    for cluster_id in submission.pool:
+        try:
+            status = client.job_status(cluster_id, submission.job_name)
+        except CdmError:
+            continue
+        latest = (status.get("submissions") or [{}])[0]
+        if submission.submission_id and str(submission_summary(latest).submission_id) == submission.submission_id:
+            return cluster_id
+        found.append(cluster_id)
+    return found[0] if found else ""
+
+
+def _record_error(submission: Submission, error: CdmError) -> None:
+    submission.state = State.REFUSED if error.status and 400 <= error.status < 500 else State.ERROR
+    submission.http_status = error.status
+    submission.error_code = (error.code or "")[:32]
+    submission.error_message = str(error)
+    if isinstance(error, CdmValidationError):
+        submission.state = State.REFUSED
+    submission.finished_at = timezone.now()
+
+
+def _apply_summary(submission: Submission, raw: dict[str, Any]) -> None:
+    summary = submission_summary(raw)
+    submission.job_name = summary.job_name or submission.job_name
+    if summary.submission_id is not None:
+        submission.submission_id = str(summary.submission_id)
+    submission.cdm_status = summary.status or submission.cdm_status
+    if summary.progress is not None and summary.progress >= 0:
+        submission.progress = summary.progress
+    submission.rows_read = summary.rows_read or submission.rows_read
+    submission.rows_written = summary.rows_written or submission.rows_written
+    submission.bytes_read = summary.bytes_read or submission.bytes_read
+    submission.bytes_written = summary.bytes_written or submission.bytes_written
+    if summary.status == SUCCEEDED:
+        submission.progress = 100.0
+    if summary.status in TERMINAL_STATUSES:
+        submission.finished_at = submission.finished_at or timezone.now()
+        if summary.status != SUCCEEDED:
+            submission.error_message = summary.error_summary or summary.error_details or "CDM reports the job failed."
+
+
+def poll_seconds() -> float:
+    return float(settings.CDMWEB_POLL_SECONDS)
+
+
+def still_running(submission: Submission) -> bool:
+    """Whether CDM took the job and it has not ended: someone should poll it again."""
+    return submission.state == State.ACCEPTED and not submission.terminal

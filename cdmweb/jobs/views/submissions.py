@@ -1,0 +1,115 @@
+"""Submitting a draft to CDM, and the page that follows the submission until its job ends."""
+
+from __future__ import annotations
+
+import uuid
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.cache import cache
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_GET
+
+from cdmweb.cdm.errors import CdmError
+from cdmweb.jobs import reviewing
+from cdmweb.jobs.access import EDIT, get_draft_for_user, role_for
+from cdmweb.jobs.forms import SubmitForm
+from cdmweb.jobs.models import JobDraft, Submission, Target
+from cdmweb.jobs.submissions import submitting, targets, tasks
+from cdmweb.jobspec.validation import ERROR, validate_job
+
+from .common import HtmxRequest, back_to_designer, parse_int
+
+
+def _get_submission_for_user(request: HtmxRequest, pk: int) -> Submission:
+    """The submitter and whoever may view the draft follow a submission; anyone else gets a 404."""
+    submission = get_object_or_404(Submission.objects.select_related("target", "draft"), pk=pk)
+    if submission.user_id != request.user.pk and (
+        submission.draft is None or role_for(request.user, submission.draft) is None
+    ):
+        raise Http404("No such submission.")
+    return submission
+
+
+def _ask_for_clusters(request: HtmxRequest, target: Target, wants_refresh: bool) -> bool:
+    """Have the target's cluster list refreshed: at once in-process, else by a worker. True while
+    the page has no list yet and must reload itself until a worker brings one."""
+    if not tasks.deferred():
+        try:
+            targets.refresh_clusters(target)
+        except CdmError as error:
+            messages.error(request, f"Could not list the clusters of {target}: {error}")
+        return False
+    if cache.add(f"cluster-refresh-{target.pk}", True, 10):
+        tasks.refresh_clusters.enqueue(target.pk)
+    if wants_refresh and target.clusters:
+        messages.info(request, f"Asked {target} for its clusters again; reload in a moment to see changes.")
+    return not target.clusters
+
+
+@login_required
+def submit_view(request: HtmxRequest, pk: int) -> HttpResponse:
+    draft = get_draft_for_user(request, pk, EDIT)
+    usable = Target.usable_for(draft)
+    chosen = parse_int(request.POST.get("target") or request.GET.get("target"))
+    target = usable.filter(pk=chosen).first() or usable.first()
+    if target is None:
+        messages.error(request, "No CDM target is configured; an admin adds one in the admin.")
+        return back_to_designer(draft)
+    wants_refresh = request.method == "POST" and "refresh" in request.POST
+    waiting_for_clusters = False
+    if wants_refresh or (not target.clusters and request.method == "GET"):
+        waiting_for_clusters = _ask_for_clusters(request, target, wants_refresh)
+    form = SubmitForm(
+        request.POST if request.method == "POST" and not wants_refresh else None,
+        targets=usable,
+        target=target,
+        initial={
+            "target": target,
+            "idempotency_key": uuid.uuid4().hex,
+            "pool": [c["id"] for c in target.running_clusters],
+        },
+    )
+    if form.is_bound and form.is_valid():
+        submission = _submit(form, draft, request)
+        if submission is not None:
+            return redirect(submission)
+    job = draft.build()
+    context = {
+        "draft": draft,
+        "form": form,
+        "target": target,
+        "errors": [f for f in validate_job(job) if f["status"] == ERROR],
+        "gate": reviewing.gate(draft, target, job),
+        "waiting_for_clusters": waiting_for_clusters,
+    }
+    return render(request, "jobs/submit.html", context)
+
+
+def _submit(form: SubmitForm, draft: JobDraft, request: HtmxRequest) -> Submission | None:
+    """The submission the valid form asks for, or None with the refusal on the form."""
+    data = form.cleaned_data
+    try:
+        return submitting.submit(
+            draft,
+            data["target"],
+            request.user,
+            data["idempotency_key"],
+            cluster_id=data["cluster_id"] if data["mode"] == "cluster" else None,
+            pool=list(data["pool"]) if data["mode"] == "pool" else None,
+        )
+    except submitting.SubmissionRefused as refusal:
+        form.add_error(None, str(refusal))
+        return None
+
+
+@login_required
+@require_GET
+def submission_detail(request: HtmxRequest, pk: int) -> HttpResponse:
+    submission = _get_submission_for_user(request, pk)
+    if request.htmx or request.GET.get("poll"):
+        submission = submitting.watch(submission)
+    context = {"submission": submission, "meaning": submitting.explain(submission.error_code)}
+    template = "jobs/submission.html#status" if request.htmx else "jobs/submission.html"
+    return render(request, template, context)

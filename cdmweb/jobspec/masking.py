@@ -1,0 +1,70 @@
+"""What is secret in a job, and the one mask that hides it on every page, preview and diff.
+
+The rule: an input the catalogue types as a secret, or any input whose name looks like one
+(``is_secret_name``: passwords, keys, tokens...), so custom inputs are covered too. The catalogue's
+secret inputs all match the name rule as well (a test holds them together).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from cdmweb.catalog.registry import InputSpec, is_secret_name
+
+SECRET_MASK = "********"
+
+
+def is_secret(spec: InputSpec | None, name: str) -> bool:
+    """Secret by the catalogue, or, for a custom input, by its name."""
+    return spec.secret if spec is not None else is_secret_name(name)
+
+
+def masked_value(name: str, value: Any) -> Any:
+    """``value`` as a page may show it: the mask for a non-empty secret."""
+    return SECRET_MASK if is_secret_name(name) and value not in (None, "") else value
+
+
+def masked_job(job: Any) -> Any:
+    """``job`` with every secret value replaced, for anything shown on a page.
+
+    Any object with a secret-looking "name" has its "value"/"values" masked, wherever it sits, so
+    shapes the designer cannot edit are covered too. The job itself is returned when it holds no
+    secret, which spares copying a large job on every preview.
+    """
+    if not _has_secret(job):
+        return job
+    return _mask(job)
+
+
+def _secret_keys(value: dict[str, Any]) -> list[str]:
+    name = value.get("name")
+    if not isinstance(name, str) or not is_secret_name(name):
+        return []
+    return [key for key in ("value", "values") if value.get(key) not in (None, "")]
+
+
+def _has_secret(value: Any) -> bool:
+    stack = [value]
+    while stack:
+        item = stack.pop()
+        if isinstance(item, dict):
+            if _secret_keys(item):
+                return True
+            stack.extend(item.values())
+        elif isinstance(item, list):
+            stack.extend(item)
+    return False
+
+
+def _mask(value: Any) -> Any:
+    if isinstance(value, dict):
+        masked = {key: _mask(item) for key, item in value.items()}
+        for key in _secret_keys(value):
+            masked[key] = SECRET_MASK
+        return masked
+    if isinstance(value, list):
+        return [_mask(item) for item in value]
+    return value
+
+
+__all__ = ["SECRET_MASK", "is_secret", "is_secret_name", "masked_job", "masked_value"]
