@@ -204,7 +204,7 @@ def our_client(url: str, session: Any = None) -> Any:
 
 
 def sdk_client(url: str) -> Any:
-    """Built as tests/test_sandbox_sdk_contract.py builds it."""
+    """Built as tests/sandbox/test_sdk_contract.py builds it."""
     from django.conf import settings
     from huaweicloudsdkcdm.v1 import CdmClient
     from huaweicloudsdkcore.auth.credentials import BasicCredentials

@@ -1,8 +1,8 @@
-"""Playwright fixtures and helpers shared by the browser tests (tests/test_browser*.py).
+"""Playwright fixtures and helpers shared by the browser tests (tests/browser/).
 
 Fixtures are used by importing them into a test module, for example::
 
-    from .browser_support import browser_fixture, fast_passwords  # noqa: F401  (pytest finds them by name)
+    from ..browser_support import browser_fixture, fast_passwords  # noqa: F401  (pytest finds them by name)
 
 Importing keeps them scoped to the modules that need a browser: ``fast_passwords`` is autouse, and
 registering this file as a plugin instead would switch the hasher for every test in the suite.

@@ -98,6 +98,18 @@ def crew(owner, outsider, django_user_model):
 
 
 @pytest.fixture
+def teammate(crew):
+    """Edits in the owner's team."""
+    return crew["editor"]
+
+
+@pytest.fixture
+def reviewer(crew):
+    """Reviews in the owner's team."""
+    return crew["reviewer"]
+
+
+@pytest.fixture
 def crew_draft(crew, owner):
     """A valid team draft (the demo job), owned by ``owner``."""
     from cdmweb.jobs.importing import import_text

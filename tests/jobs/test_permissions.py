@@ -20,7 +20,7 @@ from cdmweb.jobs import reviewing
 from cdmweb.jobs.models import Submission
 from cdmweb.jobs.submissions import targets
 
-from .conftest import hx
+from ..conftest import hx
 
 USERS = ("owner", "viewer", "editor", "reviewer", "admin", "outsider", "anonymous")
 LOGIN = 302  # anonymous: sent to the login page

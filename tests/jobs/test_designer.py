@@ -10,7 +10,7 @@ from django.urls import reverse
 from cdmweb.jobs.importing import import_text
 from cdmweb.jobs.models import ConfigGroup, DraftInput, JobDraft
 
-from .conftest import hx
+from ..conftest import hx
 
 
 def group(draft: JobDraft, name: str) -> ConfigGroup:

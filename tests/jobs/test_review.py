@@ -13,7 +13,7 @@ from cdmweb.jobs import reviewing
 from cdmweb.jobs.models import AuditEvent, Comment, DraftInput, JobDraft, Review, Submission
 from cdmweb.jobs.submissions import submitting, targets
 
-from .conftest import hx
+from ..conftest import hx
 
 
 def login(client, user):

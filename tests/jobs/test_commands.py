@@ -12,9 +12,9 @@ import pytest
 
 from cdmweb.jobs.models import JobDraft
 
-from .conftest import corpus_files
+from ..conftest import corpus_files
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 
 
 @pytest.fixture

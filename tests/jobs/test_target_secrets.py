@@ -63,7 +63,7 @@ def test_a_target_with_an_encrypted_sk_submits_to_the_sandbox(sandbox, settings,
     from cdmweb.jobs.importing import import_text
     from cdmweb.sandbox.engine import cluster_id_for
 
-    from .conftest import DEMO_BODY
+    from ..conftest import DEMO_BODY
 
     encrypted = Target.objects.create(
         name="sandbox-encrypted",

@@ -18,11 +18,11 @@ from playwright.sync_api import Browser, Locator, Page, ViewportSize, expect
 from cdmweb.jobs.models import DraftInput, JobDraft
 
 # browser_fixture and fast_passwords are fixtures: pytest finds them in this module's namespace.
-from .browser_support import browser_fixture, fast_passwords, logged_in_page, save_screenshot  # noqa: F401
+from ..browser_support import browser_fixture, fast_passwords, logged_in_page, save_screenshot  # noqa: F401
 
 pytestmark = pytest.mark.browser
 
-CORPUS_JOB = Path(__file__).resolve().parent / "corpus" / "jobs" / "01-otc-create-es2dis.json"
+CORPUS_JOB = Path(__file__).resolve().parents[1] / "corpus" / "jobs" / "01-otc-create-es2dis.json"
 VIEWPORT: ViewportSize = {"width": 1600, "height": 1000}
 
 

@@ -40,7 +40,7 @@ from cdmweb.cdm import (
 )
 from cdmweb.cdm.errors import clean_text
 
-RESPONSES = Path(__file__).parent / "corpus" / "responses"
+RESPONSES = Path(__file__).resolve().parents[1] / "corpus" / "responses"
 PROJECT = "0123456789abcdef0123456789abcdef"
 CLUSTER = "bae65496-643e-47ca-84af-948672de7eeb"
 TOKEN = "MIIEhQYJKoZIhvcNAQcCoIIEdjCCBHICAQExDTALBglghkgBZQMEAgEwggLrBgkqhkiG9w0BBwGgggLcBIIC2Hsi"
@@ -898,7 +898,7 @@ def test_the_package_imports_without_django():
         "import sys, cdmweb.cdm, cdmweb.cdm.signing; "
         "sys.exit(1 if any(m == 'django' or m.startswith('django.') for m in sys.modules) else 0)"
     )
-    env = {"PATH": "", "PYTHONPATH": str(Path(__file__).resolve().parents[1])}
+    env = {"PATH": "", "PYTHONPATH": str(Path(__file__).resolve().parents[2])}
     result = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, timeout=30)
     assert result.returncode == 0, result.stderr.decode()
 

@@ -19,9 +19,9 @@ from cdmweb.jobs.submissions import submitting, targets, worker
 from cdmweb.sandbox.engine import cluster_id_for
 from cdmweb.sandbox.models import SandboxFault, SandboxJob
 
-from .conftest import hx
+from ..conftest import hx
 
-DEMO = Path(__file__).resolve().parent.parent / "cdmweb" / "jobs" / "demo" / "orders_mysql_to_hive.json"
+DEMO = Path(__file__).resolve().parents[2] / "cdmweb" / "jobs" / "demo" / "orders_mysql_to_hive.json"
 pytestmark = pytest.mark.django_db(transaction=True)
 
 
@@ -222,6 +222,24 @@ def test_others_cannot_see_a_submission(sandbox, valid_draft, owner, outsider_cl
     )
     assert outsider_client.get(reverse("submission", args=[submission.pk])).status_code == 404
     assert outsider_client.get(reverse("submit", args=[valid_draft.pk])).status_code == 404
+
+
+def test_the_submission_page_of_a_deleted_draft_says_it_is_gone(sandbox, valid_draft, owner, owner_client, settings):
+    submission = submitting.submit(
+        valid_draft, sandbox, owner, "k1", cluster_id=clusters(settings)["sandbox-cluster-1"]
+    )
+    refused = submitting.submit(valid_draft, sandbox, owner, "k2", cluster_id=clusters(settings)["sandbox-cluster-1"])
+    assert refused.state == Submission.State.REFUSED and refused.error_message  # ended, with an error shown
+    valid_draft.delete()
+    for each in (submission, refused):
+        page = owner_client.get(reverse("submission", args=[each.pk]))
+        assert page.status_code == 200
+        html = page.content.decode()
+        assert 'id="draft-gone"' in html and "has been deleted" in html
+        assert "Submit again" not in html
+    assert 'id="submission-error"' in owner_client.get(reverse("submission", args=[refused.pk])).content.decode()
+    # The status region the page polls is drawn the same way.
+    assert owner_client.get(reverse("submission", args=[refused.pk]), HTTP_HX_REQUEST="true").status_code == 200
 
 
 def test_submit_job_command_waits_for_succeeded(sandbox, valid_draft):

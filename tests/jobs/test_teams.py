@@ -13,9 +13,9 @@ from django.urls import reverse
 from cdmweb.accounts.models import Membership, Team
 from cdmweb.jobs.models import JobDraft
 
-from .conftest import hx
+from ..conftest import hx
 
-DEMO = Path(__file__).resolve().parent.parent / "cdmweb" / "jobs" / "demo" / "orders_mysql_to_hive.json"
+DEMO = Path(__file__).resolve().parents[2] / "cdmweb" / "jobs" / "demo" / "orders_mysql_to_hive.json"
 ROLES = ("viewer", "editor", "reviewer", "admin")
 
 

@@ -9,10 +9,10 @@ from hypothesis import HealthCheck, given, settings
 
 from cdmweb.jobs.importing import import_text
 from cdmweb.jobs.models import JobDraft
-from cdmweb.jobspec.payload import PayloadError
+from cdmweb.jobspec.payload import PayloadError, parse_job
 
-from .conftest import corpus_files, hx
-from .test_payload import jobs
+from ..conftest import corpus_files, hx
+from ..jobspec.test_payload import jobs
 
 
 @pytest.mark.parametrize("path", corpus_files("jobs", "*.json"), ids=lambda p: p.name)
@@ -124,3 +124,13 @@ def test_generated_bodies_survive_every_screen(client, django_user_model, job):
         assert client.get(designer, {"partial": "group-footer", "group": group.pk}, **hx()).status_code == 200
     assert client.get(reverse("preview", args=[draft.pk]), {"form": "random"}, **hx()).status_code == 200
     assert json.loads(client.get(reverse("export", args=[draft.pk])).content) == {"jobs": [job]}
+
+
+def test_round_trip_through_the_database_keeps_marker_like_keys(owner):
+    raw = {
+        "to-link-name": "x",
+        "driver-config-values": {"configs": [], "__no_configs__": True, "no_configs": ["from"]},
+        "from-config-values": {"extended-configs": {"name": "a", "value": "b"}},
+    }
+    draft = JobDraft.create_from_data(owner, parse_job(raw))
+    assert JobDraft.objects.get(pk=draft.pk).build() == raw

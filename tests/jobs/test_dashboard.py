@@ -7,7 +7,7 @@ from django.utils import timezone
 
 from cdmweb.jobs.models import JobDraft
 
-from .conftest import hx
+from ..conftest import hx
 
 
 def test_login_required(client):

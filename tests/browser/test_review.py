@@ -12,7 +12,7 @@ from playwright.sync_api import Browser, Page, ViewportSize, expect
 from cdmweb.jobs.models import DraftInput, JobDraft, Review, Submission
 
 # browser_fixture and fast_passwords are fixtures: pytest finds them in this module's namespace.
-from .browser_support import browser_fixture, fast_passwords, logged_in_page, save_screenshot  # noqa: F401
+from ..browser_support import browser_fixture, fast_passwords, logged_in_page, save_screenshot  # noqa: F401
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

@@ -21,10 +21,10 @@ from cdmweb.jobs.submissions import submitting, worker
 from cdmweb.sandbox.engine import cluster_id_for
 from cdmweb.sandbox.models import SandboxFault, SandboxJob
 
-from .conftest import DEMO_BODY, database_url, hx
+from ..conftest import DEMO_BODY, database_url, hx
 
 pytestmark = pytest.mark.django_db(transaction=True)
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 LEASE = 4.0
 
 

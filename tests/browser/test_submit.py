@@ -24,7 +24,7 @@ from cdmweb.sandbox.engine import cluster_id_for
 from cdmweb.sandbox.models import SandboxJob
 
 # browser_fixture and fast_passwords are fixtures: pytest finds them in this module's namespace.
-from .browser_support import REPO_ROOT, browser_fixture, fast_passwords, logged_in_page, save_screenshot  # noqa: F401
+from ..browser_support import REPO_ROOT, browser_fixture, fast_passwords, logged_in_page, save_screenshot  # noqa: F401
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

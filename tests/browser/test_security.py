@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 from playwright.sync_api import Browser, ConsoleMessage, expect
 
-from .browser_support import browser_fixture, fast_passwords, logged_in_page  # noqa: F401
+from ..browser_support import browser_fixture, fast_passwords, logged_in_page  # noqa: F401
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

@@ -19,7 +19,7 @@ from cdmweb.jobspec.payload import (
     parse_job,
 )
 
-from .conftest import corpus_files
+from ..conftest import corpus_files
 
 
 def jobs_of(raw: dict) -> list:
@@ -297,16 +297,3 @@ def test_an_input_key_named_empty_string_survives():
         "driver-config-values": {"configs": [{"name": "g", "inputs": [{"name": "g.a", "": 1}]}]},
     }
     assert build_job(parse_job(raw)) == raw
-
-
-@pytest.mark.django_db
-def test_round_trip_through_the_database_keeps_marker_like_keys(owner):
-    from cdmweb.jobs.models import JobDraft
-
-    raw = {
-        "to-link-name": "x",
-        "driver-config-values": {"configs": [], "__no_configs__": True, "no_configs": ["from"]},
-        "from-config-values": {"extended-configs": {"name": "a", "value": "b"}},
-    }
-    draft = JobDraft.create_from_data(owner, parse_job(raw))
-    assert JobDraft.objects.get(pk=draft.pk).build() == raw
