@@ -40,7 +40,7 @@ DASHBOARD_GOAL_MS = 50.0
 IMPORT_GOAL_MS = 200.0
 
 SMALL_INPUTS = 10
-DASHBOARD_PAGE_SIZE = 25  # cdmweb.jobs.views.PAGE_SIZE; only used to pick the pages to request
+DASHBOARD_PAGE_SIZE = 25  # cdmweb.jobs.views.dashboard.PAGE_SIZE; only used to pick the pages to request
 DRIVER_GROUPS = ("throttlingConfig", "schedulerConfig", "retryJobConfig")
 EMPTY_DRIVER_GROUPS = ("jarConfig", "transformConfig")  # as every official sample sends them
 

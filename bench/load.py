@@ -227,13 +227,13 @@ def setup_django() -> None:
 
 
 def prepare(users: int, inputs: int, shared: int) -> tuple[list[Fixture], dict[str, Any]]:
-    from cdmweb.jobs.submitting import sandbox_target
     from django.conf import settings
     from django.contrib.auth import get_user_model
 
     from cdmweb.accounts.models import Membership, Team
     from cdmweb.jobs.importing import import_text
     from cdmweb.jobs.models import Comment, JobDraft, Review, Submission
+    from cdmweb.jobs.submissions.targets import sandbox_target
     from cdmweb.sandbox.engine import cluster_id_for
 
     User = get_user_model()

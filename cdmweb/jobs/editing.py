@@ -80,8 +80,8 @@ def create_draft(
             inputs.append(DraftInput(draft=draft, group=group, name=name, value=value, position=position))
             position += 1
     DraftInput.objects.bulk_create(inputs)
-    draft.snapshot(owner, "created")
-    draft.record_change(owner, AuditEvent.Action.CREATED, f"in {team}" if team else "private")
+    first = draft.snapshot(owner, "created")
+    draft.record_change(owner, AuditEvent.Action.CREATED, f"in {team}" if team else "private", job=first.payload)
     return draft
 
 

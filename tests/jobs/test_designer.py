@@ -365,6 +365,11 @@ def test_remove_group_and_bad_group_names(owner_client, draft):
         response = owner_client.post(reverse("group-add", args=[draft.pk, "driver"]), {"name": name}, **hx())
         assert response.status_code == 200 and message in response.content.decode()
     assert owner_client.post(reverse("group-add", args=[draft.pk, "sideways"]), {"name": "x"}).status_code == 404
+    # Without JavaScript the refusal is the whole designer, as GET draws it, with the message in place.
+    plain = owner_client.post(reverse("group-add", args=[draft.pk, "driver"]), {"name": "bad name"})
+    html = plain.content.decode()
+    assert plain.status_code == 200 and "starts with a letter" in html
+    assert 'id="preview-json"' in html and 'id="header_name"' in html and 'id="comments"' in html
 
 
 def test_header_change_saves_and_tells_the_sides_to_refresh(owner_client, draft):

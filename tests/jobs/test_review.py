@@ -351,6 +351,14 @@ def test_a_stale_version_is_refused_and_nothing_is_overwritten(crew, crew_draft,
     # The banner repeats the refused change, so it can be made again after the reload.
     assert f'Your change: <code>{TABLE}</code> = “<span class="user-select-all">mine</span>”' in second.content.decode()
     assert DraftInput.objects.get(pk=item.pk).value == "theirs"
+    # Moving or removing the row posts the row's form, stored value included: nothing was typed, so
+    # the banner repeats nothing.
+    for action, data in (("input-move", {"direction": "up"}), ("input-delete", {})):
+        refused = client.post(
+            reverse(action, args=[crew_draft.pk, item.pk]), {"value": "theirs", **data}, **hx(x_draft_version=str(seen))
+        )
+        assert refused.status_code == 409 and 'id="unsaved-change"' not in refused.content.decode()
+    assert DraftInput.objects.filter(pk=item.pk).exists()
     # A plain form post with the stale hidden version: the whole page, the message, status 409.
     plain = client.post(reverse("input-update", args=[crew_draft.pk, item.pk]), {"value": "mine", "version": seen})
     assert plain.status_code == 409 and "This draft changed while you were editing" in plain.content.decode()

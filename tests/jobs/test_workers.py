@@ -211,3 +211,37 @@ def test_a_submission_gives_up_after_five_attempts(on_workers, draft, owner, san
     )
     done = worker.send(submission.pk)
     assert done.state == Submission.State.ERROR and done.terminal and "Gave up after 5 attempts" in done.error_message
+
+
+def test_a_second_send_of_a_sent_submission_starts_no_second_poll_chain(on_workers, draft, owner, sandbox):
+    from django_tasks_db.models import DBTaskResult
+
+    from cdmweb.jobs.submissions import tasks
+
+    cluster = cluster_id_for(sandbox.project_id, "sandbox-cluster-1")
+    submission = submitting.submit(draft, sandbox, owner, "once", cluster_id=cluster)  # queued for a worker
+    polls = DBTaskResult.objects.filter(task_path=tasks.poll_submission.module_path)
+    tasks.send_submission.call(submission.pk)  # the worker sends it: the job runs, one poll follows
+    assert Submission.objects.get(pk=submission.pk).state == Submission.State.ACCEPTED
+    assert polls.count() == 1
+    tasks.send_submission.call(submission.pk)  # a second send task (a double click, a re-queue)
+    assert polls.count() == 1
+
+
+def test_tasks_queued_before_the_move_run_from_the_new_module(on_workers, draft, owner, sandbox):
+    import importlib
+
+    from django.apps import apps
+    from django_tasks_db.models import DBTaskResult
+
+    from cdmweb.jobs.submissions import tasks
+
+    migration = importlib.import_module("cdmweb.jobs.migrations.0015_queued_tasks_follow_the_move")
+    cluster = cluster_id_for(sandbox.project_id, "sandbox-cluster-1")
+    submission = submitting.submit(draft, sandbox, owner, "queued-before", cluster_id=cluster)
+    queued = DBTaskResult.objects.get(task_path=tasks.send_submission.module_path)
+    DBTaskResult.objects.filter(pk=queued.pk).update(task_path="cdmweb.jobs.tasks.send_submission")
+    migration.forwards(apps, None)
+    queued.refresh_from_db()
+    assert queued.task_path == tasks.send_submission.module_path
+    assert queued.task.call(submission.pk) == Submission.State.ACCEPTED

@@ -89,14 +89,6 @@ class JobDraft(models.Model):
     def display_name(self) -> str:
         return self.name if self.name else f"Untitled draft #{self.pk}"
 
-    @property
-    def validation_state(self) -> str:
-        if self.error_count:
-            return "errors"
-        if self.warning_count:
-            return "warnings"
-        return "valid"
-
     # --- payload ---------------------------------------------------------------------------
 
     def load_groups(self) -> list[ConfigGroup]:
@@ -191,8 +183,8 @@ class JobDraft(models.Model):
         draft._apply_header(data)
         draft.save()
         draft._write_structure(data)
-        draft.snapshot(owner, "imported")
-        draft.record_change(owner, AuditEvent.Action.IMPORTED, f"in {team}" if team else "private")
+        first = draft.snapshot(owner, "imported")
+        draft.record_change(owner, AuditEvent.Action.IMPORTED, f"in {team}" if team else "private", job=first.payload)
         return draft
 
     @transaction.atomic
@@ -207,8 +199,8 @@ class JobDraft(models.Model):
         self.last_change_page = ""
         self.save(update_fields=[*HEADER_FIELDS, "extra", "side_meta", "last_change_page"])
         self._write_structure(data)
-        self.snapshot(user, f"restored revision {revision.number}")
-        self.record_change(user, AuditEvent.Action.RESTORED, f"revision r{revision.number}")
+        restored = self.snapshot(user, f"restored revision {revision.number}")
+        self.record_change(user, AuditEvent.Action.RESTORED, f"revision r{revision.number}", job=restored.payload)
         return kept
 
     def _apply_header(self, data: JobData) -> None:

@@ -20,10 +20,7 @@ from . import targets, worker
 
 @task()
 def send_submission(submission_id: int) -> str:
-    submission = worker.send(submission_id)
-    if worker.still_running(submission):
-        enqueue_poll(submission.pk, delay=worker.poll_seconds())
-    return submission.state
+    return worker.send(submission_id, on_running=_poll_later).state
 
 
 @task()
@@ -31,13 +28,17 @@ def poll_submission(submission_id: int) -> str:
     """Poll once and, while the job runs, queue the next poll (where tasks can wait)."""
     submission = worker.poll(Submission.objects.select_related("target").get(pk=submission_id))
     if worker.still_running(submission):
-        enqueue_poll(submission.pk, delay=worker.poll_seconds())
+        _poll_later(submission)
     return submission.cdm_status or submission.state
 
 
 @task()
 def refresh_clusters(target_id: int) -> int:
     return len(targets.refresh_clusters(Target.objects.get(pk=target_id)))
+
+
+def _poll_later(submission: Submission) -> None:
+    enqueue_poll(submission.pk, delay=worker.poll_seconds())
 
 
 def deferred() -> bool:

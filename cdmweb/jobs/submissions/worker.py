@@ -8,6 +8,7 @@ created twice. Nothing here queues work: the task wrappers (``tasks``) chain the
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from contextlib import closing
 from datetime import timedelta
 from typing import Any
@@ -41,12 +42,14 @@ class _Unsure(Exception):
     """CDM could not say whether the job exists: sending now might create it twice."""
 
 
-def send(submission_id: int) -> Submission:
+def send(submission_id: int, on_running: Callable[[Submission], None] | None = None) -> Submission:
     """Send a queued submission to CDM (create, then start; or create-and-start in a
     pool). Safe to run twice and after a worker died half way: the row is claimed with a lease
     (a live lease keeps everyone else out, CREATED included), a claim whose lease ran out is taken
     over, a takeover first asks CDM what the dead worker did, and the result is written only while
-    the lease is still this worker's."""
+    the lease is still this worker's. ``on_running`` is called when this very call left the job
+    running on CDM (never when it found the row sent already, or lost it), so exactly one chain of
+    polls follows each job."""
     submission = Submission.objects.select_related("target").get(pk=submission_id)
     now = timezone.now()
     free = submission.lease_until is None or submission.lease_until <= now
@@ -89,6 +92,8 @@ def send(submission_id: int) -> Submission:
         log.warning("submission %s: the lease ran out while sending; the worker that took over decides", submission.pk)
         return Submission.objects.get(pk=submission.pk)
     log.info("submission %s: %s %s", submission.pk, submission.state, submission.error_code)
+    if on_running is not None and still_running(submission):
+        on_running(submission)
     return submission
 
 

@@ -44,11 +44,15 @@ from .designer import (
 )
 
 
-def draft_change(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+def draft_change(view: Callable[..., HttpResponse] | None = None, *, repeats_refused_value: bool = False) -> Any:
     """For the views that change a draft: checks the user may edit it and that the page saw the
     current version (the optimistic lock), all in one transaction with the change itself. The
     page sends the version it knows (header from htmx, hidden field from a plain form); the
-    answer carries the new one. Passes the draft instead of its pk."""
+    answer carries the new one. Passes the draft instead of its pk. ``repeats_refused_value``:
+    a refused change's banner repeats the value typed (only an edit of a value types one; the
+    row's other buttons post the row's form, stored value included)."""
+    if view is None:
+        return functools.partial(draft_change, repeats_refused_value=repeats_refused_value)
 
     @functools.wraps(view)
     def wrapper(request: HtmxRequest, pk: int, **kwargs: Any) -> HttpResponse:
@@ -63,7 +67,8 @@ def draft_change(view: Callable[..., HttpResponse]) -> Callable[..., HttpRespons
                 current = Q(version=seen) | Q(last_change_page=page) if page else Q(version=seen)
                 if not JobDraft.objects.filter(current, pk=draft.pk).update(last_change_page=page):
                     draft.refresh_from_db(fields=["version"])
-                    return conflict(request, draft, seen, kwargs.get("input_id"))
+                    typed_into = kwargs.get("input_id") if repeats_refused_value else None
+                    return conflict(request, draft, seen, typed_into)
             response = view(request, draft, **kwargs)
         response[VERSION_HEADER] = str(draft.version)
         return response
@@ -135,7 +140,7 @@ def input_add(request: HtmxRequest, draft: JobDraft, group_id: int) -> HttpRespo
     return changed(reswap(retarget(row, f"#rows-{group.pk}"), "beforeend"), group_changed(group.pk))
 
 
-@draft_change
+@draft_change(repeats_refused_value=True)
 def input_update(request: HtmxRequest, draft: JobDraft, input_id: int) -> HttpResponse:
     item = _get_input(draft, input_id)
     form = EditInputForm(request.POST)
