@@ -15,6 +15,7 @@ from cdmweb.jobspec.constants import is_running
 from cdmweb.jobspec.validation import NAME_MAX
 
 from .models import Target
+from .submissions.targets import team_variable_prefix
 
 INPUT_NAME = re.compile(r"^[A-Za-z_][\w.\-]*$")
 GROUP_NAME = re.compile(r"^[A-Za-z][A-Za-z0-9_]*$")
@@ -375,10 +376,6 @@ class TargetForm(forms.ModelForm):
         return target
 
 
-def team_variable_prefix(team: Any) -> str:
-    return f"{settings.CDMWEB_TEAM_SECRET_PREFIX}{team.slug.upper().replace('-', '_')}_"
-
-
 class TeamTargetForm(TargetForm):
     """A team's own CDM target. Its secret is typed in (stored encrypted) or named by a server
     variable, and only variables meant for targets may be named."""
@@ -387,8 +384,8 @@ class TeamTargetForm(TargetForm):
 
     @property
     def variable_prefix(self) -> str:
-        """Each team names only its own variables: CDM_TARGET_<TEAM>_..."""
-        return team_variable_prefix(self.instance.team)
+        """Each team names only its own variables (see ``team_variable_prefix``)."""
+        return team_variable_prefix(self.instance.team_id)
 
     def _clean_source(self, field: str) -> str:
         value = self.cleaned_data[field].strip()

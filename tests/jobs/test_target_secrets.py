@@ -135,7 +135,76 @@ def test_a_stored_secret_is_never_sent_somewhere_new_without_being_typed_again(c
     # Another team's variables cannot be named either.
     other = client.post(
         reverse("team-target-add", args=["crew"]),
-        {**data, "name": "crew-steal", "new_secret": "", "secret_source": "CDM_TARGET_OTHERTEAM_SK"},
+        {**data, "name": "crew-steal", "new_secret": "", "secret_source": f"CDM_TARGET_{crew['team'].pk + 1}_SK"},
     )
-    assert "Name a variable starting with CDM_TARGET_CREW_" in other.content.decode()
+    assert f"Name a variable starting with CDM_TARGET_{crew['team'].pk}_" in other.content.decode()
     assert not Target.objects.filter(name="crew-steal").exists()
+
+
+@pytest.fixture
+def catcher():
+    """A server of the attacker's: records every request it gets."""
+    import http.server
+    import threading
+
+    seen: list[bytes] = []
+
+    class Handler(http.server.BaseHTTPRequestHandler):
+        def do_POST(self) -> None:  # noqa: N802
+            seen.append(self.rfile.read(int(self.headers.get("Content-Length") or 0)))
+            self.send_response(201)
+            self.send_header("X-Subject-Token", "stolen")
+            self.end_headers()
+
+        do_GET = do_POST  # noqa: N815
+
+        def log_message(self, *args) -> None:
+            pass
+
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    yield f"http://127.0.0.1:{server.server_address[1]}", seen
+    server.shutdown()
+
+
+def test_no_team_can_name_another_teams_variables_whatever_the_slugs(client, django_user_model, monkeypatch, catcher):
+    from django.core.checks import run_checks
+
+    from cdmweb.accounts.models import Membership, Team
+
+    url, seen = catcher
+    admin = django_user_model.objects.create_user("sec-admin", password="x")
+    sec = Team.objects.create(slug="sec", name="Sec")
+    sec_team = Team.objects.create(slug="sec-team", name="Sec team")
+    Membership.objects.create(team=sec, user=admin, role="admin")
+    theirs = f"{targets.team_variable_prefix(sec_team.pk)}PROD_PASSWORD"
+    monkeypatch.setenv(theirs, "sec-team-password-1")
+    assert not theirs.startswith(targets.team_variable_prefix(sec.pk))
+    assert not targets.team_variable_prefix(sec_team.pk).startswith(targets.team_variable_prefix(sec.pk))
+    # The form refuses the other team's variable...
+    client.force_login(admin)
+    fields = {"name": "sec-prod", "endpoint": url, "project_id": "p1", "auth_mode": "password", "x_language": "en-us"}
+    fields.update(iam_endpoint=url, username="u", domain="d", secret_source=theirs)
+    refused = client.post(reverse("team-target-add", args=["sec"]), fields)
+    assert refused.status_code == 200 and not Target.objects.filter(name="sec-prod").exists()
+    assert f"Name a variable starting with {targets.team_variable_prefix(sec.pk)}" in refused.content.decode()
+    # ...and a row that names it anyway (made before, or in the admin) is never read nor sent.
+    target = Target.objects.create(team=sec, **{k: v for k, v in fields.items()})
+    assert targets.target_secret(target) == "" and theirs in targets.missing_credentials(target)
+    warnings = [m for m in run_checks(databases=["default"]) if m.id == "cdmweb.W001"]
+    assert len(warnings) == 1 and theirs in warnings[0].msg and "sec-prod" in warnings[0].msg
+    draft = _team_draft(admin, sec)
+    page = client.get(reverse("submit", args=[draft.pk]) + f"?target={target.pk}")
+    assert page.status_code == 200 and "not this team" in page.content.decode()
+    assert all(b"sec-team-password-1" not in body for body in seen) and seen == []
+
+
+def _team_draft(owner, team):
+    import json
+
+    from cdmweb.jobs.importing import import_text
+
+    from ..conftest import DEMO_BODY
+
+    (draft,), _ = import_text(json.dumps(json.loads(DEMO_BODY.read_text())), owner, team)
+    return draft

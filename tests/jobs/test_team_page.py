@@ -60,14 +60,19 @@ def test_the_last_admin_stays_admin(client, crew):
     assert Membership.objects.get(user=crew["admin"]).role == "admin"
 
 
+def target_fields(team) -> dict[str, str]:
+    """TARGET with the team's own variable names."""
+    return {key: value.format(team=team.pk) for key, value in TARGET.items()}
+
+
 TARGET = {
     "name": "crew-prod",
     "endpoint": "https://cdm.example.com",
     "region": "eu-de",
     "project_id": "p1",
     "auth_mode": "aksk",
-    "access_key_source": "CDM_TARGET_CREW_AK",
-    "secret_source": "CDM_TARGET_CREW_SK",
+    "access_key_source": "CDM_TARGET_{team}_AK",
+    "secret_source": "CDM_TARGET_{team}_SK",
     "x_language": "en-us",
     "requires_review": "on",
 }
@@ -81,7 +86,7 @@ def test_a_team_admin_adds_a_target_naming_only_target_variables(client, crew):
     bad = client.post(url, {**TARGET, "secret_source": "DJANGO_SECRET_KEY"})
     assert bad.status_code == 200 and "Name a variable starting with CDM_TARGET_" in bad.content.decode()
     assert not Target.objects.filter(name="crew-prod").exists()
-    assert client.post(url, TARGET).status_code == 302
+    assert client.post(url, target_fields(crew["team"])).status_code == 302
     target = Target.objects.get(name="crew-prod")
     assert target.team == crew["team"] and target.requires_review
     assert "crew-prod" in client.get(reverse("team", args=["crew"])).content.decode()
@@ -100,7 +105,9 @@ def test_a_teams_target_is_offered_to_its_drafts_only(client, crew, crew_draft, 
     sandbox.clusters = [{"id": "c1", "name": "c1", "status": "200"}]
     sandbox.save()
     Target.objects.create(
-        team=crew["team"], clusters=sandbox.clusters, **{k: v for k, v in TARGET.items() if k != "requires_review"}
+        team=crew["team"],
+        clusters=sandbox.clusters,
+        **{k: v for k, v in target_fields(crew["team"]).items() if k != "requires_review"},
     )
     login(client, owner)
     assert "crew-prod" in client.get(reverse("submit", args=[crew_draft.pk])).content.decode()

@@ -19,6 +19,22 @@ from cdmweb.jobs.models import Target
 log = logging.getLogger("cdmweb.submissions")
 
 
+def team_variable_prefix(team_id: int) -> str:
+    """The start of every variable a team's targets may name: CDM_TARGET_<TEAM ID>_. The id ends at
+    the underscore, so no team's namespace is the start of another's (by slug, "sec" would own
+    "sec-team"'s CDM_TARGET_SEC_TEAM_...), and it never changes when a team is renamed."""
+    return f"{settings.CDMWEB_TEAM_SECRET_PREFIX}{team_id}_"
+
+
+def foreign_variables(target: Target) -> list[str]:
+    """The variables a team's target names outside its team's namespace (staff targets may name any)."""
+    if target.team_id is None:
+        return []
+    prefix = team_variable_prefix(target.team_id)
+    named = (target.access_key_source, target.secret_source)
+    return [name for name in named if name and not name.startswith(prefix)]
+
+
 def resolve_secret(source: str) -> str:
     """A secret named by a target: the environment variable, else the Django setting."""
     if not source:
@@ -28,6 +44,9 @@ def resolve_secret(source: str) -> str:
 
 def target_secret(target: Target) -> str:
     """The SK, password or token: decrypted from the target, else read from its variable."""
+    if target.secret_source in foreign_variables(target):
+        log.error("target %s names %s, outside its team's variables: not read", target.name, target.secret_source)
+        return ""
     if target.secret_encrypted:
         try:
             return decrypt(target.secret_encrypted)
@@ -38,11 +57,18 @@ def target_secret(target: Target) -> str:
 
 
 def target_access_key(target: Target) -> str:
+    if target.access_key_source in foreign_variables(target):
+        log.error("target %s names %s, outside its team's variables: not read", target.name, target.access_key_source)
+        return target.access_key
     return target.access_key or resolve_secret(target.access_key_source)
 
 
 def missing_credentials(target: Target) -> str:
     """What a target needs and cannot find, or ""."""
+    foreign = foreign_variables(target)
+    if foreign:
+        prefix = team_variable_prefix(target.team_id)
+        return f"{', '.join(foreign)} (not this team's: its variables start with {prefix})"
     missing = []
     if not target_secret(target):
         missing.append(target.secret_source or "a secret (store one, or name its variable)")

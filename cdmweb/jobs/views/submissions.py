@@ -35,6 +35,11 @@ def _get_submission_for_user(request: HtmxRequest, pk: int) -> Submission:
 def _ask_for_clusters(request: HtmxRequest, target: Target, wants_refresh: bool) -> bool:
     """Have the target's cluster list refreshed: at once in-process, else by a worker. True while
     the page has no list yet and must reload itself until a worker brings one."""
+    missing = targets.missing_credentials(target)
+    if missing:
+        # Nothing is sent anywhere without the target's own credentials.
+        messages.error(request, f"Target {target} has no credentials: set {missing}.")
+        return False
     if not tasks.deferred():
         try:
             targets.refresh_clusters(target)

@@ -12,8 +12,9 @@ from django.views.decorators.http import require_POST
 from cdmweb.accounts.access import MANAGE, get_team_for_user
 from cdmweb.accounts.forms import MemberForm
 from cdmweb.accounts.models import ADMIN, Membership, Team
-from cdmweb.jobs.forms import TeamTargetForm, team_variable_prefix
+from cdmweb.jobs.forms import TeamTargetForm
 from cdmweb.jobs.models import AuditEvent, Target
+from cdmweb.jobs.submissions.targets import team_variable_prefix
 
 ACTIVITY_LIMIT = 200
 MEMBERSHIP = AuditEvent.Action.MEMBERSHIP
@@ -87,5 +88,5 @@ def target_edit(request: HttpRequest, slug: str, target_id: int | None = None) -
         AuditEvent.record(request.user, MEMBERSHIP, team=team, detail=f"target {saved.name} {verb}")
         messages.success(request, f"Target {saved.name} {verb}.")
         return redirect("team", slug=team.slug)
-    context = {"team": team, "form": form, "target": target, "prefix": team_variable_prefix(team)}
+    context = {"team": team, "form": form, "target": target, "prefix": team_variable_prefix(team.pk)}
     return render(request, "jobs/target.html", context)
