@@ -1,11 +1,16 @@
-"""Security headers Django 5.2 does not send itself."""
+"""Security headers Django 5.2 does not send itself, and what an error page may show."""
 
 from __future__ import annotations
 
+import html
+import os
+import re
 from collections.abc import Callable
+from typing import Any
 
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest, JsonResponse
+from django.views.debug import ExceptionReporter, SafeExceptionReporterFilter
 
 
 class ContentSecurityPolicyMiddleware:
@@ -38,3 +43,75 @@ class RejectNulMiddleware:
                 return JsonResponse(body, status=400)
             return HttpResponseBadRequest("The request contains a NUL character.", content_type="text/plain")
         return self.get_response(request)
+
+
+class SecretHidingReporterFilter(SafeExceptionReporterFilter):
+    """The debug page and error reports hide every setting and environment value that can hold a
+    secret: Django's own list (KEY, SECRET, PASS, TOKEN...) and ours (an SK, a password, the Fernet
+    keys, a database or cache URL), and the credentials inside any URL whatever its name."""
+
+    hidden_settings = re.compile(
+        r"API|TOKEN|KEY|SECRET|PASS|SIGNATURE|HTTP_COOKIE|CREDENTIAL|PRIVATE|"
+        r"(^|_)[AS]K$|DATABASE_URL|REDIS_URL|DSN|FERNET",
+        flags=re.IGNORECASE,
+    )
+    URL_CREDENTIALS = re.compile(r"(?<=://)[^/@\s]*@")
+    # Named like secrets, holding none: class paths and a prefix, which the page may show.
+    NOT_SECRET = frozenset(
+        {"AUTH_PASSWORD_VALIDATORS", "PASSWORD_HASHERS", "CDMWEB_TEAM_SECRET_PREFIX", "CACHE_MIDDLEWARE_KEY_PREFIX"}
+    )
+
+    def cleanse_setting(self, key: Any, value: Any) -> Any:
+        cleansed = super().cleanse_setting(key, value)
+        if isinstance(cleansed, str):
+            return self.URL_CREDENTIALS.sub(f"{self.cleansed_substitute}@", cleansed)
+        return cleansed
+
+    def get_traceback_frame_variables(self, request: Any, tb_frame: Any) -> Any:
+        """Every frame's variables, cleansed as settings are: a frame holding the request's META
+        (the environment, under runserver) or a local called ``password`` shows neither."""
+        variables = super().get_traceback_frame_variables(request, tb_frame)
+        return [(name, self.cleanse_setting(name, value)) for name, value in variables]
+
+    def secret_values(self) -> set[str]:
+        """The values of every setting and environment variable the names call secret, and the
+        credentials inside any URL among them: what an error page must never contain anywhere."""
+        named = {name: getattr(settings, name) for name in dir(settings) if name.isupper()}
+        named.update(os.environ)
+        found: set[str] = set()
+        for name, value in named.items():
+            for text in _strings(value):
+                if self.hidden_settings.search(name) and name not in self.NOT_SECRET:
+                    found.add(text)
+                for credentials in re.findall(r"://([^/@\s]*)@", text):
+                    found.update(part for part in (credentials, *credentials.split(":")) if part)
+        return {value for value in found if len(value) >= 6}
+
+
+def _strings(value: Any) -> list[str]:
+    if isinstance(value, str):
+        return [value]
+    if isinstance(value, dict):
+        return [text for item in value.values() for text in _strings(item)]
+    if isinstance(value, (list, tuple)):
+        return [text for item in value for text in _strings(item)]
+    return []
+
+
+class SecretScrubbingReporter(ExceptionReporter):
+    """The debug page and error e-mails, with every known secret value cut out wherever it stands
+    (a local variable of any name, an exception's message), after the filter did its part."""
+
+    def get_traceback_html(self) -> str:
+        return self._scrub(super().get_traceback_html(), escaped=True)
+
+    def get_traceback_text(self) -> str:
+        return self._scrub(super().get_traceback_text(), escaped=False)
+
+    def _scrub(self, page: str, *, escaped: bool) -> str:
+        substitute = SecretHidingReporterFilter.cleansed_substitute
+        for value in sorted(SecretHidingReporterFilter().secret_values(), key=len, reverse=True):
+            page = page.replace(value, substitute)
+            if escaped:
+                page = page.replace(html.escape(value), substitute)
+        return page

@@ -50,6 +50,10 @@ INSTALLED_APPS = [
     "cdmweb.sandbox",
 ]
 
+# Error pages and reports (the debug page included) hide every value that can hold a secret.
+DEFAULT_EXCEPTION_REPORTER_FILTER = "cdmweb.security.SecretHidingReporterFilter"
+DEFAULT_EXCEPTION_REPORTER = "cdmweb.security.SecretScrubbingReporter"
+
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "cdmweb.security.ContentSecurityPolicyMiddleware",

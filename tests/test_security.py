@@ -145,3 +145,32 @@ def test_behind_the_proxy_the_limit_counts_the_client_not_the_balancer(client, o
         secure=True,
     )
     assert other.status_code == 302  # another client through the same balancer is not locked out
+
+
+SECRETS = {
+    "CDM_SANDBOX_SK": "sk-that-must-not-show-0001",
+    "CDM_SANDBOX_PASSWORD": "iam-password-must-not-show",
+    "CDMWEB_SECRETS_KEY": "fernet-key-must-not-show-0003",
+    "REDIS_URL": "redis://:redis-pass-must-not-show@cache:6379/0",
+}
+
+
+@pytest.mark.django_db
+def test_the_debug_page_shows_no_secret_setting_or_environment_value(client, settings):
+    settings.DEBUG = True
+    for name, value in SECRETS.items():
+        setattr(settings, name, value)
+    settings.CACHES = {**settings.CACHES, "spare": {"BACKEND": "x", "LOCATION": SECRETS["REDIS_URL"]}}
+    environment = {
+        "DATABASE_URL": "postgres://cdm:db-pass-must-not-show@db:5432/cdm",
+        "CDM_TARGET_7_PROD_SK": "team-sk-must-not-show",
+        "SOME_SERVICE_URL": "https://user:url-pass-must-not-show@example.com/x",
+    }
+    too_big = "x" * (settings.DATA_UPLOAD_MAX_MEMORY_SIZE + 1)
+    page = client.post(reverse("login"), {"username": "a", "password": too_big}, **environment)
+    assert page.status_code == 400
+    html = page.content.decode()
+    assert "Request body exceeded" in html or "RequestDataTooBig" in html  # it is the debug page
+    for value in [*SECRETS.values(), "redis-pass-must-not-show", *environment.values(), "url-pass-must-not-show"]:
+        assert value not in html, value
+    assert "db-pass-must-not-show" not in html and "team-sk-must-not-show" not in html

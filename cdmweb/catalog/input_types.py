@@ -6,9 +6,10 @@ validation rules look the class up here and never branch on the type themselves.
 
 from __future__ import annotations
 
-import json
 import re
 from typing import ClassVar
+
+from cdmweb import jsontext
 
 from .registry import InputSpec
 
@@ -104,7 +105,7 @@ class MapInput(InputType):
         if not value.strip():
             return None
         try:
-            parsed = json.loads(value)
+            parsed = jsontext.loads(value)
         except ValueError:
             return "Cdm.0004", f'{spec.key} should be a JSON object such as {{"key": "value"}}.'
         if not isinstance(parsed, dict):

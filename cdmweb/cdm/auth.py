@@ -19,6 +19,8 @@ from typing import Any, Protocol
 
 import requests
 
+from cdmweb import jsontext
+
 from . import signing
 from .errors import CdmAuthError, CdmConnectionError, CdmTimeout, error_from_response
 
@@ -257,7 +259,7 @@ class PasswordAuth(CdmAuth):
 
     def _expiry(self, response: requests.Response) -> float:
         try:
-            raw = response.json()["token"]["expires_at"]
+            raw = jsontext.loads(response.content)["token"]["expires_at"]
             return _parse_iso(raw)
         except (ValueError, KeyError, TypeError):
             logger.warning("IAM token without a readable expires_at; caching it for %s s", FALLBACK_LIFETIME_SECONDS)

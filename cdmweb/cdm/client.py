@@ -24,6 +24,7 @@ from urllib.parse import quote, urlsplit
 import requests
 from urllib3.exceptions import NewConnectionError
 
+from cdmweb import jsontext
 from cdmweb.jobspec.constants import SUCCEEDED, TERMINAL_STATUSES
 
 from .auth import CdmAuth
@@ -293,7 +294,7 @@ class CdmClient:
         if not text.strip():
             return {}
         try:
-            data = json.loads(raw.decode("utf-8"))
+            data = jsontext.loads(raw.decode("utf-8"))
         except ValueError:
             raise CdmBadResponse(
                 "CDM answered with something that is not JSON.",

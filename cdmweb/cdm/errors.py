@@ -7,10 +7,11 @@ because gateways sometimes echo request headers back in their error text.
 
 from __future__ import annotations
 
-import json
 import re
 from collections.abc import Iterable, Mapping
 from typing import Any
+
+from cdmweb import jsontext
 
 # CDM reports "does not exist" with these codes, usually as HTTP 400 and sometimes 500 (reference §10.1).
 NOT_FOUND_CODES = frozenset({"Cdm.0100", "Cdm.0054", "Cdm.0101"})
@@ -164,7 +165,7 @@ def parse_error_body(text: str | None) -> tuple[str | None, dict[str, str], str 
     Looks one level into nested objects too, because IAM wraps its errors as ``{"error": {"code": 401, …}}``.
     """
     try:
-        data = json.loads(text) if text else None
+        data = jsontext.loads(text) if text else None
     except (ValueError, TypeError):
         data = None
     if not isinstance(data, dict):

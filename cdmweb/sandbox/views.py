@@ -7,7 +7,6 @@ demand.
 
 from __future__ import annotations
 
-import json
 import logging
 import time
 from collections.abc import Callable, Iterator
@@ -16,12 +15,15 @@ from functools import wraps
 from typing import Any
 
 from django.conf import settings
+from django.core.exceptions import RequestDataTooBig
 from django.db.models import F
 from django.http import HttpRequest, HttpResponse, JsonResponse, StreamingHttpResponse
 from django.utils import timezone
 from django.views.decorators.csrf import csrf_exempt
 
+from cdmweb import jsontext
 from cdmweb.cdm.signing import verify_wsgi_request
+from cdmweb.jsontext import JsonTooDeep
 
 from . import engine
 from .engine import SandboxRefusal
@@ -105,15 +107,17 @@ def cdm_endpoint(view: View) -> View:
         fault = _fault_for(request, project_id)
         if fault is not None and (response := _apply_fault(fault)) is not None:
             return response
-        user = _authenticate(request, project_id)
-        if user is None:
-            response = gateway_error(401, "APIGW.0301", "Incorrect IAM authentication information.")
-        else:
-            request.sandbox_user = user  # type: ignore[attr-defined]
-            try:
+        try:
+            user = _authenticate(request, project_id)
+            if user is None:
+                response = gateway_error(401, "APIGW.0301", "Incorrect IAM authentication information.")
+            else:
+                request.sandbox_user = user  # type: ignore[attr-defined]
                 response = view(request, project_id, *args, **kwargs)
-            except SandboxRefusal as refusal:
-                response = cdm_error(refusal.status, refusal.code, refusal.message)
+        except SandboxRefusal as refusal:
+            response = cdm_error(refusal.status, refusal.code, refusal.message)
+        except RequestDataTooBig:
+            response = cdm_error(413, "Cdm.0018", _too_big())
         log.info(
             "sandbox %s %s -> %s in %.1f ms",
             request.method,
@@ -126,9 +130,15 @@ def cdm_endpoint(view: View) -> View:
     return wrapper
 
 
+def _too_big() -> str:
+    return f"The request body is larger than {settings.DATA_UPLOAD_MAX_MEMORY_SIZE} bytes."
+
+
 def _json_body(request: HttpRequest) -> Any:
     try:
-        return json.loads(request.body or b"null")
+        return jsontext.loads(request.body or b"null")
+    except JsonTooDeep as exc:
+        raise SandboxRefusal(400, "Cdm.0018", f"The request body is not acceptable JSON: {exc}.") from exc
     except ValueError as exc:
         raise SandboxRefusal(400, "Cdm.0018", "The request body is not valid JSON.") from exc
 
@@ -146,10 +156,12 @@ def iam_tokens(request: HttpRequest) -> HttpResponse:
     if request.method != "POST":
         return gateway_error(405, "APIGW.0101", "Use POST.")
     try:
-        auth = json.loads(request.body)["auth"]
+        auth = jsontext.loads(request.body)["auth"]
         user = auth["identity"]["password"]["user"]
         name, password = user["name"], user["password"]
         project_id = auth["scope"]["project"]["id"]
+    except RequestDataTooBig:
+        return gateway_error(413, "IAM.0011", f"Request body is invalid: {_too_big()}")
     except (ValueError, KeyError, TypeError):
         return gateway_error(400, "IAM.0011", "Request body is invalid: password identity and project scope needed.")
     if not isinstance(project_id, str) or not project_id:

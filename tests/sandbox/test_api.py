@@ -221,3 +221,37 @@ def test_iam_refusals(url):
         "auth": {"identity": {"password": {"user": {"name": "x", "password": "y"}}}, "scope": {"project": {"id": "p"}}}
     }
     assert requests.post(f"{url}/v3/auth/tokens", data=json.dumps(body), timeout=5).status_code == 401
+
+
+DEEP = ("[" * 100_000 + "]" * 100_000).encode()
+
+
+def signed_post(url: str, path: str, body: bytes, settings) -> requests.Response:
+    auth = AkSkAuth(settings.CDM_SANDBOX_AK, settings.CDM_SANDBOX_SK, PROJECT)
+    headers = {"Content-Type": "application/json;charset=UTF-8"}
+    headers.update(auth.headers_for("POST", url + path, headers, body))
+    return requests.post(url + path, data=body, headers=headers, timeout=10)
+
+
+def test_hostile_json_is_refused_in_the_callers_shape_never_a_crash(url, settings):
+    iam = requests.post(f"{url}/v3/auth/tokens", data=DEEP, timeout=10)
+    assert iam.status_code == 400 and iam.json()["error_code"] == "IAM.0011"
+    jobs = f"/v1.1/{PROJECT}/clusters/{cluster()}/cdm/job"
+    nested: list = []
+    for _ in range(200):  # parses, but deeper than anything a job holds, and than what walks it recursively
+        nested = [nested]
+    for body in (DEEP, json.dumps({"jobs": [job("deep", extra=nested)]}).encode()):
+        answer = signed_post(url, jobs, body, settings)
+        assert answer.status_code == 400, answer.text[:200]
+        assert answer.json()["errCode"] == "Cdm.0018" and "nested" in answer.json()["message"]
+
+
+def test_an_oversized_body_gets_413_in_cdms_shape(url, settings):
+    big = b'{"jobs": ["' + b"x" * (settings.DATA_UPLOAD_MAX_MEMORY_SIZE + 10) + b'"]}'
+    jobs = f"/v1.1/{PROJECT}/clusters/{cluster()}/cdm/job"
+    answer = signed_post(url, jobs, big, settings)
+    assert answer.status_code == 413 and answer.json()["errCode"] == "Cdm.0018"
+    anonymous = requests.post(url + jobs, data=big, headers={"Content-Type": "application/json"}, timeout=10)
+    assert anonymous.status_code == 401 and anonymous.json()["error_code"] == "APIGW.0301"  # who asks comes first
+    iam = requests.post(f"{url}/v3/auth/tokens", data=big, timeout=10)
+    assert iam.status_code == 413 and iam.json()["error_code"] == "IAM.0011"
