@@ -15,7 +15,7 @@ import json
 import logging
 import math
 import time
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
@@ -66,9 +66,13 @@ class CdmClient:
         backoff: float = 0.3,
         session: requests.Session | None = None,
         sleep: Callable[[float], None] = time.sleep,
+        secrets: Iterable[str] = (),
     ) -> None:
         if not project_id:
             raise ValueError("a project id is required")
+        # Besides the credentials: values this client sends that an error must never repeat (a job's
+        # passwords, when CDM echoes the job back).
+        self.extra_secrets = tuple(secrets)
         self.endpoint = _normalise_endpoint(endpoint)
         self.project_id = project_id
         self.auth = auth
@@ -80,6 +84,10 @@ class CdmClient:
         self.session = session or requests.Session()
         self._sleep = sleep
         self._host = urlsplit(self.endpoint).netloc.rpartition("@")[2]
+
+    def secrets(self) -> tuple[str, ...]:
+        """What no error this client raises may contain, in any encoding (``errors.secret_forms``)."""
+        return (*self.auth.secrets(), *self.extra_secrets)
 
     def __repr__(self) -> str:
         return f"CdmClient(endpoint={self.endpoint!r}, project_id={self.project_id!r}, auth={self.auth!r})"
@@ -287,9 +295,7 @@ class CdmClient:
         text = raw.decode("utf-8", errors="replace")
         status = response.status_code
         if not 200 <= status < 300:
-            raise error_from_response(
-                status, text, response.headers, method=method, path=path, secrets=self.auth.secrets()
-            )
+            raise error_from_response(status, text, response.headers, method=method, path=path, secrets=self.secrets())
         request_id = response.headers.get("X-Request-Id")
         if not text.strip():
             return {}
@@ -303,7 +309,7 @@ class CdmClient:
                 request_id=request_id,
                 method=method,
                 path=path,
-                secrets=self.auth.secrets(),
+                secrets=self.secrets(),
             ) from None
         if not isinstance(data, dict):
             raise CdmBadResponse(
@@ -313,7 +319,7 @@ class CdmClient:
                 request_id=request_id,
                 method=method,
                 path=path,
-                secrets=self.auth.secrets(),
+                secrets=self.secrets(),
             )
         return data
 

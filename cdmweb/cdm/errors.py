@@ -7,9 +7,12 @@ because gateways sometimes echo request headers back in their error text.
 
 from __future__ import annotations
 
+import base64
+import json
 import re
 from collections.abc import Iterable, Mapping
 from typing import Any
+from urllib.parse import quote, quote_plus
 
 from cdmweb import jsontext
 
@@ -34,12 +37,33 @@ _SECRET_ASSIGNMENT = re.compile(
     r"|\b(password|passwd|pwd|secret|secretkey|sk|token)(\s*=\s*)([^\s;,&\"']+)"
 )
 _CONTROL = re.compile(r"[\x00-\x1f\x7f]+")
+_PERCENT = re.compile(r"%[0-9A-F]{2}")
+
+
+def secret_forms(secrets: Iterable[str]) -> list[str]:
+    """Every form a secret can take when a server echoes the request back in an error: as it is or
+    JSON-escaped (once, or twice when the echo is JSON inside a JSON string; ASCII-only or not),
+    each of those also URL-encoded (either case of hex, + or %20 for a space) or in base64
+    (standard or URL-safe, padded or not). Longest first, so a longer form is cut out before a
+    shorter one inside it."""
+    forms: set[str] = set()
+    for secret in {s for s in secrets if s and len(s) >= 4}:
+        plain = {secret, json.dumps(secret)[1:-1], json.dumps(secret, ensure_ascii=False)[1:-1]}
+        plain |= {json.dumps(p)[1:-1] for p in plain}
+        for text in plain:
+            encoded = {quote(text, safe=""), quote(text), quote_plus(text)}
+            encoded |= {_PERCENT.sub(lambda m: m[0].lower(), e) for e in encoded}
+            raw = text.encode()
+            based = {base64.b64encode(raw).decode(), base64.urlsafe_b64encode(raw).decode()}
+            based |= {b.rstrip("=") for b in based}
+            forms |= {text, *encoded, *based}
+    return sorted(forms, key=len, reverse=True)
 
 
 def clean_text(text: object, secrets: Iterable[str] = (), limit: int = MAX_MESSAGE_CHARS) -> str:
-    """One trimmed line with known secrets and token-like strings replaced."""
+    """One trimmed line with known secrets (in any form) and token-like strings replaced."""
     line = _CONTROL.sub(" ", str(text))
-    for secret in sorted({s for s in secrets if s and len(s) >= 4}, key=len, reverse=True):
+    for secret in secret_forms(secrets):
         line = line.replace(secret, REDACTED)
     line = _SECRET_ASSIGNMENT.sub(_redact_assignment, line)
     line = _TOKEN_CANDIDATE.sub(_redact_token_like, line)
@@ -295,6 +319,6 @@ def _scalar(value: Any) -> bool:
 
 
 def _scrub_body(body: str, secrets: Iterable[str]) -> str:
-    for secret in sorted({s for s in secrets if s and len(s) >= 4}, key=len, reverse=True):
+    for secret in secret_forms(secrets):
         body = body.replace(secret, REDACTED)
     return body

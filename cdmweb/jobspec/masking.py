@@ -36,6 +36,29 @@ def masked_job(job: Any) -> Any:
     return _mask(job)
 
 
+def secret_values(job: Any) -> list[str]:
+    """The secret values a job carries (what ``masked_job`` hides): a server that echoes the job in
+    an error must not have them repeated to whoever reads the error."""
+    found: list[str] = []
+    stack = [job]
+    while stack:
+        item = stack.pop()
+        if isinstance(item, dict):
+            found += [v for key in _secret_keys(item) for v in _texts(item[key])]
+            stack.extend(item.values())
+        elif isinstance(item, list):
+            stack.extend(item)
+    return found
+
+
+def _texts(value: Any) -> list[str]:
+    if isinstance(value, str):
+        return [value]
+    if isinstance(value, list):
+        return [text for item in value for text in _texts(item)]
+    return [str(value)] if isinstance(value, (int, float)) and not isinstance(value, bool) else []
+
+
 def _secret_keys(value: dict[str, Any]) -> list[str]:
     name = value.get("name")
     if not isinstance(name, str) or not is_secret_name(name):
@@ -67,4 +90,4 @@ def _mask(value: Any) -> Any:
     return value
 
 
-__all__ = ["SECRET_MASK", "is_secret", "is_secret_name", "masked_job", "masked_value"]
+__all__ = ["SECRET_MASK", "is_secret", "is_secret_name", "masked_job", "masked_value", "secret_values"]

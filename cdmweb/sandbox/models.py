@@ -81,13 +81,18 @@ class SandboxFault(models.Model):
     """A fault to inject on the next matching calls: how tests make the sandbox misbehave."""
 
     SLOW, STATUS, GARBAGE, DROP, UNAUTHORIZED = "slow", "status", "garbage", "drop", "unauthorized"
-    KINDS = [(k, k) for k in (SLOW, STATUS, GARBAGE, DROP, UNAUTHORIZED)]
+    # Refuse the request and repeat it in the error, as some servers do: value "json" (the body as
+    # it came, so its strings JSON-escaped), "url" (URL-encoded) or "base64".
+    ECHO = "echo"
+    KINDS = [(k, k) for k in (SLOW, STATUS, GARBAGE, DROP, UNAUTHORIZED, ECHO)]
 
     project_id = models.CharField(max_length=64, blank=True, help_text="empty: any project")
     method = models.CharField(max_length=8, blank=True, help_text="empty: any method")
     path_contains = models.CharField(max_length=200, blank=True)
     kind = models.CharField(max_length=16, choices=KINDS)
-    value = models.CharField(max_length=64, blank=True, help_text="seconds for slow, HTTP status for status")
+    value = models.CharField(
+        max_length=64, blank=True, help_text="seconds for slow, HTTP status for status, json/url/base64 for echo"
+    )
     remaining = models.PositiveIntegerField(default=1, help_text="how many calls it affects")
 
     def __str__(self) -> str:

@@ -7,12 +7,15 @@ demand.
 
 from __future__ import annotations
 
+import base64
+import json
 import logging
 import time
 from collections.abc import Callable, Iterator
 from datetime import timedelta
 from functools import wraps
 from typing import Any
+from urllib.parse import quote
 
 from django.conf import settings
 from django.core.exceptions import RequestDataTooBig
@@ -64,7 +67,7 @@ def _dropped() -> Iterator[bytes]:
     raise ConnectionAbortedError("sandbox fault: connection dropped")
 
 
-def _apply_fault(fault: SandboxFault) -> HttpResponse | None:
+def _apply_fault(fault: SandboxFault, request: HttpRequest) -> HttpResponse | None:
     if fault.kind == SandboxFault.SLOW:
         time.sleep(float(fault.value or 2))
         return None
@@ -80,7 +83,31 @@ def _apply_fault(fault: SandboxFault) -> HttpResponse | None:
         return response
     if fault.kind == SandboxFault.UNAUTHORIZED:
         return gateway_error(401, "APIGW.0301", "Incorrect IAM authentication information: token expired.")
+    if fault.kind == SandboxFault.ECHO:
+        return cdm_error(400, "Cdm.0018", f"Invalid input values: {_echo(request.body, fault.value)}")
     return None
+
+
+def _echo(body: bytes, encoding: str) -> str:
+    """The inputs of a request body, repeated as a careless server would: JSON (strings escaped),
+    URL-encoded, or each value in base64."""
+    try:
+        found, stack = [], [jsontext.loads(body)]
+    except ValueError:
+        return body.decode("utf-8", "replace")
+    while stack:
+        item = stack.pop(0)
+        if isinstance(item, dict):
+            if "name" in item and "value" in item:
+                found.append({"name": item["name"], "value": item["value"]})
+            stack.extend(item.values())
+        elif isinstance(item, list):
+            stack.extend(item)
+    if encoding == "url":
+        return quote(json.dumps(found, ensure_ascii=False), safe="")
+    if encoding == "base64":
+        return ", ".join(f"{i['name']}={base64.b64encode(str(i['value']).encode()).decode()}" for i in found)
+    return json.dumps(found)
 
 
 def _authenticate(request: HttpRequest, project_id: str) -> str | None:
@@ -105,7 +132,7 @@ def cdm_endpoint(view: View) -> View:
     def wrapper(request: HttpRequest, project_id: str, *args: Any, **kwargs: Any) -> HttpResponse:
         started = time.perf_counter()
         fault = _fault_for(request, project_id)
-        if fault is not None and (response := _apply_fault(fault)) is not None:
+        if fault is not None and (response := _apply_fault(fault, request)) is not None:
             return response
         try:
             user = _authenticate(request, project_id)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 import io
 import json
 import re
@@ -149,7 +150,9 @@ def test_every_failure_mode_gives_a_recorded_submission_and_a_message(
 def test_a_slow_cdm_times_out_within_the_clients_read_timeout(sandbox, valid_draft, owner, settings, monkeypatch):
     original = targets.client_for
     monkeypatch.setattr(
-        worker, "client_for", lambda target, read_timeout=10.0, retries=2: original(target, read_timeout=0.5)
+        worker,
+        "client_for",
+        lambda target, read_timeout=10.0, retries=2, secrets=(): original(target, read_timeout=0.5),
     )
     SandboxFault.objects.create(kind=SandboxFault.SLOW, value="2", path_contains="/cdm/job", method="POST")
     started = time.monotonic()
@@ -301,3 +304,31 @@ def test_a_target_without_credentials_refuses_before_sending(sandbox, valid_draf
     with pytest.raises(submitting.SubmissionRefused, match="CDMWEB_TEST_UNSET_SECRET"):
         submitting.submit(valid_draft, sandbox, owner, "nocreds", cluster_id=clusters(settings)["sandbox-cluster-1"])
     assert not Submission.objects.exists()
+
+
+ECHOED = 'Quote"Back\\slash-Ümlaut-Ω-pw/+=?'
+
+
+@pytest.mark.parametrize("encoding", ["json", "url", "base64"])
+def test_a_secret_echoed_back_in_any_encoding_is_never_stored_or_shown(
+    sandbox, owner, owner_client, admin_client, settings, encoding
+):
+    from cdmweb.cdm.errors import secret_forms
+    from cdmweb.sandbox.models import SandboxFault
+
+    body = json.loads(DEMO.read_text())
+    body["jobs"][0]["from-config-values"]["configs"][0]["inputs"].insert(
+        0, {"name": "fromJobConfig.password", "value": ECHOED}
+    )
+    (draft,), _ = import_text(json.dumps(body), owner)
+    SandboxFault.objects.create(kind=SandboxFault.ECHO, value=encoding, path_contains="/cdm/job", method="POST")
+    submission = submitting.submit(draft, sandbox, owner, "echo", cluster_id=clusters(settings)["sandbox-cluster-1"])
+    assert submission.state == Submission.State.REFUSED and "[redacted]" in submission.error_message
+    pages = [
+        submission.error_message,
+        owner_client.get(reverse("submission", args=[submission.pk])).content.decode(),
+        admin_client.get(reverse("admin:jobs_submission_change", args=[submission.pk])).content.decode(),
+    ]
+    for form in secret_forms([ECHOED]):
+        for page in pages:
+            assert form not in page and html.escape(form) not in page, (encoding, form)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import os
+from collections.abc import Iterable
 from contextlib import closing
 from typing import Any
 
@@ -77,7 +78,11 @@ def missing_credentials(target: Target) -> str:
     return ", ".join(missing)
 
 
-def client_for(target: Target, *, read_timeout: float = 10.0, retries: int = 2) -> CdmClient:
+def client_for(
+    target: Target, *, read_timeout: float = 10.0, retries: int = 2, secrets: Iterable[str] = ()
+) -> CdmClient:
+    """A client for ``target``; ``secrets``: values besides the credentials (a job's passwords)
+    that no error it raises may repeat."""
     if target.auth_mode == Target.AuthMode.AKSK:
         auth: Any = AkSkAuth(target_access_key(target), target_secret(target), target.project_id)
     elif target.auth_mode == Target.AuthMode.PASSWORD:
@@ -99,6 +104,7 @@ def client_for(target: Target, *, read_timeout: float = 10.0, retries: int = 2) 
         x_language=target.x_language or None,
         read_timeout=read_timeout,
         retries=retries,
+        secrets=secrets,
     )
 
 

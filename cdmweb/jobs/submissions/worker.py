@@ -22,6 +22,7 @@ from cdmweb.cdm.client import CdmClient, submission_summary
 from cdmweb.cdm.errors import CdmClientError, CdmError, CdmNotFound, CdmValidationError
 from cdmweb.jobs.models import Submission
 from cdmweb.jobspec.constants import NEVER_EXECUTED, SUCCEEDED, TERMINAL_STATUSES
+from cdmweb.jobspec.masking import secret_values
 
 from .targets import client_for
 
@@ -69,7 +70,7 @@ def send(submission_id: int, on_running: Callable[[Submission], None] | None = N
     body = submission.body
     job = (body.get("jobs") or [{}])[0]
     try:
-        with closing(client_for(submission.target)) as client:
+        with closing(client_for(submission.target, secrets=secret_values(body))) as client:
             if expired:
                 previous_state = _reconcile(client, submission)
             if previous_state != State.ACCEPTED:
@@ -197,7 +198,8 @@ def poll(submission: Submission, *, read_timeout: float = 5.0) -> Submission:
         return submission
     # No retries: a page polls again in a second, and must never wait longer than one timeout.
     try:
-        with closing(client_for(submission.target, read_timeout=read_timeout, retries=0)) as client:
+        secrets = secret_values(submission.body)
+        with closing(client_for(submission.target, read_timeout=read_timeout, retries=0, secrets=secrets)) as client:
             if not submission.cluster_id:
                 submission.cluster_id = _find_cluster(client, submission)
             answer = client.job_status(submission.cluster_id, submission.job_name)

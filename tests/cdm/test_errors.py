@@ -1,0 +1,35 @@
+"""What a CDM or IAM error may say: never a secret, in whatever form the server echoes it."""
+
+from __future__ import annotations
+
+import base64
+import json
+from urllib.parse import quote, quote_plus
+
+from cdmweb.cdm.errors import REDACTED, clean_text, error_from_response
+
+PASSWORD = 'Quote"Back\\slash-Ümlaut pw'
+
+
+def test_every_form_of_a_secret_in_an_echo_is_redacted():
+    echoes = {
+        "raw": PASSWORD,
+        "json": json.dumps(PASSWORD)[1:-1],
+        "json, ASCII only": json.dumps(PASSWORD, ensure_ascii=True)[1:-1],
+        "json inside json": json.dumps(json.dumps(PASSWORD)[1:-1])[1:-1],
+        "url": quote(PASSWORD, safe=""),
+        "url, lower-case hex": quote(PASSWORD, safe="").lower(),
+        "form-encoded": quote_plus(PASSWORD),
+        "base64": base64.b64encode(PASSWORD.encode()).decode(),
+        "base64, url-safe, unpadded": base64.urlsafe_b64encode(PASSWORD.encode()).decode().rstrip("="),
+    }
+    for how, echo in echoes.items():
+        line = clean_text(f"invalid request: password={echo!s} for user x", [PASSWORD])
+        assert REDACTED in line and "Ümlaut" not in line and "Quote" not in line, how
+
+
+def test_an_iam_error_echoing_the_request_keeps_only_its_own_fields_without_the_password():
+    body = json.dumps({"error": {"code": 400, "message": f'Invalid body: {{"password": {json.dumps(PASSWORD)}}}'}})
+    error = error_from_response(400, body, secrets=[PASSWORD])
+    assert "Quote" not in str(error) and "Quote" not in (error.body or "")
+    assert str(error).startswith("Invalid body:") and "HTTP 400" in str(error)
