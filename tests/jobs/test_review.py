@@ -12,6 +12,7 @@ from django.urls import reverse
 from cdmweb.jobs import reviewing
 from cdmweb.jobs.models import AuditEvent, Comment, DraftInput, JobDraft, Review, Submission
 from cdmweb.jobs.submissions import submitting, targets
+from cdmweb.jobspec.payload import payload_hash
 
 from ..conftest import hx
 
@@ -113,8 +114,9 @@ def test_a_second_look_shows_what_changed_since_the_changes_were_asked_for(crew,
     assert f"Changes since r{first.revision.number}, where crew-reviewer asked for changes" in page
     assert "Use the orders_v2 table." in page
     assert TABLE in page and "orders_v2" in page
-    # Only what changed, not every input again.
-    assert "fromJobConfig.schemaName" not in page and "First review" not in page
+    # Only what changed, not every input again (the whole body is there too, folded away).
+    diff = page.split('id="diff"', 1)[1].split("</ul>", 1)[0]
+    assert TABLE in diff and "fromJobConfig.schemaName" not in diff and "First review" not in page
 
 
 def test_a_new_request_supersedes_the_open_one_and_private_drafts_are_not_reviewed(crew, crew_draft, draft, owner):
@@ -519,3 +521,43 @@ def test_admin_edits_of_inputs_are_a_new_version_and_audited(crew_draft, admin_c
     assert admin_client.post(reverse("admin:jobs_draftinput_change", args=[item.pk]), data).status_code == 302
     assert JobDraft.objects.get(pk=crew_draft.pk).version > before
     assert AuditEvent.objects.filter(draft=crew_draft, detail=f"in the admin: changed {TABLE}").exists()
+
+
+def test_the_reviewer_sees_every_part_that_is_sent_and_approves_exactly_that(crew, owner, client):
+    import html
+    import json
+
+    from cdmweb.jobs.importing import import_text
+
+    from ..conftest import DEMO_BODY
+    from ..jobspec.test_diffing import hidden_parts
+
+    body = json.loads(DEMO_BODY.read_text())
+    body["jobs"][0] = hidden_parts(body["jobs"][0])
+    (draft,), _ = import_text(json.dumps(body), owner, crew["team"])
+    review = reviewing.request_review(draft, owner)
+    login(client, crew["reviewer"])
+    page = html.unescape(client.get(reverse("review", args=[review.pk])).content.decode())
+    for part in (
+        "x-unknown-top",
+        "extended-configs",
+        "BOOLEAN",
+        '["a", "b"]',
+        '"type"',
+        "fromJobConfig.customSecretToken",
+    ):
+        assert part in page, part
+    assert "s3cr3t-value" not in page and "1 secret value masked" in page
+    # The body shown is the one approved and sent: secrets aside, the revision's payload itself.
+    client.post(reverse("review", args=[review.pk]), {"decision": "approve"})
+    assert (
+        draft.is_approved(review.revision.payload)
+        and reviewing.gate(draft, targets.sandbox_target(), draft.build()) == ""
+    )
+    # A later change to a part the designer does not edit is in the next review's diff.
+    changed = json.loads(json.dumps(draft.build()))
+    changed["x-unknown-top"] = {"retries": 4}
+    draft.restore(draft.add_revision(changed, payload_hash(changed), owner, "edited elsewhere"), owner)
+    second = reviewing.request_review(draft, owner)
+    page = html.unescape(client.get(reverse("review", args=[second.pk])).content.decode())
+    assert "x-unknown-top" in page and '{"retries": 3}' in page and '{"retries": 4}' in page

@@ -6,7 +6,7 @@ import copy
 import json
 from pathlib import Path
 
-from cdmweb.jobspec.diffing import Change, diff_jobs, masked_changes
+from cdmweb.jobspec.diffing import ABSENT, Change, diff_jobs, masked_changes
 from cdmweb.jobspec.masking import SECRET_MASK
 
 DEMO = json.loads((Path(__file__).resolve().parents[2] / "cdmweb/jobs/demo/orders_mysql_to_hive.json").read_text())
@@ -59,3 +59,42 @@ def test_a_changed_secret_shows_as_changed_never_its_text():
     assert shown[2].old == ""  # an empty secret says it was empty, which reveals nothing
     assert (shown[3].old, shown[3].new) == (1, 2)  # positions are not values
     assert shown[4:] == changes[4:]
+
+
+def hidden_parts(job: dict) -> dict:
+    """The six parts of a job the designer does not edit, which are sent all the same."""
+    job = copy.deepcopy(job)
+    job["x-unknown-top"] = {"retries": 3}
+    job["from-config-values"]["extended-configs"] = {"name": "extra", "value": "ZXh0cmE="}
+    job["from-config-values"]["configs"][0]["type"] = "JOB"
+    inputs = from_inputs(job)
+    inputs[0]["type"] = "BOOLEAN"
+    inputs[1]["values"] = ["a", "b"]  # beside its "value"
+    inputs.append({"name": "fromJobConfig.customSecretToken", "value": "s3cr3t-value"})
+    return job
+
+
+def test_everything_that_is_sent_is_in_the_diff_and_no_secret_value():
+    changes = masked_changes(diff_jobs(JOB, hidden_parts(JOB)))
+    seen = {(c.kind, c.key or c.name) for c in changes}
+    assert ("key", "x-unknown-top") in seen
+    assert ("side-key", "extended-configs") in seen
+    assert ("group-key", "type") in seen
+    assert ("input-key", "type") in seen and ("input-key", "values") in seen
+    assert ("input-added", "fromJobConfig.customSecretToken") in seen
+    assert "s3cr3t-value" not in repr(changes)
+    first_review = masked_changes(diff_jobs({}, hidden_parts(JOB)))  # against nothing: everything
+    seen = {(c.kind, c.key or c.name) for c in first_review}
+    assert {("key", "x-unknown-top"), ("side-key", "extended-configs"), ("group-key", "type")} <= seen
+    assert ("input-key", "values") in seen and "s3cr3t-value" not in repr(first_review)
+
+
+def test_a_change_of_shape_is_shown_as_what_will_be_sent():
+    new = copy.deepcopy(JOB)
+    new["from-config-values"]["configs"][0]["inputs"] = {}
+    new["driver-config-values"] = "not an object"
+    changes = diff_jobs(JOB, new)
+    inputs_shape = next(c for c in changes if c.kind == "group-key" and c.key == "inputs")
+    assert inputs_shape.new_text == "{}"
+    assert any(c.kind == "side-key" and c.side == "driver" and c.new_text == "not an object" for c in changes)
+    assert diff_jobs({"name": None}, {}) == [Change("header", name="name", old=None, new=ABSENT)]

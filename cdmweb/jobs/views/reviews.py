@@ -16,7 +16,8 @@ from cdmweb.jobs.access import COMMENT, EDIT, REVIEW, get_draft_for_user, role_f
 from cdmweb.jobs.forms import CommentForm, ReviewDecisionForm, ReviewRequestForm, ShareForm
 from cdmweb.jobs.models import AuditEvent, Comment, JobDraft, Review, Revision
 from cdmweb.jobspec.diffing import diff_jobs, masked_changes
-from cdmweb.jobspec.payload import payload_hash
+from cdmweb.jobspec.masking import masked_job, secret_values
+from cdmweb.jobspec.payload import build_request_body, dumps, payload_hash
 
 from .common import HtmxRequest, back_to_designer, parse_int
 from .designer import DESIGNER, comments_context, render_page
@@ -136,6 +137,9 @@ def review_detail(request: HtmxRequest, pk: int) -> HttpResponse:
         "previous": previous,
         "asked": asked,
         "changes": masked_changes(diff_jobs(base, review.revision.payload)),
+        # Exactly what is approved and sent: the revision's payload, only its secret values masked.
+        "body_text": dumps(build_request_body([masked_job(review.revision.payload)])),
+        "secret_count": len(secret_values(review.revision.payload)),
         "changed_since_request": payload_hash(draft.build()) != review.revision.payload_hash,
         "form": form,
         "refusal": reviewing.why_not_reviewer(review, request.user),
