@@ -332,3 +332,65 @@ def test_a_secret_echoed_back_in_any_encoding_is_never_stored_or_shown(
     for form in secret_forms([ECHOED]):
         for page in pages:
             assert form not in page and html.escape(form) not in page, (encoding, form)
+
+
+def interrupted(draft, sandbox, owner, settings, state, *, lease_seconds_left: float, key: str) -> Submission:
+    """A submission as a process killed mid-send leaves it (tasks run in-process, the default)."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from cdmweb.jobspec.payload import build_request_body
+
+    long_ago = timezone.now() - timedelta(seconds=120)
+    return Submission.objects.create(
+        draft=draft,
+        target=sandbox,
+        user=owner,
+        idempotency_key=key,
+        cluster_id=clusters(settings)["sandbox-cluster-1"],
+        body=build_request_body([draft.build()]),
+        job_name=draft.name,
+        state=state,
+        attempts=1,
+        lease_until=timezone.now() + timedelta(seconds=lease_seconds_left),
+        created_at=long_ago,
+        updated_at=long_ago,
+    )
+
+
+def test_a_submission_killed_during_create_recovers_on_the_next_page_view(
+    sandbox, valid_draft, owner, owner_client, settings
+):
+    from cdmweb.sandbox.models import SandboxJob
+
+    stuck = interrupted(valid_draft, sandbox, owner, settings, Submission.State.SENDING, lease_seconds_left=30, key="k")
+    page = reverse("submission", args=[stuck.pk])
+    assert owner_client.get(page).status_code == 200  # the lease is still live: nobody may touch it
+    assert Submission.objects.get(pk=stuck.pk).state == Submission.State.SENDING
+    assert submitting.recover_stuck() == 0  # nothing it can act on is reported as taken up
+    Submission.objects.filter(pk=stuck.pk).update(lease_until=stuck.created_at)  # the lease runs out
+    owner_client.get(page)  # a plain view of the page, no poll
+    recovered = Submission.objects.get(pk=stuck.pk)
+    assert recovered.state == Submission.State.ACCEPTED and recovered.attempts == 2
+    assert SandboxJob.objects.filter(name=valid_draft.name).count() == 1
+    done, _, _ = wait_until_terminal(recovered)
+    assert done.cdm_status == "SUCCEEDED"
+
+
+def test_a_submission_killed_during_start_is_started_not_created_again(
+    sandbox, valid_draft, owner, owner_client, settings
+):
+    from cdmweb.sandbox.models import SandboxJob
+
+    stuck = interrupted(
+        valid_draft, sandbox, owner, settings, Submission.State.CREATED, lease_seconds_left=-60, key="k"
+    )
+    with targets.client_for(sandbox) as client:
+        client.create_job(stuck.cluster_id, stuck.body)  # the create had landed before the process died
+    owner_client.get(reverse("submission", args=[stuck.pk]), HTTP_HX_REQUEST="true")
+    recovered = Submission.objects.get(pk=stuck.pk)
+    assert recovered.state == Submission.State.ACCEPTED and recovered.submission_id
+    assert SandboxJob.objects.filter(name=valid_draft.name).count() == 1
+    # Posting the same form again finds the same submission; nothing is sent twice.
+    assert submitting.submit(valid_draft, sandbox, owner, "k", cluster_id=stuck.cluster_id).pk == stuck.pk

@@ -152,7 +152,7 @@ def test_recover_submissions_command_requeues_an_expired_lease(on_workers, draft
     )
     out = io.StringIO()
     call_command("recover_submissions", stdout=out)
-    assert out.getvalue().strip() == "1 submission(s) queued again"
+    assert out.getvalue().strip() == "1 submission(s) taken up again"
 
 
 def test_with_workers_the_submit_page_asks_a_worker_for_the_clusters(on_workers, sandbox, draft, owner, client):

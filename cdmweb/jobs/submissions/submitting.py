@@ -89,9 +89,12 @@ def submit(
             user, AuditEvent.Action.SUBMITTED, draft, submission=submission, detail=f"to {target}, {where}"
         )
         tasks.enqueue_send(submission.pk)
-    elif submission.state in (State.PENDING, State.CREATED):
-        # The same key again (a retry, a double click): carry on from where it stopped; the claim
-        # in send() makes sure only one attempt talks to CDM at a time.
+    elif submission.state in (State.PENDING, State.CREATED) or (
+        submission.state == State.SENDING and submission.lease_until and submission.lease_until <= timezone.now()
+    ):
+        # The same key again (a retry, a double click): carry on from where it stopped (a lease
+        # that ran out is taken over, asking CDM first); the claim in send() makes sure only one
+        # attempt talks to CDM at a time.
         tasks.enqueue_send(submission.pk)
     return Submission.objects.select_related("target").get(pk=submission.pk)
 
@@ -101,33 +104,44 @@ STALE_SECONDS = 15.0
 
 
 def watch(submission: Submission) -> Submission:
-    """What a page or command watching a submission calls: in-process tasks poll now; with
-    workers, the page only reads, and re-queues work whose worker vanished."""
+    """What a page or command watching a submission calls. Work whose worker vanished (a lease
+    that ran out, a queued send nobody took, a running job nobody polled lately) is taken up again,
+    asking CDM first what was done; in-process (the embedded default) that happens now, in this
+    request, and the job's status is polled now too. With workers, the page only reads."""
+    if requeue_if_stale(submission):
+        submission = Submission.objects.select_related("target").get(pk=submission.pk)
     if not tasks.deferred():
         return worker.poll(submission)
-    requeue_if_stale(submission)
     return submission
 
 
 def requeue_if_stale(submission: Submission) -> bool:
-    """Queue again the work of a submission whose worker died: a sending lease that ran out, a
-    queued send nobody took, or a running job nobody polled lately. At most once per stale
-    period, however many pages watch it, so re-queued work never multiplies."""
+    """Take up again the work of a submission whose worker died: True when something was done
+    (queued for a worker, or in-process run now). Never while a worker's lease is live (nothing
+    can be done then), and at most once per stale period however many pages watch, so re-queued
+    work never multiplies."""
     now = timezone.now()
     period = max(STALE_SECONDS, worker.poll_seconds() * 5)
     stale = now - timedelta(seconds=period)
-    if submission.state == State.SENDING and submission.lease_until and submission.lease_until <= now:
-        work = tasks.enqueue_send
+    if submission.lease_until and submission.lease_until > now:
+        return False  # a live worker holds it
+    if submission.state == State.SENDING:
+        work = tasks.enqueue_send  # its worker's lease ran out
     elif submission.state in (State.PENDING, State.CREATED) and submission.updated_at < stale:
         work = tasks.enqueue_send
-    elif submission.state == State.ACCEPTED and not submission.terminal and submission.updated_at < stale:
-        work = tasks.enqueue_poll
+    elif worker.still_running(submission) and submission.updated_at < stale:
+        work = tasks.enqueue_poll if tasks.deferred() else _poll_now
     else:
         return False
     if not cache.add(f"submission-requeued-{submission.pk}", True, period):
-        return False  # someone queued it again moments ago
+        return False  # someone took it up moments ago
     work(submission.pk)
     return True
+
+
+def _poll_now(submission_id: int) -> None:
+    # In-process there is no poll chain to mend: one poll now, then whoever watches polls on.
+    worker.poll(Submission.objects.select_related("target").get(pk=submission_id))
 
 
 def recover_stuck() -> int:

@@ -112,9 +112,8 @@ def _submit(form: SubmitForm, draft: JobDraft, request: HtmxRequest) -> Submissi
 @login_required
 @require_GET
 def submission_detail(request: HtmxRequest, pk: int) -> HttpResponse:
-    submission = _get_submission_for_user(request, pk)
-    if request.htmx or request.GET.get("poll"):
-        submission = submitting.watch(submission)
+    # Every view of the page, not only its polls: a submission whose worker died is taken up again.
+    submission = submitting.watch(_get_submission_for_user(request, pk))
     context = {"submission": submission, "meaning": submitting.explain(submission.error_code)}
     template = "jobs/submission.html#status" if request.htmx else "jobs/submission.html"
     return render(request, template, context)
