@@ -17,6 +17,7 @@ import argparse
 import cProfile
 import json
 import math
+import re
 import sys
 import time
 from collections.abc import Callable
@@ -168,11 +169,27 @@ class Bench(common.Runner):
         self.run_scenario(scenario, profile=bool(wanted))
 
 
+# Like an open designer page: each change says which version of the draft it was made on, and takes
+# the new version from the answer (the first one is read when the bench first changes a draft).
+PAGE_VERSIONS: dict[int, str] = {}
+DRAFT_URL = re.compile(r"^/drafts/(\d+)/")
+
+
 def request(client: Any, method: str, url: str, data: dict[str, str] | None = None, htmx: bool = True) -> Any:
-    headers = common.HX if htmx else {}
+    headers = dict(common.HX if htmx else {})
+    draft = DRAFT_URL.match(url)
+    if method == "post" and draft:
+        pk = int(draft[1])
+        if pk not in PAGE_VERSIONS:
+            from cdmweb.jobs.models import JobDraft
+
+            PAGE_VERSIONS[pk] = str(JobDraft.objects.values_list("version", flat=True).get(pk=pk))
+        headers["X-Draft-Version"] = PAGE_VERSIONS[pk]
     response = getattr(client, method)(url, data or {}, headers=headers)
     if response.status_code != 200:
         raise SystemExit(f"{method.upper()} {url} answered {response.status_code}:\n{response.content[:2000]!r}")
+    if draft and response.headers.get("X-Draft-Version"):
+        PAGE_VERSIONS[int(draft[1])] = response.headers["X-Draft-Version"]
     return response
 
 

@@ -1,10 +1,13 @@
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import pytest
 from django.db import connection
+from django.test import Client
 
 from cdmweb.jobs import editing
 from cdmweb.jobs.models import JobDraft
@@ -19,6 +22,32 @@ def pytest_configure() -> None:
 
 def corpus_files(folder: str, pattern: str = "*") -> list[Path]:
     return sorted((CORPUS / folder).glob(pattern))
+
+
+# The views that change a draft under its lock (jobs/views/editing.py, restore).
+DRAFT_CHANGE = re.compile(
+    r"^/drafts/(\d+)/(header|sides/[^/]+/groups|groups/\d+/(delete|inputs)|inputs/\d+(/delete|/move)?|revisions/\d+/restore)/$"
+)
+
+
+class PageClient(Client):
+    """The test client, sending with each change of a draft the version it was made on, as the
+    designer page does (header from htmx, hidden field from a plain form), unless the test sends
+    one itself: a change without one is refused, and most tests are about something else."""
+
+    def post(self, path: str, data: Any = None, *args: Any, **extra: Any) -> Any:
+        match = DRAFT_CHANGE.match(str(path).split("?")[0])
+        sends_one = "HTTP_X_DRAFT_VERSION" in extra or "X-Draft-Version" in (extra.get("headers") or {})
+        if match and not sends_one and not (isinstance(data, dict) and "version" in data):
+            version = JobDraft.objects.filter(pk=int(match[1])).values_list("version", flat=True).first()
+            if version is not None:
+                extra["HTTP_X_DRAFT_VERSION"] = str(version)
+        return super().post(path, data, *args, **extra)
+
+
+@pytest.fixture
+def client() -> PageClient:
+    return PageClient()
 
 
 @pytest.fixture

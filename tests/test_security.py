@@ -103,7 +103,8 @@ def test_htmx_posts_need_the_csrf_token(owner, draft):
     assert strict.post(url, {"value": "x"}, HTTP_HX_REQUEST="true").status_code == 403
     page = strict.get(reverse("designer", args=[draft.pk])).content.decode()
     token = page.split('"X-CSRFToken": "')[1].split('"')[0]
-    ok = strict.post(url, {"value": "x"}, HTTP_HX_REQUEST="true", HTTP_X_CSRFTOKEN=token)
+    version = page.split('data-version="')[1].split('"')[0]
+    ok = strict.post(url, {"value": "x"}, HTTP_HX_REQUEST="true", HTTP_X_CSRFTOKEN=token, HTTP_X_DRAFT_VERSION=version)
     assert ok.status_code == 200
 
 

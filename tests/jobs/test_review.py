@@ -561,3 +561,24 @@ def test_the_reviewer_sees_every_part_that_is_sent_and_approves_exactly_that(cre
     second = reviewing.request_review(draft, owner)
     page = html.unescape(client.get(reverse("review", args=[second.pk])).content.decode())
     assert "x-unknown-top" in page and '{"retries": 3}' in page and '{"retries": 4}' in page
+
+
+@pytest.mark.parametrize("version", [None, "", "abc", "0", "-1", "²", "9" * 30, "1.0"])
+def test_a_change_that_does_not_say_its_version_is_refused_and_not_applied(crew, crew_draft, owner, version):
+    from django.test import Client
+
+    item = crew_draft.inputs.get(name=TABLE)
+    before = DraftInput.objects.get(pk=item.pk).value
+    raw = Client()  # not the page: sends only what the test gives
+    raw.force_login(owner)
+    url = reverse("input-update", args=[crew_draft.pk, item.pk])
+    headers = {} if version is None else {"HTTP_X_DRAFT_VERSION": version}
+    answer = raw.post(url, {"value": "overwritten"}, **hx(), **headers)
+    assert answer.status_code == 428 and answer["HX-Retarget"] == "#conflict"
+    assert 'id="version-missing"' in answer.content.decode()
+    plain = raw.post(url, {"value": "overwritten", **({} if version is None else {"version": version})})
+    assert plain.status_code == 428 and "Your last change was not saved" in plain.content.decode()
+    for other in ("input-delete", "input-move"):
+        assert raw.post(reverse(other, args=[crew_draft.pk, item.pk]), {"direction": "up"}, **hx()).status_code == 428
+    assert DraftInput.objects.get(pk=item.pk).value == before and crew_draft.inputs.filter(pk=item.pk).exists()
+    assert JobDraft.objects.get(pk=crew_draft.pk).version == crew_draft.version

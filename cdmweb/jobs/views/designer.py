@@ -236,6 +236,15 @@ def conflict(request: HtmxRequest, draft: JobDraft, seen: int, input_id: int | N
     return render_page(request, draft, status=409, **context)
 
 
+def version_missing(request: HtmxRequest, draft: JobDraft) -> HttpResponse:
+    """A change that does not say which version it was made on: refused (428), since applying it
+    could overwrite a newer change; the page says so where the conflict banner goes."""
+    if request.htmx:
+        response = render(request, f"{DESIGNER}#conflict", {"draft": draft, "version_missing": True}, status=428)
+        return reswap(retarget(response, "#conflict"), "outerHTML")
+    return render_page(request, draft, status=428, version_missing=True)
+
+
 @login_required
 @require_GET
 def draft_watch(request: HtmxRequest, pk: int) -> HttpResponse:

@@ -41,6 +41,7 @@ from .designer import (
     render_page,
     render_region,
     render_rows,
+    version_missing,
 )
 
 
@@ -59,16 +60,17 @@ def draft_change(view: Callable[..., HttpResponse] | None = None, *, repeats_ref
         with transaction.atomic():
             draft = get_draft_for_user(request, pk, EDIT)
             seen = parse_int(request.headers.get(VERSION_HEADER) or request.POST.get("version"))
-            if seen:
-                # The page saw the current version, or every change since was its own (its requests
-                # overlap: a change, then the preview refresh, then the next change). The UPDATE
-                # also locks the row until the change commits.
-                page = request.headers.get(PAGE_HEADER, "")[:32]
-                current = Q(version=seen) | Q(last_change_page=page) if page else Q(version=seen)
-                if not JobDraft.objects.filter(current, pk=draft.pk).update(last_change_page=page):
-                    draft.refresh_from_db(fields=["version"])
-                    typed_into = kwargs.get("input_id") if repeats_refused_value else None
-                    return conflict(request, draft, seen, typed_into)
+            if not seen:
+                return version_missing(request, draft)
+            # The page saw the current version, or every change since was its own (its requests
+            # overlap: a change, then the preview refresh, then the next change). The UPDATE also
+            # locks the row until the change commits.
+            page = request.headers.get(PAGE_HEADER, "")[:32]
+            current = Q(version=seen) | Q(last_change_page=page) if page else Q(version=seen)
+            if not JobDraft.objects.filter(current, pk=draft.pk).update(last_change_page=page):
+                draft.refresh_from_db(fields=["version"])
+                typed_into = kwargs.get("input_id") if repeats_refused_value else None
+                return conflict(request, draft, seen, typed_into)
             response = view(request, draft, **kwargs)
         response[VERSION_HEADER] = str(draft.version)
         return response
