@@ -192,6 +192,8 @@ TASKS = {"default": {"BACKEND": TASK_BACKENDS[CDMWEB_TASKS]}}
 CDMWEB_SUBMISSION_LEASE_SECONDS = float(os.environ.get("CDMWEB_SUBMISSION_LEASE_SECONDS", "60"))
 # How often a running job's status is asked for.
 CDMWEB_POLL_SECONDS = float(os.environ.get("CDMWEB_POLL_SECONDS", "1"))
+# A running job's status polls that fail for this long (CDM unreachable) end the submission.
+CDMWEB_POLL_GIVE_UP_SECONDS = float(os.environ.get("CDMWEB_POLL_GIVE_UP_SECONDS", "600"))
 # How often an open designer asks whether someone else changed its draft (0: never).
 CDMWEB_DESIGNER_WATCH_SECONDS = float(os.environ.get("CDMWEB_DESIGNER_WATCH_SECONDS", "15"))
 

@@ -30,6 +30,7 @@ from cdmweb.jobspec.constants import SUCCEEDED, TERMINAL_STATUSES
 from .auth import CdmAuth
 from .errors import (
     CdmBadResponse,
+    CdmClientError,
     CdmConnectionError,
     CdmError,
     CdmTimeout,
@@ -161,6 +162,9 @@ class CdmClient:
     # --- transport -----------------------------------------------------------------------------------------------
 
     def _path(self, *segments: str) -> str:
+        # An empty part would address another resource (clusters//cdm/job/x): never sent.
+        if any(str(segment) == "" for segment in segments):
+            raise CdmClientError("Not sent: a cluster id or job name is empty.", method=None, path=None)
         # safe="" so that "/" or "?" in a job name stays inside its path segment.
         return "/v1.1/" + "/".join(quote(str(s), safe="") for s in (self.project_id, *segments))
 

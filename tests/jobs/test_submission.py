@@ -394,3 +394,52 @@ def test_a_submission_killed_during_start_is_started_not_created_again(
     assert SandboxJob.objects.filter(name=valid_draft.name).count() == 1
     # Posting the same form again finds the same submission; nothing is sent twice.
     assert submitting.submit(valid_draft, sandbox, owner, "k", cluster_id=stuck.cluster_id).pk == stuck.pk
+
+
+def test_a_job_cdm_no_longer_knows_ends_clearly_instead_of_booting_for_ever(sandbox, valid_draft, owner, settings):
+    from cdmweb.sandbox.models import SandboxJob
+
+    submission = submitting.submit(valid_draft, sandbox, owner, "k", cluster_id=clusters(settings)["sandbox-cluster-1"])
+    assert submission.state == Submission.State.ACCEPTED
+    SandboxJob.objects.filter(name=valid_draft.name).delete()  # deleted in the console meanwhile
+    ended_after = [worker.poll(submission).terminal for _ in range(worker.GONE_AFTER_POLLS)]
+    assert ended_after == [False] * (worker.GONE_AFTER_POLLS - 1) + [True]
+    ended = Submission.objects.get(pk=submission.pk)
+    assert ended.state == Submission.State.ERROR and ended.finished_at is not None
+    assert ended.error_message.startswith("CDM no longer knows this job") and "Last known:" in ended.error_message
+    assert worker.poll(ended).poll_failures == worker.GONE_AFTER_POLLS  # ended: not asked again
+
+
+def test_a_pool_job_found_nowhere_never_sends_an_empty_cluster_id(sandbox, valid_draft, owner, settings, caplog):
+    ids = clusters(settings)
+    submission = submitting.submit(valid_draft, sandbox, owner, "k", pool=[ids["sandbox-cluster-1"], ""])
+    Submission.objects.filter(pk=submission.pk).update(cluster_id="", job_name="nowhere_to_be_found")
+    lost = Submission.objects.select_related("target").get(pk=submission.pk)
+    with caplog.at_level("INFO", logger="cdmweb.sandbox"):
+        for _ in range(worker.GONE_AFTER_POLLS):
+            lost = worker.poll(lost)
+    assert lost.state == Submission.State.ERROR and "no longer knows" in lost.error_message
+    assert "clusters//" not in caplog.text
+
+
+def test_a_cdm_that_stops_answering_ends_the_submission_after_the_give_up_time(sandbox, valid_draft, owner, settings):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from cdmweb.sandbox.models import SandboxFault
+
+    submission = submitting.submit(valid_draft, sandbox, owner, "k", cluster_id=clusters(settings)["sandbox-cluster-1"])
+    SandboxFault.objects.create(kind=SandboxFault.STATUS, value="503", path_contains="/cdm/job", remaining=10)
+    first = worker.poll(submission)
+    assert not first.terminal and first.error_message.startswith("Could not read the status just now")
+    Submission.objects.filter(pk=submission.pk).update(poll_failing_since=timezone.now() - timedelta(seconds=601))
+    ended = worker.poll(Submission.objects.select_related("target").get(pk=submission.pk))
+    assert ended.state == Submission.State.ERROR and ended.error_message.startswith("No answer from CDM")
+
+
+def test_the_client_never_sends_a_request_with_an_empty_path_part(sandbox):
+    from cdmweb.cdm.errors import CdmClientError
+
+    with targets.client_for(sandbox) as client, pytest.raises(CdmClientError, match="empty"):
+        client.job_status("", "job")

@@ -202,16 +202,45 @@ def poll(submission: Submission, *, read_timeout: float = 5.0) -> Submission:
         with closing(client_for(submission.target, read_timeout=read_timeout, retries=0, secrets=secrets)) as client:
             if not submission.cluster_id:
                 submission.cluster_id = _find_cluster(client, submission)
+            if not submission.cluster_id:
+                raise CdmNotFound("None of the pool's clusters has this job.", status=404, code="Cdm.0100")
             answer = client.job_status(submission.cluster_id, submission.job_name)
         first = (answer.get("submissions") or [{}])[0] if isinstance(answer, dict) else {}
         _apply_summary(submission, first)
         submission.error_code = "" if not submission.terminal else submission.error_code
+        submission.poll_failures, submission.poll_failing_since = 0, None
     except CdmError as error:
-        # A failed poll is not a failed job: say so and try again on the next poll.
-        submission.error_message = f"Could not read the status just now: {error}"
+        _failed_poll(submission, error)
     submission.updated_at = timezone.now()
     submission.save()
     return submission
+
+
+# CDM saying it does not know the job this many polls in a row: it is gone (deleted in the console,
+# or never there). Other failures (timeouts, 5xx) end it after CDMWEB_POLL_GIVE_UP_SECONDS.
+GONE_AFTER_POLLS = 3
+
+
+def _failed_poll(submission: Submission, error: CdmError) -> None:
+    """A failed poll is not a failed job, so the next poll tries again; but not for ever: a job
+    CDM keeps saying it does not know, or that nobody could ask about for long, ends in a clear
+    state with what was last known."""
+    now = timezone.now()
+    submission.poll_failures += 1
+    submission.poll_failing_since = submission.poll_failing_since or now
+    failing_for = (now - submission.poll_failing_since).total_seconds()
+    gone = isinstance(error, CdmNotFound) and submission.poll_failures >= GONE_AFTER_POLLS
+    if not gone and failing_for < settings.CDMWEB_POLL_GIVE_UP_SECONDS:
+        submission.error_message = f"Could not read the status just now: {error}"
+        return
+    last = f"{submission.cdm_status or 'not started'}, {submission.progress:.0f} %"
+    if submission.rows_written:
+        last += f", {submission.rows_written} rows written"
+    reason = "CDM no longer knows this job" if gone else f"No answer from CDM about this job for {failing_for:.0f} s"
+    submission.state = State.ERROR
+    submission.error_code = (error.code or "")[:32]
+    submission.error_message = f"{reason} ({submission.poll_failures} polls): {error} Last known: {last}."
+    submission.finished_at = now
 
 
 def _find_cluster(client: CdmClient, submission: Submission) -> str:
