@@ -96,6 +96,7 @@ class JobDraftAdmin(admin.ModelAdmin):
         target = targets.sandbox_target()
         for draft in queryset:
             try:
+                submitting.check(draft, target, request.user)  # every local refusal before any call to CDM
                 pool = [c["id"] for c in targets.refresh_clusters(target) if is_running(c)]
                 done = submitting.submit(draft, target, request.user, uuid.uuid4().hex, pool=pool)
             except submitting.SubmissionRefused as refusal:

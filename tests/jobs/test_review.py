@@ -582,3 +582,26 @@ def test_a_change_that_does_not_say_its_version_is_refused_and_not_applied(crew,
         assert raw.post(reverse(other, args=[crew_draft.pk, item.pk]), {"direction": "up"}, **hx()).status_code == 428
     assert DraftInput.objects.get(pk=item.pk).value == before and crew_draft.inputs.filter(pk=item.pk).exists()
     assert JobDraft.objects.get(pk=crew_draft.pk).version == crew_draft.version
+
+
+def test_local_refusals_come_before_any_call_to_cdm_on_every_path(
+    crew, crew_draft, owner, client, admin_client, settings
+):
+    import socket
+
+    with socket.socket() as closed:  # a port where nothing listens: every call to CDM would fail
+        closed.bind(("127.0.0.1", 0))
+        settings.CDM_SANDBOX_URL = f"http://127.0.0.1:{closed.getsockname()[1]}"
+    sandbox = targets.sandbox_target()
+    assert not sandbox.clusters  # the page would have to ask CDM for them
+    with pytest.raises(CommandError, match="needs approval") as failed:
+        call_command("submit_job", str(crew_draft.pk), "--target", "sandbox", "--pool", "all", stdout=io.StringIO())
+    assert failed.value.returncode == 1
+    response = admin_client.post(
+        reverse("admin:jobs_jobdraft_changelist"),
+        {"action": "submit_to_sandbox", "_selected_action": [crew_draft.pk]},
+        follow=True,
+    ).content.decode()
+    assert "needs approval" in response and "could not reach" not in response
+    page = login(client, owner).get(reverse("submit", args=[crew_draft.pk])).content.decode()
+    assert 'id="needs-approval"' in page and "Could not list the clusters" not in page

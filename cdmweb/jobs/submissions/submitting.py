@@ -37,6 +37,30 @@ def explain(code: str) -> str:
     return get_catalog().error_message(code)
 
 
+def local_refusal(draft: JobDraft, target: Target, job: dict[str, Any]) -> str:
+    """Why ``job`` cannot go to ``target``, as far as cdmweb knows without asking anyone (no
+    credentials, errors CDM would refuse, no approval), or "". Every path checks this before its
+    first network call, so a local reason is never hidden behind an unreachable CDM."""
+    missing = missing_credentials(target)
+    if missing:
+        return f"Target {target} has no credentials: set {missing}."
+    errors = [f for f in validate_job(job) if f["status"] == ERROR]
+    if errors:
+        return f"The draft has {len(errors)} error(s) CDM would refuse: {errors[0]['message']}"
+    return reviewing.gate(draft, target, job)
+
+
+def check(draft: JobDraft, target: Target, user: Any, job: dict[str, Any] | None = None) -> None:
+    """Raise SubmissionRefused for a local reason (``local_refusal``); a refusal for want of
+    review is audited."""
+    job = draft.build() if job is None else job
+    refusal = local_refusal(draft, target, job)
+    if refusal:
+        if refusal == reviewing.gate(draft, target, job):
+            AuditEvent.record(user, AuditEvent.Action.SUBMISSION_REFUSED, draft, detail=f"to {target}: {refusal}")
+        raise SubmissionRefused(refusal)
+
+
 def submit(
     draft: JobDraft,
     target: Target,
@@ -51,17 +75,8 @@ def submit(
     after the hand-over. Refusals before anything is queued raise SubmissionRefused."""
     if bool(cluster_id) == bool(pool):
         raise SubmissionRefused("Choose one cluster, or a pool of clusters.")
-    missing = missing_credentials(target)
-    if missing:
-        raise SubmissionRefused(f"Target {target} has no credentials: set {missing}.")
     job = draft.build()
-    errors = [f for f in validate_job(job) if f["status"] == ERROR]
-    if errors:
-        raise SubmissionRefused(f"The draft has {len(errors)} error(s) CDM would refuse: {errors[0]['message']}")
-    refusal = reviewing.gate(draft, target, job)
-    if refusal:
-        AuditEvent.record(user, AuditEvent.Action.SUBMISSION_REFUSED, draft, detail=f"to {target}: {refusal}")
-        raise SubmissionRefused(refusal)
+    check(draft, target, user, job)
     body = build_request_body([job], pool if pool else None)
     try:
         with transaction.atomic():

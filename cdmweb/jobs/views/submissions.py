@@ -35,11 +35,6 @@ def _get_submission_for_user(request: HtmxRequest, pk: int) -> Submission:
 def _ask_for_clusters(request: HtmxRequest, target: Target, wants_refresh: bool) -> bool:
     """Have the target's cluster list refreshed: at once in-process, else by a worker. True while
     the page has no list yet and must reload itself until a worker brings one."""
-    missing = targets.missing_credentials(target)
-    if missing:
-        # Nothing is sent anywhere without the target's own credentials.
-        messages.error(request, f"Target {target} has no credentials: set {missing}.")
-        return False
     if not tasks.deferred():
         try:
             targets.refresh_clusters(target)
@@ -64,7 +59,9 @@ def submit_view(request: HtmxRequest, pk: int) -> HttpResponse:
         return back_to_designer(draft)
     wants_refresh = request.method == "POST" and "refresh" in request.POST
     waiting_for_clusters = False
-    if wants_refresh or (not target.clusters and request.method == "GET"):
+    job = draft.build()
+    refused_here = submitting.local_refusal(draft, target, job)  # shown on the page; CDM is not asked
+    if (wants_refresh or (not target.clusters and request.method == "GET")) and not refused_here:
         waiting_for_clusters = _ask_for_clusters(request, target, wants_refresh)
     form = SubmitForm(
         request.POST if request.method == "POST" and not wants_refresh else None,
@@ -80,13 +77,14 @@ def submit_view(request: HtmxRequest, pk: int) -> HttpResponse:
         submission = _submit(form, draft, request)
         if submission is not None:
             return redirect(submission)
-    job = draft.build()
     context = {
         "draft": draft,
         "form": form,
         "target": target,
         "errors": [f for f in validate_job(job) if f["status"] == ERROR],
         "gate": reviewing.gate(draft, target, job),
+        "refused_here": refused_here,
+        "credentials_missing": targets.missing_credentials(target),
         "waiting_for_clusters": waiting_for_clusters,
     }
     return render(request, "jobs/submit.html", context)

@@ -55,6 +55,10 @@ class Command(BaseCommand):
         found = Target.usable_for(draft).filter(name=target).first()
         if found is None:
             raise CommandError(f"no target named {target!r}", returncode=2)
+        try:
+            submitting.check(draft, found, submitter)  # every local refusal before any call to CDM
+        except submitting.SubmissionRefused as refusal:
+            raise CommandError(str(refusal), returncode=1) from refusal
         cluster_ids = None
         if pool is not None:
             try:
