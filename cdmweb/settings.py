@@ -168,6 +168,9 @@ CRISPY_TEMPLATE_PACK = "bootstrap5"
 # A team admin's target names where its secrets come from; only variables with this prefix may
 # be named, so no one can point a target at another secret of the server (DJANGO_SECRET_KEY...).
 CDMWEB_TEAM_SECRET_PREFIX = os.environ.get("CDMWEB_TEAM_SECRET_PREFIX", "CDM_TARGET_")
+# Hosts a target's endpoint may name (patterns, comma-separated): "*" is any public host; a private
+# address must be named exactly (see cdmweb/jobs/submissions/endpoints.py).
+CDMWEB_TARGET_HOSTS = os.environ.get("CDMWEB_TARGET_HOSTS", "*").split(",")
 # Target secrets are stored encrypted (cdmweb/crypto.py): this key, else one derived from SECRET_KEY.
 CDMWEB_SECRETS_KEY = os.environ.get("CDMWEB_SECRETS_KEY", "")
 CDMWEB_SECRETS_OLD_KEYS = os.environ.get("CDMWEB_SECRETS_OLD_KEYS", "")

@@ -15,6 +15,7 @@ from cdmweb.jobspec.constants import is_running
 from cdmweb.jobspec.validation import NAME_MAX
 
 from .models import Target
+from .submissions.endpoints import endpoint_problem
 from .submissions.targets import team_variable_prefix
 
 INPUT_NAME = re.compile(r"^[A-Za-z_][\w.\-]*$")
@@ -352,6 +353,19 @@ class TargetForm(forms.ModelForm):
         model = Target
         fields = TARGET_FIELDS
         formfield_callback = https_url_fields
+
+    def clean_endpoint(self) -> str:
+        return self._clean_endpoint("endpoint")
+
+    def clean_iam_endpoint(self) -> str:
+        return self._clean_endpoint("iam_endpoint")
+
+    def _clean_endpoint(self, field: str) -> str:
+        value = (self.cleaned_data.get(field) or "").strip().rstrip("/")
+        problem = endpoint_problem(value) if value else ""
+        if problem:
+            raise forms.ValidationError(problem)
+        return value
 
     # Where and how the stored secret is sent: changing any of them needs the secret typed again,
     # so nobody can redirect a secret they cannot read to a server of their own.

@@ -208,3 +208,55 @@ def _team_draft(owner, team):
 
     (draft,), _ = import_text(json.dumps(json.loads(DEMO_BODY.read_text())), owner, team)
     return draft
+
+
+@pytest.mark.parametrize(
+    "endpoint, problem",
+    [
+        ("http://169.254.169.254", "link-local"),
+        ("https://169.254.169.254", "link-local"),
+        ("https://127.0.0.1:8000", "loopback"),
+        ("https://localhost", "loopback"),
+        ("https://10.1.2.3", "private"),
+        ("https://[::1]:8443", "loopback"),
+        ("https://cdm.example.com/v1.1/x?y=1", "no path"),
+        ("https://user:pw@cdm.example.com", "No user name"),
+        ("http://93.184.216.34", "Use https"),
+        ("ftp://cdm.example.com", "https://host"),
+    ],
+)
+def test_a_team_target_reaches_public_https_hosts_only(client, crew, endpoint, problem):
+    client.force_login(crew["admin"])
+    data = {
+        "name": "crew-ssrf",
+        "endpoint": endpoint,
+        "project_id": "p1",
+        "auth_mode": "token",
+        "new_secret": SECRET,
+        "x_language": "en-us",
+    }
+    refused = client.post(reverse("team-target-add", args=["crew"]), data)
+    assert refused.status_code == 200 and problem in refused.content.decode(), refused.content.decode()[-3000:]
+    assert not Target.objects.filter(name="crew-ssrf").exists()
+    ok = client.post(reverse("team-target-add", args=["crew"]), {**data, "endpoint": "https://cdm.example.com:8443"})
+    assert ok.status_code == 302
+
+
+def test_a_target_saved_before_the_rule_is_never_called(client, crew, catcher, settings):
+    url, seen = catcher
+    target = Target.objects.create(
+        team=crew["team"], name="old", endpoint=url, project_id="p1", auth_mode="token", secret_encrypted=""
+    )
+    target.set_secret(SECRET)
+    target.save()
+    assert "loopback" in targets.endpoint_refusal(target)
+    with pytest.raises(submitting.SubmissionRefused, match="cannot be used"):
+        submitting.check(_team_draft(crew["owner"], crew["team"]), target, crew["owner"])
+    client.force_login(crew["owner"])
+    page = client.get(reverse("submit", args=[_team_draft(crew["owner"], crew["team"]).pk]) + f"?target={target.pk}")
+    assert 'id="target-problem"' in page.content.decode() and seen == []
+    # The operator may name a private host exactly; its credentials still never travel in clear text.
+    settings.CDMWEB_TARGET_HOSTS = ["127.0.0.1"]
+    assert "loopback" not in targets.endpoint_refusal(target) and "Use https" in targets.endpoint_refusal(target)
+    target.endpoint = target.endpoint.replace("http://", "https://")
+    assert targets.endpoint_refusal(target) == ""

@@ -22,7 +22,7 @@ from cdmweb.jobspec.payload import build_request_body
 from cdmweb.jobspec.validation import ERROR, validate_job
 
 from . import tasks, worker
-from .targets import missing_credentials
+from .targets import endpoint_refusal, missing_credentials
 
 log = logging.getLogger("cdmweb.submissions")
 State = Submission.State
@@ -41,6 +41,9 @@ def local_refusal(draft: JobDraft, target: Target, job: dict[str, Any]) -> str:
     """Why ``job`` cannot go to ``target``, as far as cdmweb knows without asking anyone (no
     credentials, errors CDM would refuse, no approval), or "". Every path checks this before its
     first network call, so a local reason is never hidden behind an unreachable CDM."""
+    refusal = endpoint_refusal(target)
+    if refusal:
+        return refusal
     missing = missing_credentials(target)
     if missing:
         return f"Target {target} has no credentials: set {missing}."

@@ -14,8 +14,11 @@ from django.utils import timezone
 
 from cdmweb.cdm.auth import AkSkAuth, PasswordAuth, TokenAuth
 from cdmweb.cdm.client import CdmClient
+from cdmweb.cdm.errors import CdmConnectionError
 from cdmweb.crypto import SecretUnreadable, decrypt
 from cdmweb.jobs.models import Target
+
+from .endpoints import endpoint_problem
 
 log = logging.getLogger("cdmweb.submissions")
 
@@ -78,11 +81,27 @@ def missing_credentials(target: Target) -> str:
     return ", ".join(missing)
 
 
+def endpoint_refusal(target: Target) -> str:
+    """Why this target's endpoints may not be called (see ``endpoints``), or ""."""
+    built_in = not target.endpoint
+    problem = endpoint_problem(target.base_url, sandbox=built_in)
+    if problem:
+        return f"Target {target} cannot be used: {problem}"
+    if target.auth_mode == Target.AuthMode.PASSWORD and target.iam_endpoint:
+        problem = endpoint_problem(target.iam_endpoint, sandbox=built_in)
+        if problem:
+            return f"Target {target}'s IAM endpoint cannot be used: {problem}"
+    return ""
+
+
 def client_for(
     target: Target, *, read_timeout: float = 10.0, retries: int = 2, secrets: Iterable[str] = ()
 ) -> CdmClient:
     """A client for ``target``; ``secrets``: values besides the credentials (a job's passwords)
-    that no error it raises may repeat."""
+    that no error it raises may repeat. Nothing is sent to an endpoint the rule refuses."""
+    refusal = endpoint_refusal(target)
+    if refusal:
+        raise CdmConnectionError(f"Not sent: {refusal}")
     if target.auth_mode == Target.AuthMode.AKSK:
         auth: Any = AkSkAuth(target_access_key(target), target_secret(target), target.project_id)
     elif target.auth_mode == Target.AuthMode.PASSWORD:

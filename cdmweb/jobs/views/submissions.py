@@ -48,6 +48,13 @@ def _ask_for_clusters(request: HtmxRequest, target: Target, wants_refresh: bool)
     return not target.clusters
 
 
+def _target_problem(target: Target) -> str:
+    """What is wrong with the target itself, whatever the draft: shown above the form."""
+    missing = targets.missing_credentials(target)
+    credentials = f"Target {target} has no credentials: set {missing}." if missing else ""
+    return " ".join(problem for problem in (targets.endpoint_refusal(target), credentials) if problem)
+
+
 @login_required
 def submit_view(request: HtmxRequest, pk: int) -> HttpResponse:
     draft = get_draft_for_user(request, pk, EDIT)
@@ -84,7 +91,7 @@ def submit_view(request: HtmxRequest, pk: int) -> HttpResponse:
         "errors": [f for f in validate_job(job) if f["status"] == ERROR],
         "gate": reviewing.gate(draft, target, job),
         "refused_here": refused_here,
-        "credentials_missing": targets.missing_credentials(target),
+        "target_problem": _target_problem(target),
         "waiting_for_clusters": waiting_for_clusters,
     }
     return render(request, "jobs/submit.html", context)
