@@ -36,6 +36,12 @@ def can(user: Any, draft: JobDraft, action: str) -> bool:
     return allows(role_for(user, draft), action)
 
 
+def sees_secrets(user: Any, draft: JobDraft) -> bool:
+    """Whether secret values (passwords, keys) of the draft may be shown or handed to ``user``:
+    only to those who may change it; viewers see them masked everywhere."""
+    return can(user, draft, EDIT)
+
+
 def refusal(role: str | None, action: str) -> str:
     """What a member whose role does not allow ``action`` is told; "" when it does."""
     if allows(role, action):
@@ -67,4 +73,5 @@ __all__ = [
     "get_draft_for_user",
     "refusal",
     "role_for",
+    "sees_secrets",
 ]

@@ -6,6 +6,7 @@ from typing import Any
 
 from django.db import transaction
 
+from cdmweb.jobspec.masking import masked_job
 from cdmweb.jobspec.payload import ParsedBody, build_request_body, loads_body
 
 from .models import JobDraft
@@ -26,5 +27,8 @@ def parse_clusters(text: str | None) -> list[str] | None:
     return [part.strip() for part in text.split(",") if part.strip()]
 
 
-def export_body(draft: JobDraft, clusters: list[str] | None = None) -> dict[str, Any]:
-    return build_request_body([draft.build()], clusters)
+def export_body(draft: JobDraft, clusters: list[str] | None = None, *, reveal_secrets: bool) -> dict[str, Any]:
+    """The request body to take away, its secrets (passwords, keys) masked unless revealed: the
+    web export and export_job both reveal them only to whom ``access.sees_secrets`` allows."""
+    job = draft.build()
+    return build_request_body([job if reveal_secrets else masked_job(job)], clusters)

@@ -134,3 +134,13 @@ def test_viewers_export_with_secrets_masked_editors_with_secrets(client, django_
     assert "S3CRET-VALUE" not in client.get(reverse("export", args=[team_draft.pk])).content.decode()
     login(client, django_user_model, "editor")
     assert "S3CRET-VALUE" in client.get(reverse("export", args=[team_draft.pk])).content.decode()
+    # The command follows the same rule for the same people.
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    for username, sees in (("viewer", False), ("editor", True)):
+        out = StringIO()
+        call_command("export_job", str(team_draft.pk), "--user", username, stdout=out)
+        assert ("S3CRET-VALUE" in out.getvalue()) is sees, username
+        assert '"fromJobConfig.password"' in out.getvalue()

@@ -13,12 +13,11 @@ from django.views.decorators.http import require_GET, require_POST
 from django_htmx.http import HttpResponseClientRedirect
 
 from cdmweb.jobs import editing
-from cdmweb.jobs.access import EDIT, MANAGE, allows, get_draft_for_user, role_for
+from cdmweb.jobs.access import MANAGE, get_draft_for_user, sees_secrets
 from cdmweb.jobs.forms import CreateDraftForm, ImportForm
-from cdmweb.jobs.importing import import_text, parse_clusters
+from cdmweb.jobs.importing import export_body, import_text, parse_clusters
 from cdmweb.jobs.models import AuditEvent
-from cdmweb.jobspec.masking import masked_job
-from cdmweb.jobspec.payload import PayloadError, build_request_body, dumps
+from cdmweb.jobspec.payload import PayloadError, dumps
 
 from .common import HtmxRequest
 
@@ -74,9 +73,7 @@ def import_view(request: HtmxRequest) -> HttpResponse:
 def export(request: HtmxRequest, pk: int) -> HttpResponse:
     draft = get_draft_for_user(request, pk)
     clusters = parse_clusters(request.GET.get("clusters")) if request.GET.get("form") == "random" else None
-    job = draft.build()
-    # The secrets (passwords, keys) go only to those who may change the draft; viewers get them masked.
-    body = build_request_body([job if allows(role_for(request.user, draft), EDIT) else masked_job(job)], clusters)
+    body = export_body(draft, clusters, reveal_secrets=sees_secrets(request.user, draft))
     response = HttpResponse(dumps(body) + "\n", content_type="application/json; charset=utf-8")
     filename = slugify(draft.name or f"draft-{draft.pk}") or f"draft-{draft.pk}"
     response["Content-Disposition"] = f'attachment; filename="{filename}.json"'
