@@ -120,7 +120,9 @@ def _authenticate(request: HttpRequest, project_id: str) -> str | None:
     if request.headers.get("Authorization", "").startswith("SDK-HMAC-SHA256"):
         secrets = {settings.CDM_SANDBOX_AK: settings.CDM_SANDBOX_SK}
         access_key = verify_wsgi_request(request.META, request.body, secrets.get, timezone.now())
-        return f"ak:{access_key[:4]}" if access_key else None
+        # As on the real service, an AK/SK pair belongs to one project: the sandbox's.
+        if access_key and project_id == settings.CDM_SANDBOX_PROJECT_ID:
+            return f"ak:{access_key[:4]}"
     return None
 
 
@@ -195,6 +197,8 @@ def iam_tokens(request: HttpRequest) -> HttpResponse:
         return gateway_error(400, "IAM.0011", "Request body is invalid: a project id is needed.")
     if name != settings.CDM_SANDBOX_USER or password != settings.CDM_SANDBOX_PASSWORD:
         return gateway_error(401, "IAM.0002", "The username or password is wrong.")
+    if project_id != settings.CDM_SANDBOX_PROJECT_ID:
+        return gateway_error(403, "IAM.0003", "The user has no access to this project.")
     expires = timezone.now() + TOKEN_LIFETIME
     token = SandboxToken.objects.create(project_id=project_id, user=name, expires_at=expires)
     body = {

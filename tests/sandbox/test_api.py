@@ -7,6 +7,7 @@ import time
 
 import pytest
 import requests
+from django.conf import settings
 
 from cdmweb.cdm.auth import AkSkAuth, PasswordAuth, TokenAuth
 from cdmweb.cdm.client import CdmClient
@@ -23,7 +24,7 @@ from cdmweb.sandbox.engine import cluster_id_for
 from cdmweb.sandbox.models import SandboxFault, SandboxToken
 
 pytestmark = pytest.mark.django_db(transaction=True)
-PROJECT = "sandboxtests01"
+PROJECT = settings.CDM_SANDBOX_PROJECT_ID  # the one project the sandbox's AK/SK and user belong to
 
 
 def job(name: str, **changes: str) -> dict:
@@ -255,3 +256,26 @@ def test_an_oversized_body_gets_413_in_cdms_shape(url, settings):
     assert anonymous.status_code == 401 and anonymous.json()["error_code"] == "APIGW.0301"  # who asks comes first
     iam = requests.post(f"{url}/v3/auth/tokens", data=big, timeout=10)
     assert iam.status_code == 413 and iam.json()["error_code"] == "IAM.0011"
+
+
+def test_an_aksk_pair_and_the_iam_user_belong_to_one_project(url, settings):
+    from cdmweb.sandbox.models import SandboxCluster
+
+    other = "another0project0id0000000000000"
+    signed_elsewhere = CdmClient(url, other, AkSkAuth(settings.CDM_SANDBOX_AK, settings.CDM_SANDBOX_SK, other))
+    with pytest.raises(CdmAuthError) as refused:
+        signed_elsewhere.list_clusters()
+    assert refused.value.status == 401
+    assert not SandboxCluster.objects.filter(project_id=other).exists()  # nothing seeded for it
+    body = {
+        "auth": {
+            "identity": {
+                "methods": ["password"],
+                "password": {"user": {"name": settings.CDM_SANDBOX_USER, "password": settings.CDM_SANDBOX_PASSWORD}},
+            },
+            "scope": {"project": {"id": other}},
+        }
+    }
+    token = requests.post(f"{url}/v3/auth/tokens", data=json.dumps(body), timeout=5)
+    assert token.status_code == 403 and token.json()["error_code"] == "IAM.0003"
+    assert CdmClient(url, PROJECT, AkSkAuth(settings.CDM_SANDBOX_AK, settings.CDM_SANDBOX_SK, PROJECT)).list_clusters()

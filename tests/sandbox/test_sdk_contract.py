@@ -69,7 +69,7 @@ def sandbox(live_server, settings):
 
 @pytest.mark.django_db(transaction=True)
 def test_official_sdk_works_against_the_sandbox(sandbox, settings):
-    client = sdk_client(sandbox, settings.CDM_SANDBOX_AK, settings.CDM_SANDBOX_SK, "sdkproject01")
+    client = sdk_client(sandbox, settings.CDM_SANDBOX_AK, settings.CDM_SANDBOX_SK, settings.CDM_SANDBOX_PROJECT_ID)
 
     clusters = client.list_clusters(ListClustersRequest()).clusters
     running = [c.id for c in clusters if c.status == "200"]
@@ -111,7 +111,7 @@ def test_official_sdk_works_against_the_sandbox(sandbox, settings):
         landed.append(cluster_id)
     assert len(landed) == 1
 
-    wrong = sdk_client(sandbox, settings.CDM_SANDBOX_AK, "not-the-secret-key", "sdkproject01")
+    wrong = sdk_client(sandbox, settings.CDM_SANDBOX_AK, "not-the-secret-key", settings.CDM_SANDBOX_PROJECT_ID)
     with pytest.raises(ClientRequestException) as refused:
         wrong.list_clusters(ListClustersRequest())
     assert refused.value.status_code == 401
