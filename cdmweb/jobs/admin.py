@@ -12,6 +12,7 @@ from django.http import HttpRequest, HttpResponse
 from django.utils.html import format_html
 
 from cdmweb.cdm.errors import CdmError
+from cdmweb.jobspec.characters import visible
 from cdmweb.jobspec.constants import is_running
 from cdmweb.jobspec.masking import is_secret_name, masked_job, masked_value
 from cdmweb.jobspec.payload import build_request_body, dumps
@@ -78,7 +79,7 @@ class JobDraftAdmin(admin.ModelAdmin):
         if obj.pk is None:
             return "—"
         body = build_request_body([masked_job(obj.build())])
-        return format_html('<pre class="admin-preview">{}</pre>', dumps(body))
+        return format_html('<pre class="admin-preview">{}</pre>', visible(dumps(body)))
 
     def save_model(self, request: HttpRequest, obj: JobDraft, form: Any, change: bool) -> None:
         if change:
@@ -207,7 +208,7 @@ class SubmissionAdmin(admin.ModelAdmin):
 
     @admin.display(description="Request body sent (secrets masked)")
     def body_preview(self, obj: Submission) -> str:
-        return format_html('<pre class="admin-preview">{}</pre>', dumps(masked_job(obj.body)))
+        return format_html('<pre class="admin-preview">{}</pre>', visible(dumps(masked_job(obj.body))))
 
 
 class ReadOnlyAdmin(admin.ModelAdmin):
@@ -248,7 +249,7 @@ class RevisionAdmin(KeptWithDraftAdmin):
 
     @admin.display(description="Payload (secrets masked)")
     def payload_preview(self, obj: Revision) -> str:
-        return format_html('<pre class="admin-preview">{}</pre>', dumps(masked_job(obj.payload)))
+        return format_html('<pre class="admin-preview">{}</pre>', visible(dumps(masked_job(obj.payload))))
 
 
 @admin.register(Review)

@@ -12,6 +12,7 @@ from django.urls import reverse
 
 from cdmweb.catalog.input_types import InputType, input_type
 from cdmweb.catalog.registry import Catalog, InputSpec, get_catalog
+from cdmweb.jobspec.characters import invisible_characters, visible
 from cdmweb.jobspec.constants import SIDE_GROUP, SIDE_KEYS, SIDE_LABELS, SIDES
 from cdmweb.jobspec.masking import is_secret, masked_job
 from cdmweb.jobspec.payload import dumps
@@ -83,6 +84,11 @@ class InputRow:
     def _note(self) -> str:
         spec = self.spec
         parts = []
+        hidden = invisible_characters(self.value) if self.widget != "secret" else []
+        if hidden:
+            shown = visible(self.value)
+            shown = shown if len(shown) <= 120 else shown[:119] + "…"
+            parts.append(f"Holds invisible characters ({', '.join(hidden)}), kept as they are: {shown}")
         if self.widget == "json":
             parts.append("Imported as JSON, not a string; saving an edit sends it as a string.")
         if spec is not None:

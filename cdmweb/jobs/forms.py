@@ -11,6 +11,7 @@ from django.db import models
 
 from cdmweb.accounts.models import ADMIN, EDITOR, REVIEWER, Team
 from cdmweb.catalog.registry import get_catalog
+from cdmweb.jobspec.characters import name_problem
 from cdmweb.jobspec.constants import is_running
 from cdmweb.jobspec.validation import NAME_MAX
 
@@ -67,6 +68,8 @@ class JobHeaderForm(forms.Form):
         name = self.cleaned_data["name"]
         if not name.strip():
             raise forms.ValidationError("The job name cannot be blank.")
+        if name_problem(name):
+            raise forms.ValidationError(f"The job name {name_problem(name)}")
         return name
 
     def clean_from_link(self) -> str:
@@ -79,6 +82,8 @@ class JobHeaderForm(forms.Form):
         value = self.cleaned_data[field].strip()
         if not value:
             raise forms.ValidationError("A link name is required.")
+        if name_problem(value):
+            raise forms.ValidationError(f"The link name {name_problem(value)}")
         return value
 
 
@@ -213,6 +218,10 @@ class ReviewDecisionForm(forms.Form):
         return data
 
 
+# What a refused paste keeps in the box: enough to see what it was, never megabytes.
+KEPT_OF_A_REFUSED_PASTE = 2_000
+
+
 class ImportForm(forms.Form):
     text = forms.CharField(
         required=False,
@@ -247,8 +256,17 @@ class ImportForm(forms.Form):
             except UnicodeDecodeError as exc:
                 raise forms.ValidationError("The file is not UTF-8 text.") from exc
         elif data.get("text", "").strip():
-            if len(data["text"].encode()) > limit:
-                raise forms.ValidationError(f"The text is over the {limit:,}-byte limit.")
+            size = len(data["text"].encode())
+            if size > limit:
+                # Not echoed back whole: megabytes in the page help nobody. Its start stays in the box.
+                kept = data["text"][:KEPT_OF_A_REFUSED_PASTE]
+                self.data = self.data.copy()
+                self.data["text"] = kept
+                raise forms.ValidationError(
+                    f"The pasted text is {size:,} bytes, over the {limit:,}-byte limit: nothing was imported. "
+                    f"Only its first {len(kept):,} characters are kept below; the rest was cut. "
+                    "Paste less at a time, or upload a file within the limit."
+                )
             data["body"] = data["text"]
         else:
             raise forms.ValidationError("Paste a CDM job JSON or choose a file.")

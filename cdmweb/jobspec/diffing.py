@@ -16,6 +16,7 @@ import json
 from dataclasses import dataclass, replace
 from typing import Any
 
+from .characters import visible
 from .constants import SIDE_KEYS
 from .masking import masked_job, masked_value
 from .payload import JOB_FIELDS
@@ -48,11 +49,11 @@ class Change:
 
     @property
     def old_text(self) -> str:
-        return shown(self.old)
+        return visible(shown(self.old))
 
     @property
     def new_text(self) -> str:
-        return shown(self.new)
+        return visible(shown(self.new))
 
 
 def shown(value: Any) -> str:

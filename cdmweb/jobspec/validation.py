@@ -16,6 +16,7 @@ from urllib.parse import unquote
 from cdmweb.catalog.input_types import input_type
 from cdmweb.catalog.registry import Catalog, InputSpec, get_catalog
 
+from .characters import name_problem
 from .constants import SIDE_GROUP, SIDE_KEYS
 from .masking import is_secret
 
@@ -123,6 +124,10 @@ def _check_header(job: dict[str, Any], catalog: Catalog, findings: list[Finding]
         key = f"{side}-link-name"
         if isinstance(job.get(key), str) and not job[key].strip():
             findings.append(finding(ERROR, f"{key} cannot be empty.", "Cdm.0238", key))
+    for key in ("name", "from-link-name", "to-link-name"):
+        problem = name_problem(job[key]) if isinstance(job.get(key), str) else ""
+        if problem:
+            findings.append(finding(ERROR, f"{key} {problem}", "Cdm.0018", key))
 
 
 def _config_groups(value: Any) -> list[dict[str, Any]] | None:
@@ -163,6 +168,8 @@ def _check_side(
                 )
             )
             continue
+        if name_problem(group):
+            findings.append(finding(ERROR, f"The group name {group!r} {name_problem(group)}", "Cdm.0018", group))
         specs = {s.name: s for s in catalog.specs_for_group(connector, side, group)}
         values = _string_values(inputs)
         seen: set[str] = set()
@@ -173,6 +180,10 @@ def _check_side(
                 continue
             name = item["name"]
             value = item.get("value", item.get("values"))
+            if name_problem(name):
+                findings.append(
+                    finding(ERROR, f"The input name {name!r} {name_problem(name)}", "Cdm.0018", name, where)
+                )
             if name in seen:
                 findings.append(
                     finding(WARNING, f"{name} appears twice in {group}; CDM keeps one of them.", "", name, where)

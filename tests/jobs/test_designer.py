@@ -637,3 +637,26 @@ def test_a_side_kept_raw_refuses_new_groups(owner_client, owner):
     assert response.status_code == 200 and "cannot edit" in response.content.decode()
     assert not draft.groups.filter(side="to").exists()
     assert exported(owner_client, draft)["to-config-values"] == {"configs": "weird"}
+
+
+def test_a_value_with_invisible_characters_is_kept_and_shown_escaped(owner_client, draft):
+    item = draft.inputs.get(name="throttlingConfig.numLoaders")
+    owner_client.post(reverse("input-update", args=[draft.pk, item.pk]), {"value": "1\u202e0"}, **hx())
+    assert DraftInput.objects.get(pk=item.pk).value == "1\u202e0"  # kept as typed
+    page = owner_client.get(reverse("designer", args=[draft.pk])).content.decode()
+    assert "Holds invisible characters (U+202E)" in page and "1\\u202e0" in page
+    preview = owner_client.get(reverse("preview", args=[draft.pk]), **hx()).content.decode()
+    assert "1\\u202e0" in preview and "1\u202e0" not in preview
+    export = owner_client.get(reverse("export", args=[draft.pk])).content.decode()
+    assert "1\u202e0" in export  # the download is exactly what is sent
+    renamed = owner_client.post(
+        reverse("header-update", args=[draft.pk]),
+        {
+            **{f: getattr(draft, f) for f in ("name", "job_type", "from_connector", "to_connector")},
+            "from_link": "mysql\u202elink",
+            "to_link": draft.to_link,
+        },
+        **hx(),
+    ).content.decode()
+    assert "invisible or direction-changing" in renamed
+    assert JobDraft.objects.get(pk=draft.pk).from_link == draft.from_link

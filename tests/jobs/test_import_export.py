@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import json
+from html import unescape
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -134,3 +135,20 @@ def test_round_trip_through_the_database_keeps_marker_like_keys(owner):
     }
     draft = JobDraft.create_from_data(owner, parse_job(raw))
     assert JobDraft.objects.get(pk=draft.pk).build() == raw
+
+
+def test_an_oversized_paste_is_refused_without_echoing_it_back(owner_client, settings):
+    settings.CDMWEB_MAX_IMPORT_BYTES = 50_000
+    pasted = json.dumps({"jobs": [{"name": f"j{i}", "to-link-name": "x"} for i in range(5000)]})
+    assert len(pasted.encode()) > 50_000
+    page = owner_client.post(reverse("draft-import"), {"text": pasted})
+    html = unescape(page.content.decode())
+    assert page.status_code == 200 and "nothing was imported" in html and "the rest was cut" in html
+    assert len(html) < 30_000 and pasted[:1000] in html and pasted[-1000:] not in html
+    assert not JobDraft.objects.exists()
+
+
+def test_a_request_too_large_to_read_gets_a_plain_refusal(owner_client, settings):
+    settings.DATA_UPLOAD_MAX_MEMORY_SIZE = 10_000
+    page = owner_client.post(reverse("draft-import"), {"text": "x" * 20_000})
+    assert page.status_code == 400 and "nothing was saved" in page.content.decode()

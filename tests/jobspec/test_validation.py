@@ -263,3 +263,31 @@ def test_url_encoded_custom_secret_is_not_decoded_into_a_message():
     body = copy.deepcopy(BASE)
     inputs_of(body, "from").append({"name": "fromJobConfig.dbPassword", "value": "Hunter2%40Secret"})
     assert not any("Hunter2" in f["message"] for f in validate_job(body))
+
+
+def test_invisible_and_direction_changing_characters_are_refused_in_names_kept_in_values():
+    from cdmweb.jobspec.characters import visible
+
+    job = {
+        "job_type": "NORMAL_JOB",
+        "name": "orders\u202etxt.exe",
+        "from-connector-name": "generic-jdbc-connector",
+        "from-link-name": "mysql\u200blink",
+        "to-connector-name": "hive-connector",
+        "to-link-name": "hive_link",
+        "from-config-values": {
+            "configs": [
+                {
+                    "name": "fromJobConfig",
+                    "inputs": [
+                        {"name": "fromJobConfig.tableName\u2066", "value": "t"},
+                        {"name": "fromJobConfig.schemaName", "value": "sales\u202e"},
+                    ],
+                }
+            ]
+        },
+    }
+    findings = [f for f in validate_job(job) if "invisible" in f["message"]]
+    assert {f["input"] for f in findings} == {"name", "from-link-name", "fromJobConfig.tableName\u2066"}
+    assert all(f["status"] == ERROR and "U+" in f["message"] for f in findings)
+    assert visible("sales\u202e") == "sales\\u202e"  # a value is kept, and shown escaped

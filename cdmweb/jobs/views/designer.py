@@ -25,6 +25,7 @@ from cdmweb.jobs.designer import ROW_WINDOW, DesignerState, InputRow, designer_s
 from cdmweb.jobs.forms import CommentForm, JobHeaderForm, ReviewRequestForm, ShareForm
 from cdmweb.jobs.importing import parse_clusters
 from cdmweb.jobs.models import AuditEvent, JobDraft
+from cdmweb.jobspec.characters import visible
 from cdmweb.jobspec.constants import SIDES
 from cdmweb.jobspec.masking import is_secret_name, masked_job
 from cdmweb.jobspec.payload import build_request_body, dumps, payload_hash
@@ -127,7 +128,7 @@ def _preview_context(request: HtmxRequest, state: DesignerState) -> dict[str, An
     body = build_request_body([masked_job(state.job)], clusters)
     return {
         "preview_form": form,
-        "preview_text": dumps(body),
+        "preview_text": visible(dumps(body)),
         "preview_clusters": clusters_text,
         "input_count": len(state.rows_by_id),
     }

@@ -15,6 +15,7 @@ from cdmweb.jobs import reviewing
 from cdmweb.jobs.access import COMMENT, EDIT, REVIEW, get_draft_for_user, role_for
 from cdmweb.jobs.forms import CommentForm, ReviewDecisionForm, ReviewRequestForm, ShareForm
 from cdmweb.jobs.models import AuditEvent, Comment, JobDraft, Review, Revision
+from cdmweb.jobspec.characters import visible
 from cdmweb.jobspec.diffing import diff_jobs, masked_changes
 from cdmweb.jobspec.masking import masked_job, secret_values
 from cdmweb.jobspec.payload import build_request_body, dumps, payload_hash
@@ -138,7 +139,7 @@ def review_detail(request: HtmxRequest, pk: int) -> HttpResponse:
         "asked": asked,
         "changes": masked_changes(diff_jobs(base, review.revision.payload)),
         # Exactly what is approved and sent: the revision's payload, only its secret values masked.
-        "body_text": dumps(build_request_body([masked_job(review.revision.payload)])),
+        "body_text": visible(dumps(build_request_body([masked_job(review.revision.payload)]))),
         "secret_count": len(secret_values(review.revision.payload)),
         "changed_since_request": payload_hash(draft.build()) != review.revision.payload_hash,
         "form": form,
