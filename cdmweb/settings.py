@@ -211,7 +211,8 @@ LOGGING = {
 # On by default for local use, off by default in production (DJANGO_DEBUG=0).
 CDM_SANDBOX_ENABLED = env_bool("CDM_SANDBOX_ENABLED", DEBUG)
 # Where the default "sandbox" target sends its requests: this app's own server by default.
-CDM_SANDBOX_URL = os.environ.get("CDM_SANDBOX_URL", "http://127.0.0.1:8000")
+# Where the sandbox target sends requests: this same server, so on the port it serves (./run's PORT).
+CDM_SANDBOX_URL = os.environ.get("CDM_SANDBOX_URL") or f"http://127.0.0.1:{os.environ.get('PORT') or '8000'}"
 # Demo credentials: not secrets, they open only the sandbox. ./run prints them.
 CDM_SANDBOX_AK = os.environ.get("CDM_SANDBOX_AK", "SANDBOXDEMOACCESSKEY0")
 CDM_SANDBOX_SK = os.environ.get("CDM_SANDBOX_SK", "sandbox-demo-secret-key-not-for-real-use")

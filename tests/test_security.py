@@ -175,3 +175,14 @@ def test_the_debug_page_shows_no_secret_setting_or_environment_value(client, set
     for value in [*SECRETS.values(), "redis-pass-must-not-show", *environment.values(), "url-pass-must-not-show"]:
         assert value not in html, value
     assert "db-pass-must-not-show" not in html and "team-sk-must-not-show" not in html
+
+
+def test_the_sandbox_url_follows_the_port_the_app_serves_on_unless_set():
+    code = "from django.conf import settings; print(settings.CDM_SANDBOX_URL)"
+
+    def url(**env: str) -> str:
+        return manage("shell", "--no-imports", "-c", code, **env).stdout.strip()
+
+    assert url(PORT="8080") == "http://127.0.0.1:8080"
+    assert url(PORT="") == "http://127.0.0.1:8000"
+    assert url(PORT="8080", CDM_SANDBOX_URL="http://127.0.0.1:9999") == "http://127.0.0.1:9999"
