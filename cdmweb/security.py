@@ -67,6 +67,33 @@ class SecretHidingReporterFilter(SafeExceptionReporterFilter):
             return self.URL_CREDENTIALS.sub(f"{self.cleansed_substitute}@", cleansed)
         return cleansed
 
+    # Form fields that carry what a user typed as a secret, or may (a designer value, a pasted job).
+    TYPED_SECRETS = frozenset(
+        {"new_secret", "password", "old_password", "new_password1", "new_password2", "value", "text"}
+    )
+
+    def get_post_parameters(self, request: Any) -> Any:
+        """No posted value at all on an error page: any of them may be a password typed into a
+        target, a designer's secret input or a pasted job; the names are enough to debug with."""
+        if request is None:
+            return {}
+        return {key: self.cleansed_substitute for key in request.POST}
+
+    def typed_secrets(self, request: Any) -> set[str]:
+        """What the failing request posted that may be a secret: cut out wherever it shows up,
+        since a local variable of any name can hold it."""
+        try:
+            posted = request.POST if request is not None else {}
+        except Exception:  # noqa: BLE001 (the body may be what failed: too large, unreadable)
+            return set()
+        return {
+            value
+            for key in posted
+            if key in self.TYPED_SECRETS or self.hidden_settings.search(key)
+            for value in posted.getlist(key)
+            if isinstance(value, str) and len(value) >= 6
+        }
+
     def get_traceback_frame_variables(self, request: Any, tb_frame: Any) -> Any:
         """Every frame's variables, cleansed as settings are: a frame holding the request's META
         (the environment, under runserver) or a local called ``password`` shows neither."""
@@ -110,7 +137,9 @@ class SecretScrubbingReporter(ExceptionReporter):
 
     def _scrub(self, page: str, *, escaped: bool) -> str:
         substitute = SecretHidingReporterFilter.cleansed_substitute
-        for value in sorted(SecretHidingReporterFilter().secret_values(), key=len, reverse=True):
+        hiding = SecretHidingReporterFilter()
+        secrets = hiding.secret_values() | hiding.typed_secrets(self.request)
+        for value in sorted(secrets, key=len, reverse=True):
             page = page.replace(value, substitute)
             if escaped:
                 page = page.replace(html.escape(value), substitute)

@@ -186,3 +186,32 @@ def test_the_sandbox_url_follows_the_port_the_app_serves_on_unless_set():
     assert url(PORT="8080") == "http://127.0.0.1:8080"
     assert url(PORT="") == "http://127.0.0.1:8000"
     assert url(PORT="8080", CDM_SANDBOX_URL="http://127.0.0.1:9999") == "http://127.0.0.1:9999"
+
+
+@pytest.mark.django_db
+def test_a_crash_while_a_secret_is_typed_does_not_show_it(crew, settings, monkeypatch):
+    from django.test import Client
+
+    from cdmweb.jobs.forms import TeamTargetForm
+
+    def crash(self, commit=True):
+        raise RuntimeError("the database went away")
+
+    monkeypatch.setattr(TeamTargetForm, "save", crash)
+    settings.DEBUG = True
+    client = Client(raise_request_exception=False)
+    client.force_login(crew["admin"])
+    typed = "Typed-Secret-4711!"
+    page = client.post(
+        reverse("team-target-add", args=["crew"]),
+        {
+            "name": "crash",
+            "endpoint": "https://cdm.example.com",
+            "project_id": "p1",
+            "auth_mode": "token",
+            "new_secret": typed,
+            "x_language": "en-us",
+        },
+    )
+    assert page.status_code == 500 and "the database went away" in page.content.decode()  # the debug page
+    assert typed not in page.content.decode() and "Typed-Secret" not in page.content.decode()

@@ -162,9 +162,10 @@ class CdmClient:
     # --- transport -----------------------------------------------------------------------------------------------
 
     def _path(self, *segments: str) -> str:
-        # An empty part would address another resource (clusters//cdm/job/x): never sent.
-        if any(str(segment) == "" for segment in segments):
-            raise CdmClientError("Not sent: a cluster id or job name is empty.", method=None, path=None)
+        # An empty part, "." or ".." would address another resource (clusters//cdm/job/x, or
+        # cdm/job/../status once the URL is normalised): never sent.
+        if any(str(segment) in ("", ".", "..") for segment in segments):
+            raise CdmClientError("Not sent: a cluster id or job name is empty, '.' or '..'.", method=None, path=None)
         # safe="" so that "/" or "?" in a job name stays inside its path segment.
         return "/v1.1/" + "/".join(quote(str(s), safe="") for s in (self.project_id, *segments))
 

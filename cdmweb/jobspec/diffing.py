@@ -65,13 +65,26 @@ def shown(value: Any) -> str:
     return json.dumps(value, ensure_ascii=False)
 
 
+def _same(old: Any, new: Any) -> bool:
+    """Equal as JSON: what is sent is the same text. (Python's == says 1 == 1.0 == True and 0 ==
+    False, which would hide a number turned into a boolean from the reviewer.)"""
+    if old is ABSENT or new is ABSENT:
+        return old is new
+    return _canonical(old) == _canonical(new)
+
+
+def _canonical(value: Any) -> str:
+    # Key order inside an object is not part of its meaning (PostgreSQL's jsonb does not keep it).
+    return json.dumps(value, sort_keys=True, ensure_ascii=False)
+
+
 def diff_jobs(old: dict[str, Any], new: dict[str, Any]) -> list[Change]:
     changes: list[Change] = []
     for key in _keys(old, new):
         before, after = old.get(key, ABSENT), new.get(key, ABSENT)
         if key in SIDE_OF_KEY:
             changes += _diff_side(SIDE_OF_KEY[key], before, after)
-        elif before != after or type(before) is not type(after):
+        elif not _same(before, after):
             changes.append(Change("header" if key in HEADER_KEYS else "key", name=key, old=before, new=after))
     return changes
 
@@ -82,7 +95,7 @@ def _keys(old: dict[str, Any], new: dict[str, Any]) -> list[str]:
 
 
 def _diff_side(side: str, before: Any, after: Any) -> list[Change]:
-    if before == after and type(before) is type(after):
+    if _same(before, after):
         return []
     if not isinstance(before, dict | _Absent) or not isinstance(after, dict | _Absent):
         return [Change("side-key", side, old=before, new=after)]  # a shape of its own, compared whole
@@ -94,11 +107,11 @@ def _diff_side(side: str, before: Any, after: Any) -> list[Change]:
         changes.append(Change("side-added", side))
         before = {}
     for key in _keys(before, after):
-        if key != "configs" and (before.get(key, ABSENT) != after.get(key, ABSENT)):
+        if key != "configs" and not _same(before.get(key, ABSENT), after.get(key, ABSENT)):
             changes.append(Change("side-key", side, key=key, old=before.get(key, ABSENT), new=after.get(key, ABSENT)))
     old_groups, old_odd = _named(_before_list(before, after, "configs", added))
     new_groups, new_odd = _named(after.get("configs", ABSENT))
-    if old_odd != new_odd:
+    if not _same(old_odd, new_odd):
         changes.append(Change("side-key", side, key="configs", old=old_odd, new=new_odd))
     for key, (_, config) in old_groups.items():
         if key not in new_groups:
@@ -148,11 +161,11 @@ def _diff_group(side: str, group: str, before: dict[str, Any], after: dict[str, 
         if key in ("name", "inputs"):
             continue
         old, new = before.get(key, ABSENT), after.get(key, ABSENT)
-        if old != new:
+        if not _same(old, new):
             changes.append(Change("group-key", side, group, key=key, old=old, new=new))
     old_inputs, old_odd = _named(_before_list(before, after, "inputs", added))
     new_inputs, new_odd = _named(after.get("inputs", ABSENT))
-    if old_odd != new_odd:
+    if not _same(old_odd, new_odd):
         changes.append(Change("group-key", side, group, key="inputs", old=old_odd, new=new_odd))
     for key, (_, item) in old_inputs.items():
         if key not in new_inputs:
@@ -164,7 +177,7 @@ def _diff_group(side: str, group: str, before: dict[str, Any], after: dict[str, 
             changes += _diff_input_keys(side, group, key[0], {}, item)
             continue
         previous = old_inputs[key][1]
-        if _value(previous) != _value(item):
+        if not _same(_value(previous), _value(item)):
             changes.append(Change("input-changed", side, group, key[0], old=_value(previous), new=_value(item)))
         if key in moves:
             changes.append(Change("input-moved", side, group, key[0], old=moves[key][0], new=moves[key][1]))
@@ -198,7 +211,7 @@ def _diff_input_keys(side: str, group: str, name: str, before: dict[str, Any], a
         if key == "name" or key in value_keys:
             continue
         old, new = before.get(key, ABSENT), after.get(key, ABSENT)
-        if old != new:
+        if not _same(old, new):
             changes.append(Change("input-key", side, group, name, key=key, old=old, new=new))
     return changes
 

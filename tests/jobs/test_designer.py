@@ -660,3 +660,23 @@ def test_a_value_with_invisible_characters_is_kept_and_shown_escaped(owner_clien
     ).content.decode()
     assert "invisible or direction-changing" in renamed
     assert JobDraft.objects.get(pk=draft.pk).from_link == draft.from_link
+
+
+def test_every_form_that_changes_the_draft_carries_the_version_the_page_shows(owner_client, draft):
+    """Without JavaScript a change says its version through the form's hidden field: every form
+    posting to a change of the draft (designer and history page) must carry the one it drew."""
+    import re
+
+    from ..conftest import DRAFT_CHANGE
+
+    draft.snapshot(draft.owner, "to restore")
+    version = str(JobDraft.objects.get(pk=draft.pk).version)
+    pages = [reverse("designer", args=[draft.pk]) + "?all=1", reverse("history", args=[draft.pk])]
+    checked = 0
+    for url in pages:
+        html = owner_client.get(url).content.decode()
+        for action, body in re.findall(r'<form[^>]*action="([^"]+)"[^>]*>(.*?)</form>', html, flags=re.S):
+            if DRAFT_CHANGE.match(action.split("?")[0]):
+                assert f'name="version" value="{version}"' in body, action
+                checked += 1
+    assert checked >= 10

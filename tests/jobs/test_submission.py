@@ -409,7 +409,7 @@ def test_a_job_cdm_no_longer_knows_ends_clearly_instead_of_booting_for_ever(sand
     ended = Submission.objects.get(pk=submission.pk)
     assert ended.state == Submission.State.ERROR and ended.finished_at is not None
     assert ended.error_message.startswith("CDM no longer knows this job") and "Last known:" in ended.error_message
-    assert worker.poll(ended).poll_failures == worker.GONE_AFTER_POLLS  # ended: not asked again
+    assert worker.poll(ended).not_found_polls == worker.GONE_AFTER_POLLS  # ended: not asked again
 
 
 def test_a_pool_job_found_nowhere_never_sends_an_empty_cluster_id(sandbox, valid_draft, owner, settings, caplog):
@@ -443,5 +443,36 @@ def test_a_cdm_that_stops_answering_ends_the_submission_after_the_give_up_time(s
 def test_the_client_never_sends_a_request_with_an_empty_path_part(sandbox):
     from cdmweb.cdm.errors import CdmClientError
 
-    with targets.client_for(sandbox) as client, pytest.raises(CdmClientError, match="empty"):
-        client.job_status("", "job")
+    with targets.client_for(sandbox) as client:
+        for cluster_id, job in (("", "job"), ("c1", ""), ("..", "job"), ("c1", ".")):
+            with pytest.raises(CdmClientError, match="Not sent"):
+                client.job_status(cluster_id, job)
+
+
+def test_a_submission_killed_after_its_start_is_not_started_again(sandbox, valid_draft, owner, owner_client, settings):
+    from cdmweb.sandbox.models import SandboxSubmission
+
+    stuck = interrupted(
+        valid_draft, sandbox, owner, settings, Submission.State.CREATED, lease_seconds_left=-60, key="k"
+    )
+    with targets.client_for(sandbox) as client:
+        client.create_job(stuck.cluster_id, stuck.body)
+        client.start_job(stuck.cluster_id, valid_draft.name)  # the start landed; the process died before saying so
+    owner_client.get(reverse("submission", args=[stuck.pk]))
+    recovered = Submission.objects.get(pk=stuck.pk)
+    assert recovered.state == Submission.State.ACCEPTED and recovered.attempts == 2
+    assert SandboxSubmission.objects.filter(job__name=valid_draft.name).count() == 1  # asked CDM, not started twice
+
+
+def test_an_outage_does_not_count_as_cdm_forgetting_a_pool_job(sandbox, valid_draft, owner, settings):
+    from cdmweb.sandbox.models import SandboxFault
+
+    ids = clusters(settings)
+    submission = submitting.submit(valid_draft, sandbox, owner, "k", pool=[ids["sandbox-cluster-1"]])
+    Submission.objects.filter(pk=submission.pk).update(cluster_id="")
+    SandboxFault.objects.create(kind=SandboxFault.STATUS, value="503", path_contains="/cdm/job", remaining=100)
+    polled = Submission.objects.select_related("target").get(pk=submission.pk)
+    for _ in range(worker.GONE_AFTER_POLLS + 2):
+        polled = worker.poll(polled)
+    assert not polled.terminal and polled.not_found_polls == 0
+    assert polled.error_message.startswith("Could not read the status just now")

@@ -260,3 +260,28 @@ def test_a_target_saved_before_the_rule_is_never_called(client, crew, catcher, s
     assert "loopback" not in targets.endpoint_refusal(target) and "Use https" in targets.endpoint_refusal(target)
     target.endpoint = target.endpoint.replace("http://", "https://")
     assert targets.endpoint_refusal(target) == ""
+
+
+def test_the_address_is_checked_again_when_connecting(crew, catcher, monkeypatch):
+    """A name can resolve to a public address when the target is checked and to a private one when
+    the connection is made (DNS rebinding): the connection itself is refused before anything is sent."""
+    from cdmweb.cdm.errors import CdmConnectionError
+    from cdmweb.jobs.submissions import endpoints
+
+    url, seen = catcher
+    target = Target(team=crew["team"], name="rebound", endpoint=url, project_id="p1", auth_mode="token")
+    target.set_secret(SECRET)
+    monkeypatch.setattr(targets, "endpoint_problem", lambda *args, **kwargs: "")  # the check saw a public address
+    with targets.client_for(target) as client, pytest.raises(CdmConnectionError):
+        client.list_clusters()
+    assert seen == []
+    for address, allowed in [
+        ("169.254.169.254", False),
+        ("::ffff:169.254.169.254", False),
+        ("64:ff9b::a9fe:a9fe", False),  # NAT64 to the metadata address
+        ("2002:a9fe:a9fe::1", False),  # 6to4 of it
+        ("100.64.0.1", False),
+        ("93.184.216.34", True),
+        ("2606:2800:220:1::1", True),
+    ]:
+        assert endpoints.address_allowed("cdm.example.com", address, loopback_ok=False) is allowed, address

@@ -98,3 +98,11 @@ def test_a_change_of_shape_is_shown_as_what_will_be_sent():
     assert inputs_shape.new_text == "{}"
     assert any(c.kind == "side-key" and c.side == "driver" and c.new_text == "not an object" for c in changes)
     assert diff_jobs({"name": None}, {}) == [Change("header", name="name", old=None, new=ABSENT)]
+
+
+def test_a_change_of_json_type_is_a_change():
+    before = {"name": "j", "x-flag": 1, "x-list": [1], "x-ratio": 1}
+    after = {"name": "j", "x-flag": True, "x-list": [True], "x-ratio": 1.0}
+    assert {c.name for c in diff_jobs(before, after)} == {"x-flag", "x-list", "x-ratio"}
+    reordered = {"name": "j", "x-obj": {"b": 1, "a": 2}}
+    assert diff_jobs({"name": "j", "x-obj": {"a": 2, "b": 1}}, reordered) == []  # key order means nothing

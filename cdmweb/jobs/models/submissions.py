@@ -116,8 +116,9 @@ class Submission(models.Model):
     error_message = models.TextField(blank=True)
     cdm_status = models.CharField(max_length=32, blank=True)
     progress = models.FloatField(default=0)
-    # Polls that failed in a row, and since when: a job CDM stops knowing ends instead of waiting for ever.
-    poll_failures = models.PositiveIntegerField(default=0)
+    # Polls in a row that CDM answered "no such job", and since when polls have failed at all: a job
+    # CDM stops knowing, or nobody can ask about, ends instead of waiting for ever.
+    not_found_polls = models.PositiveIntegerField(default=0)
     poll_failing_since = models.DateTimeField(null=True, blank=True)
     rows_read = models.BigIntegerField(default=0)
     rows_written = models.BigIntegerField(default=0)

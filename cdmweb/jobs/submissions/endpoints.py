@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import ipaddress
 import socket
+from collections.abc import Callable
 from fnmatch import fnmatchcase
 from urllib.parse import urlsplit
 
@@ -36,20 +37,60 @@ def endpoint_problem(url: str, *, sandbox: bool = False) -> str:
     if parts.path not in ("", "/") or parts.query or parts.fragment:
         return "Only the scheme, host and port: no path, query or fragment (cdmweb adds CDM's paths itself)."
     host = parts.hostname.lower().rstrip(".")
-    patterns = [p.strip().lower() for p in settings.CDMWEB_TARGET_HOSTS if p.strip()]
+    patterns = _patterns()
     if not any(fnmatchcase(host, pattern) for pattern in patterns):
         return f"{host} is not among the hosts targets may use (CDMWEB_TARGET_HOSTS: {', '.join(patterns)})."
-    named_exactly = host in patterns
     loopback_ok = sandbox or settings.DEBUG
     addresses = _addresses(host, port or (443 if parts.scheme == "https" else 80))
-    for address in addresses:
-        if address.is_loopback and loopback_ok or named_exactly:
-            continue
-        if not address.is_global:
-            return f"{host} is a private, loopback or link-local address ({address}); targets reach public hosts only."
+    if any(not address_allowed(host, str(address), loopback_ok=loopback_ok) for address in addresses):
+        # Which address is not said: a team admin must not learn the inside of the network this way.
+        return f"{host} is a private, loopback or link-local address; targets reach public hosts only."
     if parts.scheme == "http" and not (addresses and all(a.is_loopback for a in addresses) and loopback_ok):
         return "Use https: the target's credentials must not travel in clear text."
     return ""
+
+
+def connection_rule(*, sandbox: bool = False) -> Callable[[str, str], bool]:
+    """The rule a connection is held to once made (``cdm.guard``): the address it reached."""
+    loopback_ok = sandbox or settings.DEBUG
+    return lambda host, address: address_allowed(host, address, loopback_ok=loopback_ok)
+
+
+def address_allowed(host: str, address: str, *, loopback_ok: bool) -> bool:
+    """Whether a connection to ``host`` may go to ``address``: a public one; loopback when allowed
+    (the sandbox, DEBUG); anything when the operator named the host exactly."""
+    if host.lower().rstrip(".") in _patterns():
+        return True
+    try:
+        ip = ipaddress.ip_address(address.split("%", 1)[0])
+    except ValueError:
+        return False
+    embedded = _embedded_ipv4(ip)
+    if embedded is not None:
+        ip = embedded
+    return ip.is_global or (loopback_ok and ip.is_loopback)
+
+
+def _embedded_ipv4(ip: IpAddress) -> ipaddress.IPv4Address | None:
+    """The IPv4 address an IPv6 one carries (mapped, 6to4, NAT64, Teredo), which is where it leads."""
+    if not isinstance(ip, ipaddress.IPv6Address):
+        return None
+    if ip.ipv4_mapped is not None:
+        return ip.ipv4_mapped
+    if ip.sixtofour is not None:
+        return ip.sixtofour
+    if ip in NAT64:
+        return ipaddress.IPv4Address(int(ip) & 0xFFFFFFFF)
+    if ip.teredo is not None:
+        return ip.teredo[1]
+    return None
+
+
+NAT64 = ipaddress.ip_network("64:ff9b::/96")
+
+
+def _patterns() -> list[str]:
+    return [p.strip().lower().rstrip(".") for p in settings.CDMWEB_TARGET_HOSTS if p.strip()]
 
 
 def _addresses(host: str, port: int) -> list[IpAddress]:

@@ -124,20 +124,21 @@ STALE_SECONDS = 15.0
 def watch(submission: Submission) -> Submission:
     """What a page or command watching a submission calls. Work whose worker vanished (a lease
     that ran out, a queued send nobody took, a running job nobody polled lately) is taken up again,
-    asking CDM first what was done; in-process (the embedded default) that happens now, in this
-    request, and the job's status is polled now too. With workers, the page only reads."""
-    if requeue_if_stale(submission):
+    asking CDM first what was done. In-process (the embedded default) that happens now, in this
+    request, and the job's status is then polled once; with workers, the page only reads."""
+    if tasks.deferred():
+        requeue_if_stale(submission)
+        return submission
+    if requeue_if_stale(submission, sends_only=True):
         submission = Submission.objects.select_related("target").get(pk=submission.pk)
-    if not tasks.deferred():
-        return worker.poll(submission)
-    return submission
+    return worker.poll(submission)
 
 
-def requeue_if_stale(submission: Submission) -> bool:
+def requeue_if_stale(submission: Submission, *, sends_only: bool = False) -> bool:
     """Take up again the work of a submission whose worker died: True when something was done
     (queued for a worker, or in-process run now). Never while a worker's lease is live (nothing
     can be done then), and at most once per stale period however many pages watch, so re-queued
-    work never multiplies."""
+    work never multiplies. ``sends_only``: leave a running job's polls to the caller."""
     now = timezone.now()
     period = max(STALE_SECONDS, worker.poll_seconds() * 5)
     stale = now - timedelta(seconds=period)
@@ -147,7 +148,7 @@ def requeue_if_stale(submission: Submission) -> bool:
         work = tasks.enqueue_send  # its worker's lease ran out
     elif submission.state in (State.PENDING, State.CREATED) and submission.updated_at < stale:
         work = tasks.enqueue_send
-    elif worker.still_running(submission) and submission.updated_at < stale:
+    elif not sends_only and worker.still_running(submission) and submission.updated_at < stale:
         work = tasks.enqueue_poll if tasks.deferred() else _poll_now
     else:
         return False

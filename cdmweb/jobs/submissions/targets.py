@@ -15,10 +15,11 @@ from django.utils import timezone
 from cdmweb.cdm.auth import AkSkAuth, PasswordAuth, TokenAuth
 from cdmweb.cdm.client import CdmClient
 from cdmweb.cdm.errors import CdmConnectionError
+from cdmweb.cdm.guard import guarded_session
 from cdmweb.crypto import SecretUnreadable, decrypt
 from cdmweb.jobs.models import Target
 
-from .endpoints import endpoint_problem
+from .endpoints import connection_rule, endpoint_problem
 
 log = logging.getLogger("cdmweb.submissions")
 
@@ -102,6 +103,8 @@ def client_for(
     refusal = endpoint_refusal(target)
     if refusal:
         raise CdmConnectionError(f"Not sent: {refusal}")
+    # Checked again when connecting: a name may resolve elsewhere by then.
+    session = guarded_session(connection_rule(sandbox=not target.endpoint))
     if target.auth_mode == Target.AuthMode.AKSK:
         auth: Any = AkSkAuth(target_access_key(target), target_secret(target), target.project_id)
     elif target.auth_mode == Target.AuthMode.PASSWORD:
@@ -111,6 +114,7 @@ def client_for(
             target_secret(target),
             target.domain,
             target.project_id,
+            session=session,
             # Shared by every process (Redis or the database cache), so one token serves them all.
             cache=caches["default"],
         )
@@ -124,6 +128,7 @@ def client_for(
         read_timeout=read_timeout,
         retries=retries,
         secrets=secrets,
+        session=session,
     )
 
 

@@ -54,8 +54,10 @@ def send(submission_id: int, on_running: Callable[[Submission], None] | None = N
     submission = Submission.objects.select_related("target").get(pk=submission_id)
     now = timezone.now()
     free = submission.lease_until is None or submission.lease_until <= now
-    resumable = submission.state in (State.PENDING, State.CREATED) and free
-    expired = submission.state == State.SENDING and free
+    # A lease that ran out means a worker died holding it, whatever it had written (CREATED is
+    # written between create and start): what it did is asked of CDM first.
+    expired = free and submission.lease_until is not None and submission.state in (State.SENDING, State.CREATED)
+    resumable = free and not expired and submission.state in (State.PENDING, State.CREATED)
     if not (resumable or expired):
         return submission  # sent, refused, or another worker holds a live lease
     if submission.attempts >= MAX_ATTEMPTS:
@@ -208,7 +210,7 @@ def poll(submission: Submission, *, read_timeout: float = 5.0) -> Submission:
         first = (answer.get("submissions") or [{}])[0] if isinstance(answer, dict) else {}
         _apply_summary(submission, first)
         submission.error_code = "" if not submission.terminal else submission.error_code
-        submission.poll_failures, submission.poll_failing_since = 0, None
+        submission.not_found_polls, submission.poll_failing_since = 0, None
     except CdmError as error:
         _failed_poll(submission, error)
     submission.updated_at = timezone.now()
@@ -226,37 +228,53 @@ def _failed_poll(submission: Submission, error: CdmError) -> None:
     CDM keeps saying it does not know, or that nobody could ask about for long, ends in a clear
     state with what was last known."""
     now = timezone.now()
-    submission.poll_failures += 1
+    # Only answers in a row that say "no such job" count towards gone; an outage breaks the run.
+    submission.not_found_polls = submission.not_found_polls + 1 if isinstance(error, CdmNotFound) else 0
     submission.poll_failing_since = submission.poll_failing_since or now
     failing_for = (now - submission.poll_failing_since).total_seconds()
-    gone = isinstance(error, CdmNotFound) and submission.poll_failures >= GONE_AFTER_POLLS
+    gone = submission.not_found_polls >= GONE_AFTER_POLLS
     if not gone and failing_for < settings.CDMWEB_POLL_GIVE_UP_SECONDS:
         submission.error_message = f"Could not read the status just now: {error}"
         return
     last = f"{submission.cdm_status or 'not started'}, {submission.progress:.0f} %"
     if submission.rows_written:
         last += f", {submission.rows_written} rows written"
-    reason = "CDM no longer knows this job" if gone else f"No answer from CDM about this job for {failing_for:.0f} s"
+    if gone:
+        reason = f"CDM no longer knows this job ({submission.not_found_polls} polls in a row)"
+    else:
+        reason = f"No answer from CDM about this job for {failing_for:.0f} s"
     submission.state = State.ERROR
     submission.error_code = (error.code or "")[:32]
-    submission.error_message = f"{reason} ({submission.poll_failures} polls): {error} Last known: {last}."
+    submission.error_message = f"{reason}: {error} Last known: {last}."
     submission.finished_at = now
 
 
 def _find_cluster(client: CdmClient, submission: Submission) -> str:
     """A random-cluster job landed on one of the pool's clusters; find which. A job of the same
-    name may exist on several of them, so the one whose latest run is ours wins."""
+    name may exist on several of them, so the one whose latest run is ours wins. "" only when
+    every cluster answered that it does not have the job; a cluster that could not answer
+    (timeout, 5xx) raises its error, which is an outage, not a sign the job is gone."""
     found = []
+    unanswered: CdmError | None = None
     for cluster_id in submission.pool:
+        if not cluster_id:
+            continue  # no cluster has no id: the job cannot be there
         try:
             status = client.job_status(cluster_id, submission.job_name)
-        except CdmError:
+        except CdmNotFound:
+            continue
+        except CdmError as error:
+            unanswered = unanswered or error
             continue
         latest = (status.get("submissions") or [{}])[0]
         if submission.submission_id and str(submission_summary(latest).submission_id) == submission.submission_id:
             return cluster_id
         found.append(cluster_id)
-    return found[0] if found else ""
+    if found:
+        return found[0]
+    if unanswered is not None:
+        raise unanswered
+    return ""
 
 
 def _record_error(submission: Submission, error: CdmError) -> None:
