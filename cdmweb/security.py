@@ -51,14 +51,21 @@ class SecretHidingReporterFilter(SafeExceptionReporterFilter):
     keys, a database or cache URL), and the credentials inside any URL whatever its name."""
 
     hidden_settings = re.compile(
-        r"API|TOKEN|KEY|SECRET|PASS|SIGNATURE|HTTP_COOKIE|CREDENTIAL|PRIVATE|"
+        r"API|AUTH|TOKEN|KEY|SECRET|PASS|SIGNATURE|HTTP_COOKIE|CREDENTIAL|PRIVATE|"
         r"(^|_)[AS]K$|DATABASE_URL|REDIS_URL|DSN|FERNET",
         flags=re.IGNORECASE,
     )
     URL_CREDENTIALS = re.compile(r"(?<=://)[^/@\s]*@")
     # Named like secrets, holding none: class paths and a prefix, which the page may show.
     NOT_SECRET = frozenset(
-        {"AUTH_PASSWORD_VALIDATORS", "PASSWORD_HASHERS", "CDMWEB_TEAM_SECRET_PREFIX", "CACHE_MIDDLEWARE_KEY_PREFIX"}
+        {
+            "AUTH_PASSWORD_VALIDATORS",
+            "AUTH_USER_MODEL",
+            "AUTHENTICATION_BACKENDS",
+            "PASSWORD_HASHERS",
+            "CDMWEB_TEAM_SECRET_PREFIX",
+            "CACHE_MIDDLEWARE_KEY_PREFIX",
+        }
     )
 
     def cleanse_setting(self, key: Any, value: Any) -> Any:

@@ -166,6 +166,7 @@ def test_the_debug_page_shows_no_secret_setting_or_environment_value(client, set
         "DATABASE_URL": "postgres://cdm:db-pass-must-not-show@db:5432/cdm",
         "CDM_TARGET_7_PROD_SK": "team-sk-must-not-show",
         "SOME_SERVICE_URL": "https://user:url-pass-must-not-show@example.com/x",
+        "HTTP_AUTHORIZATION": "Basic dXNlcjpTdXBlclB3LTEyMzQ1Ng==",
     }
     too_big = "x" * (settings.DATA_UPLOAD_MAX_MEMORY_SIZE + 1)
     page = client.post(reverse("login"), {"username": "a", "password": too_big}, **environment)

@@ -47,7 +47,7 @@ def secret_forms(secrets: Iterable[str]) -> list[str]:
     (standard or URL-safe, padded or not). Longest first, so a longer form is cut out before a
     shorter one inside it."""
     forms: set[str] = set()
-    for secret in {s for s in secrets if s and len(s) >= 4}:
+    for secret in {s for s in secrets if s}:
         plain = {secret, json.dumps(secret)[1:-1], json.dumps(secret, ensure_ascii=False)[1:-1]}
         plain |= {json.dumps(p)[1:-1] for p in plain}
         for text in plain:
@@ -60,11 +60,23 @@ def secret_forms(secrets: Iterable[str]) -> list[str]:
     return sorted(forms, key=len, reverse=True)
 
 
+def redact(text: str, secrets: Iterable[str]) -> str:
+    """``text`` with every form of every secret cut out. A form of three characters is cut only
+    where it stands alone (not inside a longer word); shorter ones cannot be told from ordinary
+    text at all (a one-letter password would cut every "a" of the message)."""
+    for form in secret_forms(secrets):
+        if len(form) < 3:
+            continue
+        if len(form) >= 4:
+            text = text.replace(form, REDACTED)
+        else:
+            text = re.sub(rf"(?<![A-Za-z0-9]){re.escape(form)}(?![A-Za-z0-9])", REDACTED, text)
+    return text
+
+
 def clean_text(text: object, secrets: Iterable[str] = (), limit: int = MAX_MESSAGE_CHARS) -> str:
     """One trimmed line with known secrets (in any form) and token-like strings replaced."""
-    line = _CONTROL.sub(" ", str(text))
-    for secret in secret_forms(secrets):
-        line = line.replace(secret, REDACTED)
+    line = redact(_CONTROL.sub(" ", str(text)), secrets)
     line = _SECRET_ASSIGNMENT.sub(_redact_assignment, line)
     line = _TOKEN_CANDIDATE.sub(_redact_token_like, line)
     line = " ".join(line.split())
@@ -319,6 +331,4 @@ def _scalar(value: Any) -> bool:
 
 
 def _scrub_body(body: str, secrets: Iterable[str]) -> str:
-    for secret in secret_forms(secrets):
-        body = body.replace(secret, REDACTED)
-    return body
+    return redact(body, secrets)

@@ -1,26 +1,41 @@
-"""Characters that are there but cannot be seen: zero-width spaces and joiners, soft hyphens, the
-byte-order mark, and the bidirectional controls that make text display in another order than it
-is (U+202E turns "txt.exe" into what reads as "exe.txt"). In a name (job, link, group, input) they
-make two different names look alike, so they are refused; in a value they are kept, since a value
-is data, and shown escaped wherever a person reads it.
+"""Characters that are there but cannot be seen: format characters (zero-width spaces and joiners,
+the bidirectional controls, tag characters), variation selectors, fillers that draw as nothing,
+spaces other than the space, controls, private-use and unassigned code points. U+202E turns
+"txt.exe" into what reads as "exe.txt"; a tag character makes two names that look the same. In a
+name (job, link, group, input) they are refused; in a value they are kept, since a value is data,
+and shown escaped wherever a person reads it.
 """
 
 from __future__ import annotations
 
 import re
+import unicodedata
 
-INVISIBLE = re.compile(
-    "[\u00ad\u034f\u061c\u115f\u1160\u17b4\u17b5\u180e\u200b-\u200f\u202a-\u202e"
-    "\u2060-\u2064\u2066-\u206f\u3164\ufeff\ufff9-\ufffb]"
-)
+# Only these are looked at one by one; plain printable ASCII never is, so long texts stay fast.
+_CANDIDATE = re.compile(r"[^\x20-\x7e\t\n\r]")
+# Unicode categories that draw nothing or draw something else: format, control, private use,
+# unassigned, line and paragraph separators.
+_HIDDEN_CATEGORIES = frozenset({"Cf", "Cc", "Co", "Cn", "Zl", "Zp"})
+# Letters and marks that draw as nothing: Hangul fillers, the braille blank, the combining
+# grapheme joiner, Mongolian free variation selectors.
+_BLANK = frozenset("\u115f\u1160\u3164\uffa0\u2800\u034f\u180b\u180c\u180d\u180f")
+
+
+def is_invisible(char: str) -> bool:
+    code = ord(char)
+    if 0xFE00 <= code <= 0xFE0F or 0xE0100 <= code <= 0xE01EF:  # variation selectors
+        return True
+    category = unicodedata.category(char)
+    return category in _HIDDEN_CATEGORIES or (category == "Zs" and char != " ") or char in _BLANK
 
 
 def invisible_characters(text: str) -> list[str]:
     """The invisible characters in ``text``, as U+XXXX, each once, in the order they appear."""
     found: list[str] = []
-    for char in INVISIBLE.findall(text):
+    for match in _CANDIDATE.finditer(text):
+        char = match[0]
         code = f"U+{ord(char):04X}"
-        if code not in found:
+        if is_invisible(char) and code not in found:
             found.append(code)
     return found
 
@@ -37,6 +52,14 @@ def name_problem(text: str) -> str:
 
 
 def visible(text: str) -> str:
-    """``text`` with every invisible character written as its JSON escape (\\u202e): the same
-    string to a JSON reader, and plain to see for a person."""
-    return INVISIBLE.sub(lambda match: f"\\u{ord(match[0]):04x}", text)
+    """``text`` with every invisible character written as its JSON escape (\\u202e; a pair of
+    them beyond the first plane): the same string to a JSON reader, and plain to see for a person."""
+    return _CANDIDATE.sub(lambda match: _escaped(match[0]) if is_invisible(match[0]) else match[0], text)
+
+
+def _escaped(char: str) -> str:
+    code = ord(char)
+    if code < 0x10000:
+        return f"\\u{code:04x}"
+    code -= 0x10000
+    return f"\\u{0xD800 + (code >> 10):04x}\\u{0xDC00 + (code & 0x3FF):04x}"

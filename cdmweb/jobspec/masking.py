@@ -7,6 +7,7 @@ secret inputs all match the name rule as well (a test holds them together).
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 from cdmweb.catalog.registry import InputSpec, is_secret_name
@@ -52,11 +53,19 @@ def secret_values(job: Any) -> list[str]:
 
 
 def _texts(value: Any) -> list[str]:
+    """Every form a secret value can be repeated in: a text as it is; a number as written; an
+    object or list as its JSON text and each text inside it."""
     if isinstance(value, str):
         return [value]
-    if isinstance(value, list):
-        return [text for item in value for text in _texts(item)]
-    return [str(value)] if isinstance(value, (int, float)) and not isinstance(value, bool) else []
+    if isinstance(value, bool) or value is None:
+        return []
+    if isinstance(value, int | float):
+        return [str(value)]
+    if isinstance(value, dict | list):
+        inner = value.values() if isinstance(value, dict) else value
+        whole = [json.dumps(value), json.dumps(value, ensure_ascii=False)]
+        return [*whole, *(text for item in inner for text in _texts(item))]
+    return []
 
 
 def _secret_keys(value: dict[str, Any]) -> list[str]:

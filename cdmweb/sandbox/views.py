@@ -133,13 +133,15 @@ def cdm_endpoint(view: View) -> View:
     @wraps(view)
     def wrapper(request: HttpRequest, project_id: str, *args: Any, **kwargs: Any) -> HttpResponse:
         started = time.perf_counter()
-        fault = _fault_for(request, project_id)
-        if fault is not None and (response := _apply_fault(fault, request)) is not None:
-            return response
         try:
             user = _authenticate(request, project_id)
             if user is None:
                 response = gateway_error(401, "APIGW.0301", "Incorrect IAM authentication information.")
+            # Faults are for callers who may call at all: an anonymous one must not use them up.
+            elif (fault := _fault_for(request, project_id)) is not None and (
+                injected := _apply_fault(fault, request)
+            ) is not None:
+                response = injected
             else:
                 request.sandbox_user = user  # type: ignore[attr-defined]
                 response = view(request, project_id, *args, **kwargs)

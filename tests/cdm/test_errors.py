@@ -33,3 +33,15 @@ def test_an_iam_error_echoing_the_request_keeps_only_its_own_fields_without_the_
     error = error_from_response(400, body, secrets=[PASSWORD])
     assert "Quote" not in str(error) and "Quote" not in (error.body or "")
     assert str(error).startswith("Invalid body:") and "HTTP 400" in str(error)
+
+
+def test_a_short_secret_and_a_secret_object_are_redacted_too():
+    from cdmweb.jobspec.masking import secret_values
+
+    assert (
+        clean_text("bad password abc (YWJj) for abcdef", ["abc"]) == f"bad password {REDACTED} ({REDACTED}) for abcdef"
+    )
+    job = {"inputs": [{"name": "fromJobConfig.dbPassword", "value": {"nested": "NestedSecret-77"}}]}
+    echoed = f"Invalid: {json.dumps(job)} and {quote(json.dumps(job))}"
+    line = clean_text(echoed, secret_values(job), limit=10_000)
+    assert "NestedSecret" not in line and "NestedSecret" not in clean_text(quote(echoed), secret_values(job), 10_000)

@@ -280,6 +280,8 @@ def test_the_address_is_checked_again_when_connecting(crew, catcher, monkeypatch
         ("::ffff:169.254.169.254", False),
         ("64:ff9b::a9fe:a9fe", False),  # NAT64 to the metadata address
         ("2002:a9fe:a9fe::1", False),  # 6to4 of it
+        ("::a9fe:a9fe", False),  # IPv4-compatible
+        ("::127.0.0.1", False),
         ("100.64.0.1", False),
         ("93.184.216.34", True),
         ("2606:2800:220:1::1", True),

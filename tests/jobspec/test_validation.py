@@ -266,7 +266,9 @@ def test_url_encoded_custom_secret_is_not_decoded_into_a_message():
 
 
 def test_invisible_and_direction_changing_characters_are_refused_in_names_kept_in_values():
-    from cdmweb.jobspec.characters import visible
+    import json
+
+    from cdmweb.jobspec.characters import invisible_characters, visible
 
     job = {
         "job_type": "NORMAL_JOB",
@@ -291,3 +293,10 @@ def test_invisible_and_direction_changing_characters_are_refused_in_names_kept_i
     assert {f["input"] for f in findings} == {"name", "from-link-name", "fromJobConfig.tableName\u2066"}
     assert all(f["status"] == ERROR and "U+" in f["message"] for f in findings)
     assert visible("sales\u202e") == "sales\\u202e"  # a value is kept, and shown escaped
+    # Not a list of known offenders: whatever draws nothing (tag characters, variation selectors,
+    # fillers, format characters of any plane) is refused, and letters of any script are not.
+    for sneaky in ("\U000e0041", "\ufe0f", "\uffa0", "\U0001d173", "\u0600", "\U0001bca0", "\u00a0", "\U000e0100"):
+        assert invisible_characters(f"events{sneaky}_obs"), repr(sneaky)
+    assert not invisible_characters("订单_Ümlaut_заказ-1.2")
+    tagged = "a\U000e0041b"
+    assert json.loads('"' + visible(tagged) + '"') == tagged

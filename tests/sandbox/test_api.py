@@ -279,3 +279,16 @@ def test_an_aksk_pair_and_the_iam_user_belong_to_one_project(url, settings):
     token = requests.post(f"{url}/v3/auth/tokens", data=json.dumps(body), timeout=5)
     assert token.status_code == 403 and token.json()["error_code"] == "IAM.0003"
     assert CdmClient(url, PROJECT, AkSkAuth(settings.CDM_SANDBOX_AK, settings.CDM_SANDBOX_SK, PROJECT)).list_clusters()
+
+
+def test_anonymous_callers_neither_use_up_faults_nor_get_a_debug_page(url, settings):
+    jobs = f"/v1.1/{PROJECT}/clusters/{cluster()}/cdm/job"
+    fault = SandboxFault.objects.create(kind=SandboxFault.ECHO, value="json", path_contains="/cdm/job", remaining=1)
+    big = b'{"jobs": ["' + b"x" * (settings.DATA_UPLOAD_MAX_MEMORY_SIZE + 10) + b'"]}'
+    for body in (b"{}", big):
+        answer = requests.post(url + jobs, data=body, headers={"Content-Type": "application/json"}, timeout=10)
+        assert answer.status_code == 401 and answer.json()["error_code"] == "APIGW.0301"
+    fault.refresh_from_db()
+    assert fault.remaining == 1
+    signed = signed_post(url, jobs, big, settings)  # a caller who may call: the fault, then a 413, in JSON
+    assert signed.status_code in (400, 413) and signed.headers["Content-Type"].startswith("application/json")

@@ -72,14 +72,14 @@ def address_allowed(host: str, address: str, *, loopback_ok: bool) -> bool:
 
 
 def _embedded_ipv4(ip: IpAddress) -> ipaddress.IPv4Address | None:
-    """The IPv4 address an IPv6 one carries (mapped, 6to4, NAT64, Teredo), which is where it leads."""
+    """The IPv4 address an IPv6 one carries (mapped, compatible, 6to4, NAT64, Teredo): where it leads."""
     if not isinstance(ip, ipaddress.IPv6Address):
         return None
     if ip.ipv4_mapped is not None:
         return ip.ipv4_mapped
     if ip.sixtofour is not None:
         return ip.sixtofour
-    if ip in NAT64:
+    if ip in NAT64 or (ip in IPV4_COMPATIBLE and int(ip) > 1):  # ::a9fe:a9fe, not :: or ::1
         return ipaddress.IPv4Address(int(ip) & 0xFFFFFFFF)
     if ip.teredo is not None:
         return ip.teredo[1]
@@ -87,6 +87,7 @@ def _embedded_ipv4(ip: IpAddress) -> ipaddress.IPv4Address | None:
 
 
 NAT64 = ipaddress.ip_network("64:ff9b::/96")
+IPV4_COMPATIBLE = ipaddress.ip_network("::/96")
 
 
 def _patterns() -> list[str]:
