@@ -24,7 +24,8 @@ SECRET_NAME = re.compile(r"\.(password|sk|securityKey|securityToken|dek|iv)$")
 # Integer bounds the research states in prose (UI limits, flavor maxima); everything else is
 # only "a non-negative integer" as CDM's own Cdm.0009 check puts it.
 INTEGER_BOUNDS: dict[str, tuple[int | None, int | None]] = {
-    "throttlingConfig.numExtractors": (1, 128),  # cdm.4xlarge cluster maximum
+    # The job's documented range; what actually runs is capped by the cluster's flavour.
+    "throttlingConfig.numExtractors": (1, 300),
     "throttlingConfig.numLoaders": (1, 128),
     "throttlingConfig.channelCapacityMb": (1, 500),  # UI: 1-500 MB
     "throttlingConfig.byteRate": (2, None),  # UI: an integer greater than 1
@@ -36,6 +37,25 @@ INTEGER_BOUNDS: dict[str, tuple[int | None, int | None]] = {
     "schedulerConfig.cycle": (1, None),
 }
 INT_MAX = 2147483647  # Cdm.0009: "beyond the value range [0, 2147483647]"
+
+# Values real bodies send that CDM accepted, beyond what the tables enumerate. Added to an input's
+# choices wherever it has choices; each with where it was seen.
+EXTRA_CHOICES: dict[str, tuple[list[str], str]] = {
+    "fromJobConfig.filterType": (
+        ["NONE"],
+        "no filter: sent by the official 'From HDFS' and object-storage samples and by the Terraform "
+        "provider's huaweicloud_cdm_job",
+    ),
+}
+# Spellings CDM accepts for an enumerated value: wherever the first is a choice, so is the second.
+CHOICE_ALIASES: dict[str, tuple[str, str]] = {
+    "TAR.GZ": ("TARGZ", "the official HTTP-source sample sends TARGZ where its own table spells TAR.GZ"),
+}
+# Inputs a table marks required that official samples CDM accepted leave out: a documented
+# conflict, so leaving them out is a warning, not a refusal.
+REQUIRED_BUT_LEFT_OUT: dict[str, str] = {
+    "fromJobConfig.dataFormat": "the official Kafka, DMS Kafka and DIS source samples leave it out and CDM took them",
+}
 
 CONDITION = re.compile(r"^\s*([A-Za-z][\w]*)\s*=\s*(.+?)\s*$")
 
@@ -75,6 +95,15 @@ def convert_input(raw: dict[str, Any], side: str | None, known: set[str]) -> dic
         entry["default"] = ("true" if default else "false") if isinstance(default, bool) else str(default)
     if raw.get("enum"):
         entry["choices"] = [str(v) for v in raw["enum"]]
+        added = list(EXTRA_CHOICES.get(name, ([], ""))[0])
+        added += [CHOICE_ALIASES[c][0] for c in entry["choices"] if c in CHOICE_ALIASES]
+        for choice in added:
+            if choice not in entry["choices"]:
+                entry["choices"].append(choice)
+        notes = [EXTRA_CHOICES[name][1]] if name in EXTRA_CHOICES else []
+        notes += [f"{CHOICE_ALIASES[c][0]} as well: {CHOICE_ALIASES[c][1]}" for c in raw["enum"] if c in CHOICE_ALIASES]
+        if notes:
+            entry.setdefault("accepted_notes", []).extend(notes)
     elif kind == "enum":
         entry["type"] = "string"  # an enum whose literals nobody documented is free text
     if kind == "integer":
@@ -87,10 +116,12 @@ def convert_input(raw: dict[str, Any], side: str | None, known: set[str]) -> dic
             entry["when"] = parsed
         else:
             entry["context"] = raw["applies_when"]
+    if entry["required"] and name in REQUIRED_BUT_LEFT_OUT:
+        entry["left_out_by_samples"] = REQUIRED_BUT_LEFT_OUT[name]
     if raw.get("observed_only"):
         entry["observed_only"] = True
-    if raw.get("notes"):
-        entry["notes"] = list(raw["notes"])
+    if raw.get("notes") or entry.get("accepted_notes"):
+        entry["notes"] = [*raw.get("notes", []), *entry.pop("accepted_notes", [])]
     if raw.get("examples"):
         entry["examples"] = [str(e) for e in raw["examples"]]
     entry["source"] = raw.get("source", "")

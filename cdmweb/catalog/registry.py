@@ -54,6 +54,8 @@ class InputSpec:
     notes: tuple[str, ...] = ()
     examples: tuple[str, ...] = ()
     source: str = ""
+    # Marked required by a table, yet left out by official samples CDM accepted: why, when so.
+    left_out_by_samples: str = ""
 
     @property
     def key(self) -> str:
@@ -87,6 +89,7 @@ class InputSpec:
             notes=tuple(data.get("notes", ())),
             examples=tuple(data.get("examples", ())),
             source=data.get("source", ""),
+            left_out_by_samples=data.get("left_out_by_samples", ""),
         )
 
 

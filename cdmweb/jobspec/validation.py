@@ -257,7 +257,9 @@ def _check_input(
                 )
             )
     if not isinstance(value, str):
-        if value is not None:
+        # Lists and objects are what CDM itself writes for some inputs in its exports; a number or
+        # a boolean where the reference documents a string is worth a word.
+        if value is not None and not isinstance(value, list | dict):
             findings.append(
                 finding(
                     WARNING, f"{name} is not a string; CDM documents every value as a string.", "Cdm.0004", name, where
@@ -349,6 +351,10 @@ def _check_required(
             if spec.type == "boolean":
                 # Official samples CDM accepted leave required booleans out; CDM reads them as false.
                 message = f"{spec.name} is documented as required but not sent; CDM reads it as false."
+                findings.append(finding(WARNING, message, "Cdm.0238", spec.name))
+            elif spec.left_out_by_samples:
+                # A documented conflict: the table says required, accepted samples say otherwise.
+                message = f"{spec.name} is documented as required but not sent; {spec.left_out_by_samples}."
                 findings.append(finding(WARNING, message, "Cdm.0238", spec.name))
             elif spec.context:
                 # Required only in a case the catalogue states in words ("Oracle source"): we cannot

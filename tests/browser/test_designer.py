@@ -240,7 +240,7 @@ def test_design_a_job_end_to_end(page: Page, owner) -> None:
     set_value(extractors, "500")
     finding = extractors.locator(".finding[data-code='Cdm.0024']")
     expect(finding).to_be_visible()
-    expect(finding).to_contain_text("numExtractors must be within [1, 128]; 500 is outside.")
+    expect(finding).to_contain_text("numExtractors must be within [1, 300]; 500 is outside.")
     expect(extractors).to_have_class(re.compile(r"\bhas-error\b"))
     expect(page.locator("#findings")).to_contain_text("CDM would refuse")
     expect_preview_input(page, "throttlingConfig.numExtractors", "500")

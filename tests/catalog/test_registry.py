@@ -59,7 +59,8 @@ def test_every_catalogue_type_has_a_registered_input_type():
     ("name", "value", "ok"),
     [
         ("throttlingConfig.numExtractors", "3", True),
-        ("throttlingConfig.numExtractors", "129", False),
+        ("throttlingConfig.numExtractors", "300", True),  # a job's documented range is 1-300
+        ("throttlingConfig.numExtractors", "301", False),
         ("throttlingConfig.channelCapacityMb", "500", True),
         ("throttlingConfig.channelCapacityMb", "501", False),
         ("schedulerConfig.cycleType", "day", True),

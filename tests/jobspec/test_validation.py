@@ -202,7 +202,7 @@ def test_integer_ranges(value, code):
     assert (code, "throttlingConfig.numExtractors") in codes(validate_job(body))
 
 
-@pytest.mark.parametrize("value", ["1", "128"])
+@pytest.mark.parametrize("value", ["1", "128", "300"])
 def test_integer_range_bounds_are_inclusive(value):
     body = copy.deepcopy(BASE)
     body["driver-config-values"]["configs"][0]["inputs"][0]["value"] = value
