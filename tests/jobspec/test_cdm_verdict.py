@@ -95,3 +95,24 @@ def test_what_the_tables_refuse_stays_refused():
     assert ("Cdm.0014", "fromJobConfig.filterType") in {(f["code"], f["input"]) for f in validate_job(refused)}
     refused["driver-config-values"]["configs"][0]["inputs"][0]["value"] = "301"
     assert ("Cdm.0024", "throttlingConfig.numExtractors") in {(f["code"], f["input"]) for f in validate_job(refused)}
+
+
+@pytest.mark.parametrize(
+    ("switch", "dependent", "value"),
+    [
+        ("schedulerConfig.isSchedulerJob", "schedulerConfig.cycleType", "day"),
+        ("schedulerConfig.isSchedulerJob", "schedulerConfig.runAt", "1"),
+        ("throttlingConfig.recordDirtyData", "throttlingConfig.dirtyDataDirectory", "/dirty"),
+        ("throttlingConfig.throttling", "throttlingConfig.byteRate", "20"),
+    ],
+)
+def test_an_input_that_acts_only_with_its_switch_on_is_flagged_when_set_with_it_off(switch, dependent, value):
+    group = switch.split(".", 1)[0]
+    body = job("hdfs-connector", FILES)
+    configs = body["driver-config-values"]["configs"]
+    inputs = [{"name": switch, "value": "false"}, {"name": dependent, "value": value}]
+    configs[:] = [c for c in configs if c["name"] != group] + [{"name": group, "inputs": inputs}]
+    flagged = [f for f in validate_job(body) if f["input"] == dependent and "applies only when" in f["message"]]
+    assert flagged and flagged[0]["status"] == WARNING
+    inputs[0]["value"] = "true"
+    assert not [f for f in validate_job(body) if f["input"] == dependent and "applies only when" in f["message"]]
