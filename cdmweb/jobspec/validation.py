@@ -10,6 +10,7 @@ the designer can show the finding beside the right row even when a name appears 
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from typing import Any
 from urllib.parse import unquote
 
@@ -196,13 +197,22 @@ def _check_side(
     expected = SIDE_GROUP.get(side)
     if side == "driver":
         for group in seen_groups:
-            if group not in catalog.driver:
+            if group in catalog.driver:
+                continue
+            meant = near_miss(group, catalog.driver)
+            if meant:
+                message = f"{group} is not a driver group; did you mean {meant}?"
+                findings.append(finding(ERROR, message, "Cdm.0089", group))
+            else:
                 findings.append(
                     finding(WARNING, f"{group} is not a documented driver group; CDM may ignore it.", "Cdm.0089", group)
                 )
     elif expected:
         for group in seen_groups:
-            if group != expected:
+            if group != expected and near_miss(group, [expected]):
+                message = f"{group} is not a group of {SIDE_KEYS[side]}; did you mean {expected}?"
+                findings.append(finding(ERROR, message, "Cdm.0089", group))
+            elif group != expected:
                 findings.append(
                     finding(WARNING, f"{SIDE_KEYS[side]} normally holds only {expected}, not {group}.", "", group)
                 )
@@ -246,7 +256,11 @@ def _check_input(
             return
     spec = specs.get(name)
     if spec is None:
-        if known_connector and (specs or side == "driver"):
+        meant = near_miss(name, specs) if known_connector else None
+        if meant:
+            message = f"{name} is not an input of {group}; did you mean {meant}? CDM refuses inputs it does not know."
+            findings.append(finding(ERROR, message, "Cdm.0089", name, where))
+        elif known_connector and (specs or side == "driver"):
             findings.append(
                 finding(
                     WARNING,
@@ -286,6 +300,32 @@ def _check_input(
                 where,
             )
         )
+
+
+def near_miss(name: str, known: Iterable[str]) -> str | None:
+    """The known name ``name`` is a slip of: the same but for letter case, or one edit away (a
+    letter dropped, doubled, changed, or two neighbours swapped, as in tabelName). Only for names
+    of five or more characters, and only when exactly one known name is that close: an unknown name
+    that is not a slip stays a custom one."""
+    if len(name) < 5:
+        return None
+    close = [k for k in known if k != name and (k.lower() == name.lower() or _one_edit_apart(k, name))]
+    return close[0] if len(close) == 1 else None
+
+
+def _one_edit_apart(a: str, b: str) -> bool:
+    if abs(len(a) - len(b)) > 1:
+        return False
+    if len(a) == len(b):
+        diff = [i for i in range(len(a)) if a[i] != b[i]]
+        if len(diff) == 1:
+            return True
+        return len(diff) == 2 and diff[1] == diff[0] + 1 and a[diff[0]] == b[diff[1]] and a[diff[1]] == b[diff[0]]
+    short, long = (a, b) if len(a) < len(b) else (b, a)
+    i = 0
+    while i < len(short) and short[i] == long[i]:
+        i += 1
+    return short[i:] == long[i + 1 :]
 
 
 def effective_value(spec: InputSpec | None, values: dict[str, str], name: str) -> str | None:

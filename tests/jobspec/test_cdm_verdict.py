@@ -116,3 +116,34 @@ def test_an_input_that_acts_only_with_its_switch_on_is_flagged_when_set_with_it_
     assert flagged and flagged[0]["status"] == WARNING
     inputs[0]["value"] = "true"
     assert not [f for f in validate_job(body) if f["input"] == dependent and "applies only when" in f["message"]]
+
+
+@pytest.mark.parametrize(
+    ("written", "meant"),
+    [
+        ("fromJobConfig.tabelName", "fromJobConfig.tableName"),  # two letters swapped
+        ("fromJobConfig.TableName", "fromJobConfig.tableName"),  # case
+        ("fromJobConfig.tableeName", "fromJobConfig.tableName"),  # a letter doubled
+        ("fromJobConfig.tablName", "fromJobConfig.tableName"),  # a letter dropped
+        ("fromJobConfig.schemaNane", "fromJobConfig.schemaName"),  # a letter changed
+    ],
+)
+def test_a_slip_of_a_known_input_name_is_refused_with_the_name_meant(written, meant):
+    body = job(
+        "generic-jdbc-connector",
+        [{"name": "fromJobConfig.schemaName", "value": "s"}, {"name": "fromJobConfig.tableName", "value": "t"}],
+    )
+    body["from-config-values"]["configs"][0]["inputs"] = [
+        i for i in body["from-config-values"]["configs"][0]["inputs"] if i["name"] != meant
+    ] + [{"name": written, "value": "x"}]
+    found = [f for f in validate_job(body) if f["input"] == written]
+    assert found and found[0]["status"] == ERROR and found[0]["code"] == "Cdm.0089" and meant in found[0]["message"]
+
+
+def test_a_custom_input_that_is_no_slip_stays_a_warning_and_a_misspelt_group_is_refused():
+    body = job("hdfs-connector", [*FILES, {"name": "fromJobConfig.myOwnSetting", "value": "1"}])
+    custom = [f for f in validate_job(body) if f["input"] == "fromJobConfig.myOwnSetting"]
+    assert custom and custom[0]["status"] == WARNING
+    body["driver-config-values"]["configs"].append({"name": "throtlingConfig", "inputs": []})
+    group = [f for f in validate_job(body) if f["input"] == "throtlingConfig"]
+    assert group and group[0]["status"] == ERROR and "did you mean throttlingConfig" in group[0]["message"]

@@ -292,3 +292,14 @@ def test_anonymous_callers_neither_use_up_faults_nor_get_a_debug_page(url, setti
     assert fault.remaining == 1
     signed = signed_post(url, jobs, big, settings)  # a caller who may call: the fault, then a 413, in JSON
     assert signed.status_code in (400, 413) and signed.headers["Content-Type"].startswith("application/json")
+
+
+def test_the_sandbox_refuses_what_the_designer_refuses(client):
+    from cdmweb.sandbox.models import SandboxJob
+
+    body = job("slip")
+    inputs = body["from-config-values"]["configs"][0]["inputs"]
+    inputs[2]["name"] = "fromJobConfig.tabelName"
+    with pytest.raises(CdmValidationError, match="did you mean fromJobConfig.tableName"):
+        client.create_job(cluster(), {"jobs": [body]})
+    assert not SandboxJob.objects.filter(name="slip").exists()
