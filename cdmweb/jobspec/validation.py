@@ -302,6 +302,20 @@ def _check_input(
         )
 
 
+def duplicate_names(jobs: list[Any]) -> list[Finding]:
+    """A body holding two jobs of one name: CDM creates the first and refuses the second as a job
+    that already exists (Cdm.0104), so the body is refused before anything is sent."""
+    seen: set[str] = set()
+    findings = []
+    for job in jobs:
+        name = job.get("name") if isinstance(job, dict) else None
+        if isinstance(name, str) and name in seen:
+            findings.append(finding(ERROR, f"Two jobs in this body are named {name!r}.", "Cdm.0104", "name"))
+        elif isinstance(name, str):
+            seen.add(name)
+    return findings
+
+
 def near_miss(name: str, known: Iterable[str]) -> str | None:
     """The known name ``name`` is a slip of: the same but for letter case, or one edit away (a
     letter dropped, doubled, changed, or two neighbours swapped, as in tabelName). Only for names

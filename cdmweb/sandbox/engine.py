@@ -19,7 +19,7 @@ from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from cdmweb.jobspec.validation import ERROR, validate_job
+from cdmweb.jobspec.validation import ERROR, duplicate_names, validate_job
 
 from .models import RUNNING, STOPPED, SandboxCluster, SandboxJob, SandboxSubmission
 
@@ -100,6 +100,8 @@ def check_jobs_body(body: Any) -> list[dict[str, Any]]:
     for job in body["jobs"]:
         if not isinstance(job, dict) or not isinstance(job.get("name"), str) or not job["name"].strip():
             raise SandboxRefusal(400, "Cdm.0018", "The content of jobs or links is invalid: each job needs a name.")
+    for found in duplicate_names(body["jobs"]):
+        raise SandboxRefusal(400, found["code"], "The job name already exists.")
     return body["jobs"]
 
 

@@ -109,6 +109,10 @@ def test_validate_exit_codes(manage, tmp_path):
     assert "ERROR Cdm.0055" in result.stdout and "ERROR Cdm.0102" in result.stdout
     malformed = manage("validate_job", "-", stdin="{oops")
     assert malformed.returncode == 2 and "Traceback" not in malformed.stderr
+    one = json.loads(corpus_files("jobs", "01-*")[0].read_text())
+    twice = {"jobs": [one["jobs"][0], one["jobs"][0]]}  # one body, two jobs of one name
+    doubled = manage("validate_job", "-", stdin=json.dumps(twice))
+    assert doubled.returncode == 1 and "ERROR Cdm.0104 Two jobs in this body are named" in doubled.stdout
 
 
 @pytest.mark.django_db

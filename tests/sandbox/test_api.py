@@ -303,3 +303,11 @@ def test_the_sandbox_refuses_what_the_designer_refuses(client):
     with pytest.raises(CdmValidationError, match="did you mean fromJobConfig.tableName"):
         client.create_job(cluster(), {"jobs": [body]})
     assert not SandboxJob.objects.filter(name="slip").exists()
+
+
+def test_a_body_with_two_jobs_of_one_name_is_refused_whole(client):
+    from cdmweb.sandbox.models import SandboxJob
+
+    with pytest.raises(CdmClientError) as refused:
+        client.create_job(cluster(), {"jobs": [job("twin"), job("twin")]})
+    assert refused.value.code == "Cdm.0104" and not SandboxJob.objects.filter(name="twin").exists()

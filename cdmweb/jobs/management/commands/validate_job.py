@@ -6,7 +6,7 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from cdmweb.jobspec.payload import PayloadError, build_job, loads_body
-from cdmweb.jobspec.validation import ERROR, validate_job
+from cdmweb.jobspec.validation import ERROR, duplicate_names, validate_job
 
 from ._io import read_source
 
@@ -23,9 +23,12 @@ class Command(BaseCommand):
             parsed = loads_body(text)
         except PayloadError as exc:
             raise CommandError(f"malformed: {exc}", returncode=2) from exc
+        bodies = [build_job(job) for job in parsed.jobs]
         errors = 0
-        for index, job in enumerate(parsed.jobs, start=1):
-            body = build_job(job)
+        for found in duplicate_names(bodies):
+            self.stdout.write(f"body: {found['status']} {found['code']} {found['message']}")
+            errors += 1
+        for index, body in enumerate(bodies, start=1):
             label = body.get("name") if isinstance(body.get("name"), str) else f"job {index}"
             findings = validate_job(body)
             if not findings:
