@@ -72,6 +72,14 @@ DRIVER_CONDITIONS: dict[str, tuple[str, list[str]]] = {
     "schedulerConfig.stopDate": ("schedulerConfig.isSchedulerJob", ["true"]),
 }
 
+# Connectors of relational databases, and prose conditions ("applies_when") that name the job's
+# source in those terms: turned into a condition on the source connector, so a rule meant for
+# relational-to-relational jobs says nothing on a hive -> jdbc job.
+RELATIONAL = ["generic-jdbc-connector"]
+SOURCE_CONDITIONS: dict[str, list[str]] = {
+    "source and destination are both relational databases": RELATIONAL,
+}
+
 CONDITION = re.compile(r"^\s*([A-Za-z][\w]*)\s*=\s*(.+?)\s*$")
 
 
@@ -131,6 +139,8 @@ def convert_input(raw: dict[str, Any], side: str | None, known: set[str]) -> dic
             entry["when"] = parsed
         else:
             entry["context"] = raw["applies_when"]
+            if raw["applies_when"] in SOURCE_CONDITIONS:
+                entry["when_source"] = SOURCE_CONDITIONS[raw["applies_when"]]
     if entry["required"] and name in REQUIRED_BUT_LEFT_OUT:
         entry["left_out_by_samples"] = REQUIRED_BUT_LEFT_OUT[name]
     if raw.get("observed_only"):

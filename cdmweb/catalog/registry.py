@@ -56,6 +56,8 @@ class InputSpec:
     source: str = ""
     # Marked required by a table, yet left out by official samples CDM accepted: why, when so.
     left_out_by_samples: str = ""
+    # Applies only when the job's source is one of these connectors (from a prose condition).
+    when_source: tuple[str, ...] = ()
 
     @property
     def key(self) -> str:
@@ -90,6 +92,7 @@ class InputSpec:
             examples=tuple(data.get("examples", ())),
             source=data.get("source", ""),
             left_out_by_samples=data.get("left_out_by_samples", ""),
+            when_source=tuple(data.get("when_source", ())),
         )
 
 

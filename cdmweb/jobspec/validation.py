@@ -55,7 +55,15 @@ def validate_job(job: Any, catalog: Catalog | None = None) -> list[Finding]:
             findings.append(finding(ERROR, f'{key} must be an object holding a "configs" list.', "Cdm.0018", key))
             continue
         connector = job.get(f"{side}-connector-name") if side != "driver" else None
-        _check_side(side, connector if isinstance(connector, str) else None, groups, catalog, findings)
+        source = job.get("from-connector-name")
+        _check_side(
+            side,
+            connector if isinstance(connector, str) else None,
+            groups,
+            catalog,
+            findings,
+            source if isinstance(source, str) else None,
+        )
     return findings
 
 
@@ -153,6 +161,7 @@ def _check_side(
     groups: list[dict[str, Any]],
     catalog: Catalog,
     findings: list[Finding],
+    source: str | None = None,
 ) -> None:
     known_connector = side == "driver" or catalog.connector(connector) is not None
     seen_groups: dict[str, dict[str, str]] = {}
@@ -193,7 +202,7 @@ def _check_side(
             _check_input(side, group, name, item, value, specs, values, known_connector, where, findings)
         seen_groups[group] = values
         _check_conditions(group, inputs, specs, values, g_index, side, findings)
-    _check_required(side, connector, seen_groups, catalog, findings)
+    _check_required(side, connector, seen_groups, catalog, findings, source)
     expected = SIDE_GROUP.get(side)
     if side == "driver":
         for group in seen_groups:
@@ -389,6 +398,7 @@ def _check_required(
     seen_groups: dict[str, dict[str, str]],
     catalog: Catalog,
     findings: list[Finding],
+    source: str | None = None,
 ) -> None:
     if side == "driver":
         candidates = [(group, catalog.driver.get(group, ())) for group in seen_groups]
@@ -402,6 +412,8 @@ def _check_required(
         for spec in group_specs:
             if not spec.required or spec.name in present or not applies(spec, specs, values):
                 continue
+            if spec.when_source and source not in spec.when_source:
+                continue  # required only for another kind of source than this job's
             if spec.type == "boolean":
                 # Official samples CDM accepted leave required booleans out; CDM reads them as false.
                 message = f"{spec.name} is documented as required but not sent; CDM reads it as false."

@@ -147,3 +147,23 @@ def test_a_custom_input_that_is_no_slip_stays_a_warning_and_a_misspelt_group_is_
     body["driver-config-values"]["configs"].append({"name": "throtlingConfig", "inputs": []})
     group = [f for f in validate_job(body) if f["input"] == "throtlingConfig"]
     assert group and group[0]["status"] == ERROR and "did you mean throttlingConfig" in group[0]["message"]
+
+
+def test_a_rule_for_relational_to_relational_jobs_says_nothing_on_other_sources():
+    def jdbc_destination(source: str, source_inputs: list[dict]) -> dict:
+        body = job(source, source_inputs)
+        body["to-connector-name"] = "generic-jdbc-connector"
+        body["to-config-values"]["configs"][0]["inputs"] = [
+            {"name": "toJobConfig.schemaName", "value": "s"},
+            {"name": "toJobConfig.tableName", "value": "t"},
+        ]
+        return body
+
+    from_hive = jdbc_destination("hive-connector", [{"name": "fromJobConfig.table", "value": "t"}])
+    assert not [f for f in validate_job(from_hive) if f["input"] == "toJobConfig.tablePreparation"]
+    from_jdbc = jdbc_destination(
+        "generic-jdbc-connector",
+        [{"name": "fromJobConfig.schemaName", "value": "s"}, {"name": "fromJobConfig.tableName", "value": "t"}],
+    )
+    said = [f for f in validate_job(from_jdbc) if f["input"] == "toJobConfig.tablePreparation"]
+    assert said and said[0]["status"] == WARNING and "both relational" in said[0]["message"]
