@@ -80,6 +80,15 @@ SOURCE_CONDITIONS: dict[str, list[str]] = {
     "source and destination are both relational databases": RELATIONAL,
 }
 
+# Inputs the reference documents as a moment "yyyy-MM-dd HH:mm:ss" (job parameters: the schedule's
+# start and stop; file sources' TIME filter, which also takes date macros).
+DATETIME_INPUTS = {
+    "schedulerConfig.startDate",
+    "schedulerConfig.stopDate",
+    "fromJobConfig.startTime",
+    "fromJobConfig.endTime",
+}
+
 CONDITION = re.compile(r"^\s*([A-Za-z][\w]*)\s*=\s*(.+?)\s*$")
 
 
@@ -107,6 +116,8 @@ def convert_input(raw: dict[str, Any], side: str | None, known: set[str]) -> dic
     kind = raw["type"].lower()
     if SECRET_NAME.search(name):
         kind = "secret"
+    elif name in DATETIME_INPUTS and kind == "string":
+        kind = "datetime"
     entry: dict[str, Any] = {
         "name": name,
         "type": kind,

@@ -7,6 +7,7 @@ validation rules look the class up here and never branch on the type themselves.
 from __future__ import annotations
 
 import re
+from datetime import datetime
 from typing import ClassVar
 
 from cdmweb import jsontext
@@ -15,6 +16,7 @@ from .registry import InputSpec
 
 INPUT_TYPES: dict[str, type[InputType]] = {}
 WHOLE_NUMBER = re.compile(r"-?[0-9]{1,18}")
+DATETIME = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2} [0-9]{2}:[0-9]{2}:[0-9]{2}")
 
 
 def register(cls: type[InputType]) -> type[InputType]:
@@ -43,6 +45,26 @@ class SecretInput(InputType):
 
     name = "secret"
     widget = "secret"
+
+
+@register
+class DateTimeInput(InputType):
+    """A moment as CDM reads it: yyyy-MM-dd HH:mm:ss (a real date and time), or a date macro
+    such as ${dateformat(yyyy-MM-dd HH:mm:ss, -1, DAY)} that DataArts expands before CDM sees it."""
+
+    name = "datetime"
+
+    @classmethod
+    def check(cls, spec: InputSpec, value: str) -> tuple[str, str] | None:
+        if "${" in value:
+            return None
+        try:
+            datetime.strptime(value, "%Y-%m-%d %H:%M:%S")
+        except ValueError:
+            return "Cdm.0004", f"{spec.key} must be a date and time as yyyy-MM-dd HH:mm:ss, not {value!r}."
+        if not DATETIME.fullmatch(value):  # strptime also takes 2026-1-5 1:2:3
+            return "Cdm.0004", f"{spec.key} must be a date and time as yyyy-MM-dd HH:mm:ss, not {value!r}."
+        return None
 
 
 @register

@@ -167,3 +167,31 @@ def test_a_rule_for_relational_to_relational_jobs_says_nothing_on_other_sources(
     )
     said = [f for f in validate_job(from_jdbc) if f["input"] == "toJobConfig.tablePreparation"]
     assert said and said[0]["status"] == WARNING and "both relational" in said[0]["message"]
+
+
+@pytest.mark.parametrize(
+    ("value", "refused"),
+    [
+        ("2026-12-01 08:30:00", False),
+        ("${dateformat(yyyy-MM-dd HH:mm:ss, -1, DAY)}", False),
+        ("2026-12-01", True),
+        ("2026-13-01 08:30:00", True),
+        ("2026-1-5 8:30:00", True),
+        ("01/12/2026 08:30", True),
+    ],
+)
+def test_dates_the_driver_and_file_sources_take(value, refused):
+    body = job("hdfs-connector", [*FILES, {"name": "fromJobConfig.filterType", "value": "TIME"}])
+    body["from-config-values"]["configs"][0]["inputs"].append({"name": "fromJobConfig.startTime", "value": value})
+    body["driver-config-values"]["configs"].append(
+        {
+            "name": "schedulerConfig",
+            "inputs": [
+                {"name": "schedulerConfig.isSchedulerJob", "value": "true"},
+                {"name": "schedulerConfig.startDate", "value": value},
+            ],
+        }
+    )
+    found = {f["input"] for f in validate_job(body) if f["status"] == ERROR and f["code"] == "Cdm.0004"}
+    expected = {"schedulerConfig.startDate", "fromJobConfig.startTime"} if refused else set()
+    assert found == expected
