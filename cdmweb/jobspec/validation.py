@@ -202,6 +202,8 @@ def _check_side(
             _check_input(side, group, name, item, value, specs, values, known_connector, where, findings)
         seen_groups[group] = values
         _check_conditions(group, inputs, specs, values, g_index, side, findings)
+        if group == "schedulerConfig":
+            _check_run_at(values, findings)
     _check_required(side, connector, seen_groups, catalog, findings, source)
     expected = SIDE_GROUP.get(side)
     if side == "driver":
@@ -390,6 +392,30 @@ def _check_conditions(
                     {"side": side, "group": g_index, "index": i_index},
                 )
             )
+
+
+WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+# What runAt's comma-separated points are for each period (job parameter description): minutes of
+# the hour, weekday names, days of the month.
+RUN_AT = {
+    "hour": ("minutes of the hour, 0 to 59", lambda p: p.isdigit() and 0 <= int(p) <= 59),
+    "week": ("weekday names (mon, tue, wed, thu, fri, sat, sun)", lambda p: p.lower() in WEEKDAYS),
+    "month": ("days of the month, 1 to 31", lambda p: p.isdigit() and 1 <= int(p) <= 31),
+}
+
+
+def _check_run_at(values: dict[str, str], findings: list[Finding]) -> None:
+    """runAt means something else for each cycleType; a point that is not one of its kind is refused."""
+    run_at = values.get("schedulerConfig.runAt", "").strip()
+    rule = RUN_AT.get(values.get("schedulerConfig.cycleType", ""))
+    if not run_at or rule is None or "${" in run_at:
+        return
+    kind, fits = rule
+    wrong = [part.strip() for part in run_at.split(",") if not fits(part.strip())]
+    if wrong:
+        cycle = values["schedulerConfig.cycleType"]
+        message = f"runAt for cycleType {cycle} takes {kind}; {', '.join(repr(w) for w in wrong)} is not one."
+        findings.append(finding(ERROR, message, "Cdm.0004", "schedulerConfig.runAt"))
 
 
 def _check_required(

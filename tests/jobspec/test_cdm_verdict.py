@@ -195,3 +195,31 @@ def test_dates_the_driver_and_file_sources_take(value, refused):
     found = {f["input"] for f in validate_job(body) if f["status"] == ERROR and f["code"] == "Cdm.0004"}
     expected = {"schedulerConfig.startDate", "fromJobConfig.startTime"} if refused else set()
     assert found == expected
+
+
+@pytest.mark.parametrize(
+    ("cycle_type", "run_at", "refused"),
+    [
+        ("week", "mon,tue", False),
+        ("week", "monday", True),
+        ("month", "15", False),
+        ("month", "32", True),
+        ("hour", "0,30", False),
+        ("hour", "60", True),
+        ("day", "anything", False),  # what runAt means for a daily schedule is not documented
+    ],
+)
+def test_run_at_means_what_the_cycle_type_says(cycle_type, run_at, refused):
+    body = job("hdfs-connector", FILES)
+    body["driver-config-values"]["configs"].append(
+        {
+            "name": "schedulerConfig",
+            "inputs": [
+                {"name": "schedulerConfig.isSchedulerJob", "value": "true"},
+                {"name": "schedulerConfig.cycleType", "value": cycle_type},
+                {"name": "schedulerConfig.runAt", "value": run_at},
+            ],
+        }
+    )
+    found = [f for f in validate_job(body) if f["input"] == "schedulerConfig.runAt" and f["status"] == ERROR]
+    assert bool(found) is refused
