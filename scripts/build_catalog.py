@@ -89,6 +89,11 @@ DATETIME_INPUTS = {
     "fromJobConfig.endTime",
 }
 
+# Inputs that name the one table (or collection) a job migrates. An entire-database migration
+# (BATCH_JOB, or isBatchMigration=true) names none: the console picks the tables in a step of its
+# own and runs one sub-job per table (user guide, "Entire DB Migration"), so these are not required there.
+SINGLE_TABLE_KEYS = {"tableName", "table", "collectionName"}
+
 CONDITION = re.compile(r"^\s*([A-Za-z][\w]*)\s*=\s*(.+?)\s*$")
 
 
@@ -152,6 +157,8 @@ def convert_input(raw: dict[str, Any], side: str | None, known: set[str]) -> dic
             entry["context"] = raw["applies_when"]
             if raw["applies_when"] in SOURCE_CONDITIONS:
                 entry["when_source"] = SOURCE_CONDITIONS[raw["applies_when"]]
+    if side in ("from", "to") and name.split(".", 1)[-1] in SINGLE_TABLE_KEYS:
+        entry["single_table"] = True
     if entry["required"] and name in REQUIRED_BUT_LEFT_OUT:
         entry["left_out_by_samples"] = REQUIRED_BUT_LEFT_OUT[name]
     if raw.get("observed_only"):

@@ -58,6 +58,8 @@ class InputSpec:
     left_out_by_samples: str = ""
     # Applies only when the job's source is one of these connectors (from a prose condition).
     when_source: tuple[str, ...] = ()
+    # Names the one table a job migrates: not required in an entire-database migration.
+    single_table: bool = False
 
     @property
     def key(self) -> str:
@@ -93,6 +95,7 @@ class InputSpec:
             source=data.get("source", ""),
             left_out_by_samples=data.get("left_out_by_samples", ""),
             when_source=tuple(data.get("when_source", ())),
+            single_table=data.get("single_table", False),
         )
 
 

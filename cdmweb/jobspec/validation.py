@@ -22,6 +22,8 @@ from .constants import SIDE_GROUP, SIDE_KEYS
 from .masking import is_secret
 
 ERROR, WARNING = "ERROR", "WARNING"
+# The job type that migrates an entire database, table by table.
+ENTIRE_DATABASE_JOB = "BATCH_JOB"
 NAME_MAX = 240
 NAME_PATTERN = re.compile(r"^[A-Za-z][A-Za-z0-9_-]*$")
 URL_ESCAPE = re.compile(r"%[0-9A-Fa-f]{2}")
@@ -63,6 +65,7 @@ def validate_job(job: Any, catalog: Catalog | None = None) -> list[Finding]:
             catalog,
             findings,
             source if isinstance(source, str) else None,
+            job.get("job_type") == ENTIRE_DATABASE_JOB,
         )
     return findings
 
@@ -162,6 +165,7 @@ def _check_side(
     catalog: Catalog,
     findings: list[Finding],
     source: str | None = None,
+    entire_database_job: bool = False,
 ) -> None:
     known_connector = side == "driver" or catalog.connector(connector) is not None
     seen_groups: dict[str, dict[str, str]] = {}
@@ -182,6 +186,7 @@ def _check_side(
             findings.append(finding(ERROR, f"The group name {group!r} {name_problem(group)}", "Cdm.0018", group))
         specs = {s.name: s for s in catalog.specs_for_group(connector, side, group)}
         values = _string_values(inputs)
+        entire_database = entire_database_job or values.get(f"{group}.isBatchMigration") == "true"
         seen: set[str] = set()
         for i_index, item in enumerate(inputs):
             where = {"side": side, "group": g_index, "index": i_index}
@@ -199,12 +204,14 @@ def _check_side(
                     finding(WARNING, f"{name} appears twice in {group}; CDM keeps one of them.", "", name, where)
                 )
             seen.add(name)
-            _check_input(side, group, name, item, value, specs, values, known_connector, where, findings)
+            _check_input(
+                side, group, name, item, value, specs, values, known_connector, where, findings, entire_database
+            )
         seen_groups[group] = values
         _check_conditions(group, inputs, specs, values, g_index, side, findings)
         if group == "schedulerConfig":
             _check_run_at(values, findings)
-    _check_required(side, connector, seen_groups, catalog, findings, source)
+    _check_required(side, connector, seen_groups, catalog, findings, source, entire_database_job)
     expected = SIDE_GROUP.get(side)
     if side == "driver":
         for group in seen_groups:
@@ -251,6 +258,7 @@ def _check_input(
     known_connector: bool,
     where: dict[str, Any],
     findings: list[Finding],
+    entire_database: bool = False,
 ) -> None:
     if not name.startswith(f"{group}."):
         findings.append(
@@ -293,7 +301,7 @@ def _check_input(
         return
     if spec is not None:
         if not value.strip():
-            if spec.required and applies(spec, specs, values):
+            if spec.required and applies(spec, specs, values) and not (spec.single_table and entire_database):
                 findings.append(finding(ERROR, f"{name} cannot be left blank.", "Cdm.0238", name, where))
             return
         problem = input_type(spec).check(spec, value)
@@ -425,6 +433,7 @@ def _check_required(
     catalog: Catalog,
     findings: list[Finding],
     source: str | None = None,
+    entire_database_job: bool = False,
 ) -> None:
     if side == "driver":
         candidates = [(group, catalog.driver.get(group, ())) for group in seen_groups]
@@ -440,6 +449,8 @@ def _check_required(
                 continue
             if spec.when_source and source not in spec.when_source:
                 continue  # required only for another kind of source than this job's
+            if spec.single_table and (entire_database_job or values.get(f"{group}.isBatchMigration") == "true"):
+                continue  # an entire-database migration names no single table
             if spec.type == "boolean":
                 # Official samples CDM accepted leave required booleans out; CDM reads them as false.
                 message = f"{spec.name} is documented as required but not sent; CDM reads it as false."

@@ -680,3 +680,15 @@ def test_every_form_that_changes_the_draft_carries_the_version_the_page_shows(ow
                 assert f'name="version" value="{version}"' in body, action
                 checked += 1
     assert checked >= 10
+
+
+def test_a_new_entire_database_draft_asks_for_no_single_table(make_draft):
+    batch = make_draft(job_type="BATCH_JOB")
+    names = set(batch.inputs.values_list("name", flat=True))
+    assert "fromJobConfig.tableName" not in names and "toJobConfig.table" not in names
+    from cdmweb.jobspec.validation import validate_job
+
+    flagged = {f["input"] for f in validate_job(batch.build())}
+    assert not flagged & {"fromJobConfig.tableName", "toJobConfig.table"}
+    normal = make_draft(name="orders_normal")
+    assert "fromJobConfig.tableName" in set(normal.inputs.values_list("name", flat=True))

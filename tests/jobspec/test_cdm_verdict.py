@@ -223,3 +223,21 @@ def test_run_at_means_what_the_cycle_type_says(cycle_type, run_at, refused):
     )
     found = [f for f in validate_job(body) if f["input"] == "schedulerConfig.runAt" and f["status"] == ERROR]
     assert bool(found) is refused
+
+
+def test_an_entire_database_migration_names_no_single_table():
+    """User guide, "Entire DB Migration": the tables are picked in a step of their own and one sub-job
+    runs per table, so a BATCH_JOB (or a side with isBatchMigration=true) needs no tableName."""
+    body = job("generic-jdbc-connector", [{"name": "fromJobConfig.schemaName", "value": "shop"}])
+    body["to-config-values"]["configs"][0]["inputs"] = [
+        i for i in body["to-config-values"]["configs"][0]["inputs"] if i["name"] != "toJobConfig.table"
+    ]
+    single = [f for f in validate_job(body) if f["status"] == ERROR]
+    assert {f["input"] for f in single} >= {"fromJobConfig.tableName", "toJobConfig.table"}  # NORMAL_JOB needs them
+    body["job_type"] = "BATCH_JOB"
+    assert [f for f in validate_job(body) if f["status"] == ERROR] == []
+    mongo = job(
+        "mongodb-connector",
+        [{"name": "fromJobConfig.database", "value": "d"}, {"name": "fromJobConfig.isBatchMigration", "value": "true"}],
+    )
+    assert not [f for f in validate_job(mongo) if f["input"] == "fromJobConfig.collectionName"]
