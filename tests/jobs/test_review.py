@@ -605,3 +605,4 @@ def test_local_refusals_come_before_any_call_to_cdm_on_every_path(
     assert "needs approval" in response and "could not reach" not in response
     page = login(client, owner).get(reverse("submit", args=[crew_draft.pk])).content.decode()
     assert 'id="needs-approval"' in page and "Could not list the clusters" not in page
+    assert 'id="clusters-later"' in page  # the empty cluster lists are explained

@@ -23,8 +23,10 @@ from django.conf import settings
 IpAddress = ipaddress.IPv4Address | ipaddress.IPv6Address
 
 
-def endpoint_problem(url: str, *, sandbox: bool = False) -> str:
-    """Why ``url`` may not be a target's endpoint, in words for the form; "" when it may."""
+def endpoint_problem(url: str, *, sandbox: bool = False, resolve: bool = True) -> str:
+    """Why ``url`` may not be a target's endpoint, in words for the form; "" when it may.
+    ``resolve=False`` looks up no name (an address literal is still checked): for a client about
+    to connect, whose connection is checked anyway (``connection_rule``)."""
     try:
         parts = urlsplit(url)
         port = parts.port
@@ -41,11 +43,15 @@ def endpoint_problem(url: str, *, sandbox: bool = False) -> str:
     if not any(fnmatchcase(host, pattern) for pattern in patterns):
         return f"{host} is not among the hosts targets may use (CDMWEB_TARGET_HOSTS: {', '.join(patterns)})."
     loopback_ok = sandbox or settings.DEBUG
-    addresses = _addresses(host, port or (443 if parts.scheme == "https" else 80))
+    default_port = 443 if parts.scheme == "https" else 80
+    addresses = _addresses(host, port or default_port, resolve=resolve)
     if any(not address_allowed(host, str(address), loopback_ok=loopback_ok) for address in addresses):
         # Which address is not said: a team admin must not learn the inside of the network this way.
         return f"{host} is a private, loopback or link-local address; targets reach public hosts only."
-    if parts.scheme == "http" and not (addresses and all(a.is_loopback for a in addresses) and loopback_ok):
+    # The built-in sandbox's name (CDM_SANDBOX_URL, set by the operator) when it was not looked up.
+    unlooked = sandbox and not resolve and not addresses
+    loopback_only = addresses and all(a.is_loopback for a in addresses) and loopback_ok
+    if parts.scheme == "http" and not (loopback_only or unlooked):
         return "Use https: the target's credentials must not travel in clear text."
     return ""
 
@@ -94,13 +100,15 @@ def _patterns() -> list[str]:
     return [p.strip().lower().rstrip(".") for p in settings.CDMWEB_TARGET_HOSTS if p.strip()]
 
 
-def _addresses(host: str, port: int) -> list[IpAddress]:
+def _addresses(host: str, port: int, *, resolve: bool = True) -> list[IpAddress]:
     """The addresses ``host`` stands for: itself when it is one, else what it resolves to now
     (nothing when it does not resolve: then nothing can be reached there either)."""
     try:
         return [ipaddress.ip_address(host.strip("[]"))]
     except ValueError:
         pass
+    if not resolve:
+        return []
     try:
         found = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
     except (OSError, UnicodeError):

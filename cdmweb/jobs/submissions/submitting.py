@@ -8,6 +8,7 @@ where the first stopped (job created but not started -> start only).
 from __future__ import annotations
 
 import logging
+from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
 
@@ -19,7 +20,7 @@ from cdmweb.catalog.registry import get_catalog
 from cdmweb.jobs import reviewing
 from cdmweb.jobs.models import AuditEvent, JobDraft, Submission, Target
 from cdmweb.jobspec.payload import build_request_body
-from cdmweb.jobspec.validation import ERROR, validate_job
+from cdmweb.jobspec.validation import ERROR, Finding, validate_job
 
 from . import tasks, worker
 from .targets import endpoint_refusal, missing_credentials
@@ -37,31 +38,48 @@ def explain(code: str) -> str:
     return get_catalog().error_message(code)
 
 
-def local_refusal(draft: JobDraft, target: Target, job: dict[str, Any]) -> str:
-    """Why ``job`` cannot go to ``target``, as far as cdmweb knows without asking anyone (no
-    credentials, errors CDM would refuse, no approval), or "". Every path checks this before its
-    first network call, so a local reason is never hidden behind an unreachable CDM."""
-    refusal = endpoint_refusal(target)
-    if refusal:
-        return refusal
+@dataclass(frozen=True)
+class LocalRefusal:
+    """Why a job cannot go to a target, as far as cdmweb knows without asking anyone. Every path
+    checks it before its first network call, so a local reason is never hidden behind an
+    unreachable CDM; the submit page shows each part where it belongs."""
+
+    target: str  # the target itself: an endpoint the rule refuses, no credentials
+    errors: list[Finding]  # what CDM would refuse in the job
+    gate: str  # no approval where one is needed
+
+    @property
+    def reason(self) -> str:
+        if self.target:
+            return self.target
+        if self.errors:
+            return f"The draft has {len(self.errors)} error(s) CDM would refuse: {self.errors[0]['message']}"
+        return self.gate
+
+    def __bool__(self) -> bool:
+        return bool(self.reason)
+
+
+def target_problem(target: Target) -> str:
+    """What is wrong with the target itself, whatever the draft, or ""."""
     missing = missing_credentials(target)
-    if missing:
-        return f"Target {target} has no credentials: set {missing}."
+    credentials = f"Target {target} has no credentials: set {missing}." if missing else ""
+    return " ".join(problem for problem in (endpoint_refusal(target), credentials) if problem)
+
+
+def local_refusal(draft: JobDraft, target: Target, job: dict[str, Any]) -> LocalRefusal:
     errors = [f for f in validate_job(job) if f["status"] == ERROR]
-    if errors:
-        return f"The draft has {len(errors)} error(s) CDM would refuse: {errors[0]['message']}"
-    return reviewing.gate(draft, target, job)
+    return LocalRefusal(target_problem(target), errors, reviewing.gate(draft, target, job))
 
 
 def check(draft: JobDraft, target: Target, user: Any, job: dict[str, Any] | None = None) -> None:
     """Raise SubmissionRefused for a local reason (``local_refusal``); a refusal for want of
     review is audited."""
-    job = draft.build() if job is None else job
-    refusal = local_refusal(draft, target, job)
+    refusal = local_refusal(draft, target, draft.build() if job is None else job)
     if refusal:
-        if refusal == reviewing.gate(draft, target, job):
-            AuditEvent.record(user, AuditEvent.Action.SUBMISSION_REFUSED, draft, detail=f"to {target}: {refusal}")
-        raise SubmissionRefused(refusal)
+        if refusal.reason == refusal.gate:
+            AuditEvent.record(user, AuditEvent.Action.SUBMISSION_REFUSED, draft, detail=f"to {target}: {refusal.gate}")
+        raise SubmissionRefused(refusal.reason)
 
 
 def submit(

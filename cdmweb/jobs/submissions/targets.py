@@ -82,14 +82,14 @@ def missing_credentials(target: Target) -> str:
     return ", ".join(missing)
 
 
-def endpoint_refusal(target: Target) -> str:
+def endpoint_refusal(target: Target, *, resolve: bool = True) -> str:
     """Why this target's endpoints may not be called (see ``endpoints``), or ""."""
     built_in = not target.endpoint
-    problem = endpoint_problem(target.base_url, sandbox=built_in)
+    problem = endpoint_problem(target.base_url, sandbox=built_in, resolve=resolve)
     if problem:
         return f"Target {target} cannot be used: {problem}"
     if target.auth_mode == Target.AuthMode.PASSWORD and target.iam_endpoint:
-        problem = endpoint_problem(target.iam_endpoint, sandbox=built_in)
+        problem = endpoint_problem(target.iam_endpoint, sandbox=built_in, resolve=resolve)
         if problem:
             return f"Target {target}'s IAM endpoint cannot be used: {problem}"
     return ""
@@ -100,10 +100,11 @@ def client_for(
 ) -> CdmClient:
     """A client for ``target``; ``secrets``: values besides the credentials (a job's passwords)
     that no error it raises may repeat. Nothing is sent to an endpoint the rule refuses."""
-    refusal = endpoint_refusal(target)
+    # No name lookup here (this runs on every poll): the connection itself is checked when made,
+    # and a name may resolve elsewhere by then anyway.
+    refusal = endpoint_refusal(target, resolve=False)
     if refusal:
         raise CdmConnectionError(f"Not sent: {refusal}")
-    # Checked again when connecting: a name may resolve elsewhere by then.
     session = guarded_session(connection_rule(sandbox=not target.endpoint))
     if target.auth_mode == Target.AuthMode.AKSK:
         auth: Any = AkSkAuth(target_access_key(target), target_secret(target), target.project_id)

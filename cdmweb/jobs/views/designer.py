@@ -165,19 +165,17 @@ def designer(request: HtmxRequest, pk: int) -> HttpResponse:
     draft = get_draft_for_user(request, pk)
     window = None if request.GET.get("all") else ROW_WINDOW
     partial = request.GET.get("partial") if request.htmx else None
-    if partial is None:
+    if partial not in ("rows", "sides", "group-footer"):
         return render_page(request, draft, window=window)
     state = designer_state(draft, window=window)
     if partial == "rows":
         return _row_window(request, state, parse_int(request.GET.get("group")), parse_int(request.GET.get("offset")))
     if partial == "sides":
         return render_region(request, state, "sides")
-    if partial == "group-footer":
-        panel = state.panels_by_id.get(parse_int(request.GET.get("group")))
-        if panel is None:
-            return HttpResponse(status=404)
-        return render_region(request, state, "group-footer", panel=panel)
-    return render_page(request, draft, window=window)
+    panel = state.panels_by_id.get(parse_int(request.GET.get("group")))  # the group footer
+    if panel is None:
+        return HttpResponse(status=404)
+    return render_region(request, state, "group-footer", panel=panel)
 
 
 def _row_window(request: HtmxRequest, state: DesignerState, group_id: int, offset: int) -> HttpResponse:

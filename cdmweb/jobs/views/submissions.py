@@ -12,12 +12,10 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_GET
 
 from cdmweb.cdm.errors import CdmError
-from cdmweb.jobs import reviewing
 from cdmweb.jobs.access import EDIT, get_draft_for_user, role_for
 from cdmweb.jobs.forms import SubmitForm
 from cdmweb.jobs.models import JobDraft, Submission, Target
 from cdmweb.jobs.submissions import submitting, targets, tasks
-from cdmweb.jobspec.validation import ERROR, validate_job
 
 from .common import HtmxRequest, back_to_designer, parse_int
 
@@ -48,13 +46,6 @@ def _ask_for_clusters(request: HtmxRequest, target: Target, wants_refresh: bool)
     return not target.clusters
 
 
-def _target_problem(target: Target) -> str:
-    """What is wrong with the target itself, whatever the draft: shown above the form."""
-    missing = targets.missing_credentials(target)
-    credentials = f"Target {target} has no credentials: set {missing}." if missing else ""
-    return " ".join(problem for problem in (targets.endpoint_refusal(target), credentials) if problem)
-
-
 @login_required
 def submit_view(request: HtmxRequest, pk: int) -> HttpResponse:
     draft = get_draft_for_user(request, pk, EDIT)
@@ -67,8 +58,8 @@ def submit_view(request: HtmxRequest, pk: int) -> HttpResponse:
     wants_refresh = request.method == "POST" and "refresh" in request.POST
     waiting_for_clusters = False
     job = draft.build()
-    refused_here = submitting.local_refusal(draft, target, job)  # shown on the page; CDM is not asked
-    if (wants_refresh or (not target.clusters and request.method == "GET")) and not refused_here:
+    refused = submitting.local_refusal(draft, target, job)  # shown on the page; CDM is not asked
+    if (wants_refresh or (not target.clusters and request.method == "GET")) and not refused:
         waiting_for_clusters = _ask_for_clusters(request, target, wants_refresh)
     form = SubmitForm(
         request.POST if request.method == "POST" and not wants_refresh else None,
@@ -88,10 +79,10 @@ def submit_view(request: HtmxRequest, pk: int) -> HttpResponse:
         "draft": draft,
         "form": form,
         "target": target,
-        "errors": [f for f in validate_job(job) if f["status"] == ERROR],
-        "gate": reviewing.gate(draft, target, job),
-        "refused_here": refused_here,
-        "target_problem": _target_problem(target),
+        "errors": refused.errors,
+        "gate": refused.gate,
+        "refused_here": bool(refused),
+        "target_problem": refused.target,
         "waiting_for_clusters": waiting_for_clusters,
     }
     return render(request, "jobs/submit.html", context)
