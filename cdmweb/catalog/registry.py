@@ -60,6 +60,8 @@ class InputSpec:
     when_source: tuple[str, ...] = ()
     # Names the one table a job migrates: not required in an entire-database migration.
     single_table: bool = False
+    # CDM's own code for this input left blank, where it has one more telling than Cdm.0238.
+    blank_code: str = ""
 
     @property
     def key(self) -> str:
@@ -96,6 +98,7 @@ class InputSpec:
             left_out_by_samples=data.get("left_out_by_samples", ""),
             when_source=tuple(data.get("when_source", ())),
             single_table=data.get("single_table", False),
+            blank_code=data.get("blank_code", ""),
         )
 
 
@@ -119,6 +122,12 @@ class Catalog:
     job_types: tuple[tuple[str, str], ...]
     error_codes: dict[str, dict[str, Any]]
     by_name: dict[tuple[str, str], InputSpec]
+    # Source connector -> the destinations the user guide documents for it (table/file migration).
+    pairs: dict[str, tuple[str, ...]] = field(default_factory=dict, hash=False)
+    # Connectors that are never a destination -> why, with the page that says so.
+    never_destination: dict[str, str] = field(default_factory=dict, hash=False)
+    # Job type -> what it takes: "sources", "destinations", "not_taken", "documented", "source".
+    job_type_rules: dict[str, dict[str, Any]] = field(default_factory=dict, hash=False)
 
     def connector(self, name: str | None) -> Connector | None:
         return self.connectors.get(name or "")
@@ -172,4 +181,7 @@ def get_catalog() -> Catalog:
         job_types=tuple((jt["value"], jt["label"]) for jt in data["job_types"]),
         error_codes=data["error_codes"],
         by_name=by_name,
+        pairs={source: tuple(destinations) for source, destinations in data.get("pairs", {}).items()},
+        never_destination=data.get("never_destination", {}),
+        job_type_rules={jt["value"]: jt for jt in data["job_types"]},
     )

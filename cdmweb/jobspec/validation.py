@@ -19,13 +19,17 @@ from cdmweb.catalog.registry import Catalog, InputSpec, get_catalog
 
 from .characters import name_problem
 from .constants import SIDE_GROUP, SIDE_KEYS
+from .crossfield import check_between
 from .masking import is_secret
+from .pairing import check_pairing
 
 ERROR, WARNING = "ERROR", "WARNING"
 # The job type that migrates an entire database, table by table.
 ENTIRE_DATABASE_JOB = "BATCH_JOB"
 NAME_MAX = 240
-NAME_PATTERN = re.compile(r"^[A-Za-z][A-Za-z0-9_-]*$")
+# Macros DataArts Factory expands before CDM sees the name ("dws2obs-${currentTime}").
+NAME_MACRO = re.compile(r"\$\{[^}]*\}")
+NAME_PUNCTUATION = "_-."
 URL_ESCAPE = re.compile(r"%[0-9A-Fa-f]{2}")
 
 # Keys the seeds mark mandatory, and those OTC calls optional but the official SDK requires.
@@ -33,6 +37,13 @@ MANDATORY_KEYS = ("from-connector-name", "to-link-name")
 SDK_REQUIRED_KEYS = ("job_type", "name", "from-link-name", "to-connector-name")
 
 Finding = dict[str, Any]
+
+# A typed input sent empty: CDM parses the value as its type, and "" is no number (Cdm.0009:
+# "not an integer") and no boolean (Cdm.0004: invalid parameter type). Unset means left out.
+EMPTY_REFUSED = {
+    "integer": ("Cdm.0009", "a whole number"),
+    "boolean": ("Cdm.0004", "true or false"),
+}
 
 
 def finding(status: str, message: str, code: str = "", input: str = "", where: dict | None = None) -> Finding:
@@ -67,7 +78,12 @@ def validate_job(job: Any, catalog: Catalog | None = None) -> list[Finding]:
             source if isinstance(source, str) else None,
             job.get("job_type") == ENTIRE_DATABASE_JOB,
         )
-    return findings
+    between = check_between(job, catalog) + check_pairing(job, catalog)
+    # CDM's own code for an input (Cdm.0913 for a schema with no SQL) says more than "cannot be blank".
+    specific = {f["input"] for f in between}
+    findings = [f for f in findings if not (f["code"] == "Cdm.0238" and f["input"] in specific)]
+    # Rules on the job as a whole come first: what CDM answers first when it refuses a body.
+    return between + findings
 
 
 def _check_header(job: dict[str, Any], catalog: Catalog, findings: list[Finding]) -> None:
@@ -89,20 +105,13 @@ def _check_header(job: dict[str, Any], catalog: Catalog, findings: list[Finding]
                 finding(
                     ERROR,
                     f"The job name has {len(name)} characters; CDM allows 1 to {NAME_MAX}.",
-                    "Cdm.0024",
+                    "Cdm.0109",
                     "name",
                 )
             )
-        elif not NAME_PATTERN.match(name):
-            findings.append(
-                finding(
-                    WARNING,
-                    "Job names usually start with a letter and hold only letters, digits, - and _"
-                    " (macros such as ${currentTime} are expanded by DataArts before CDM sees them).",
-                    "",
-                    "name",
-                )
-            )
+    for key in ("name", "from-link-name", "to-link-name"):
+        if isinstance(job.get(key), str) and job[key].strip():
+            findings += _naming_rule(key, job[key])
     job_type = job.get("job_type")
     known_types = [value for value, _ in catalog.job_types]
     if isinstance(job_type, str) and job_type not in known_types:
@@ -122,6 +131,9 @@ def _check_header(job: dict[str, Any], catalog: Catalog, findings: list[Finding]
         connector = catalog.connector(name)
         if connector is None:
             findings.append(finding(ERROR, f"Connector [{name}] does not exist.", "Cdm.0102", key))
+        elif side == "to" and name in catalog.never_destination:
+            message = f"{name} cannot be a destination: {catalog.never_destination[name]}."
+            findings.append(finding(ERROR, message, "Cdm.0061", key))
         elif side not in connector.directions:
             direction = "source" if side == "from" else "destination"
             findings.append(
@@ -140,6 +152,27 @@ def _check_header(job: dict[str, Any], catalog: Catalog, findings: list[Finding]
         problem = name_problem(job[key]) if isinstance(job.get(key), str) else ""
         if problem:
             findings.append(finding(ERROR, f"{key} {problem}", "Cdm.0018", key))
+
+
+def _naming_rule(key: str, name: str) -> list[Finding]:
+    """CDM names jobs and links with letters, digits, _, - and ., starting with a letter or a digit
+    (Cdm.0110, the Chinese user guide's migration error codes; the console says the same)."""
+    bare = NAME_MACRO.sub("0", name)
+    wrong = sorted({c for c in bare if not (c.isalnum() or c in NAME_PUNCTUATION)})
+    what = "job name" if key == "name" else key
+    if wrong:
+        shown = " ".join(repr(c) for c in wrong[:5])
+        message = f"The {what} may hold only letters, digits, _, - and .; {shown} is not allowed."
+        return [finding(ERROR, message, "Cdm.0110", key)]
+    if bare and not bare[0].isalnum():
+        return [finding(ERROR, f"The {what} must start with a letter or a digit.", "Cdm.0110", key)]
+    if bare != name:
+        message = (
+            f"The {what} holds a macro: DataArts Factory expands it before CDM sees the name, but CDM itself"
+            " refuses $, { and } (Cdm.0110), so send it through DataArts."
+        )
+        return [finding(WARNING, message, "Cdm.0110", key)]
+    return []
 
 
 def _config_groups(value: Any) -> list[dict[str, Any]] | None:
@@ -302,7 +335,12 @@ def _check_input(
     if spec is not None:
         if not value.strip():
             if spec.required and applies(spec, specs, values) and not (spec.single_table and entire_database):
-                findings.append(finding(ERROR, f"{name} cannot be left blank.", "Cdm.0238", name, where))
+                code = spec.blank_code or "Cdm.0238"
+                findings.append(finding(ERROR, f"{name} cannot be left blank.", code, name, where))
+            elif spec.type in EMPTY_REFUSED:
+                code, kind = EMPTY_REFUSED[spec.type]
+                message = f"{name} is empty: CDM expects {kind}. Give it a value, or remove it to leave it unset."
+                findings.append(finding(ERROR, message, code, name, where))
             return
         problem = input_type(spec).check(spec, value)
         if problem:
@@ -466,4 +504,4 @@ def _check_required(
                 findings.append(finding(WARNING, message, "Cdm.0238", spec.name))
             else:
                 message = f"{spec.name} cannot be left blank: the connector requires it."
-                findings.append(finding(ERROR, message, "Cdm.0238", spec.name))
+                findings.append(finding(ERROR, message, spec.blank_code or "Cdm.0238", spec.name))

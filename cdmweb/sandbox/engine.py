@@ -105,23 +105,26 @@ def check_jobs_body(body: Any) -> list[dict[str, Any]]:
     return body["jobs"]
 
 
-def validation_errors(job: dict[str, Any]) -> list[dict[str, str]]:
-    return [{"message": f["message"], "status": f["status"]} for f in validate_job(job) if f["status"] == ERROR]
+def refuse_invalid(jobs: list[dict[str, Any]]) -> None:
+    """CDM answers a job it refuses with HTTP 400 and the code of what is wrong (Cdm.0913,
+    Cdm.0089...); the sandbox judges with the project's rules and answers the same way: the first
+    error's code, every error's message."""
+    errors = [f for job in jobs for f in validate_job(job) if f["status"] == ERROR]
+    if errors:
+        coded = next((f for f in errors if f["code"]), errors[0])
+        message = " ".join(f["message"] for f in [coded, *[f for f in errors if f is not coded]])
+        raise SandboxRefusal(400, coded["code"] or "Cdm.0018", message)
 
 
 @transaction.atomic
-def create_jobs(cluster: SandboxCluster, jobs: list[dict[str, Any]]) -> tuple[str, list[dict[str, str]]]:
-    """Create the jobs; (name, validation-result). Refused jobs are not created."""
-    results: list[dict[str, str]] = []
-    for job in jobs:
-        results += validation_errors(job)
-    if results:
-        return jobs[0]["name"], results
+def create_jobs(cluster: SandboxCluster, jobs: list[dict[str, Any]]) -> str:
+    """Create the jobs and answer the first one's name. A refused body creates nothing."""
+    refuse_invalid(jobs)
     for job in jobs:
         if SandboxJob.objects.filter(cluster=cluster, name=job["name"]).exists():
             raise SandboxRefusal(400, "Cdm.0104", "The job name already exists.")
         SandboxJob.objects.create(cluster=cluster, name=job["name"], body=job)
-    return jobs[0]["name"], []
+    return jobs[0]["name"]
 
 
 def get_job(cluster: SandboxCluster, name: str) -> SandboxJob:

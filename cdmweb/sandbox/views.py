@@ -240,8 +240,8 @@ def create_job(request: HttpRequest, project_id: str, cluster_id: str) -> HttpRe
     _only(request, "POST")
     cluster = engine.running_cluster(project_id, cluster_id)
     jobs = engine.check_jobs_body(_json_body(request))
-    name, results = engine.create_jobs(cluster, jobs)
-    return JsonResponse({"name": name, "validation-result": results})
+    name = engine.create_jobs(cluster, jobs)
+    return JsonResponse({"name": name, "validation-result": []})
 
 
 @cdm_endpoint
@@ -250,9 +250,7 @@ def random_cluster_job(request: HttpRequest, project_id: str) -> HttpResponse:
     body = _json_body(request)
     jobs = engine.check_jobs_body(body)
     cluster = engine.pick_random_running(project_id, body.get("clusters"))
-    name, results = engine.create_jobs(cluster, jobs)
-    if results:
-        return JsonResponse({"name": name, "validation-result": results})
+    engine.create_jobs(cluster, jobs)
     submissions = [engine.start_job(engine.get_job(cluster, job["name"]), request.sandbox_user) for job in jobs]
     return JsonResponse({"submissions": [engine.submission_json(s) for s in submissions]})
 

@@ -101,7 +101,9 @@ def test_export_refusals(manage):
 
 def test_validate_exit_codes(manage, tmp_path):
     ok = manage("validate_job", str(corpus_files("jobs", "01-*")[0]))
-    assert ok.returncode == 0 and "WARNING Cdm.0089" in ok.stdout  # warnings allowed
+    assert ok.returncode == 0 and "es_css: OK" in ok.stdout
+    warned = manage("validate_job", str(corpus_files("jobs", "06-*")[0]))
+    assert warned.returncode == 0 and "WARNING Cdm.0110" in warned.stdout  # warnings allowed
     bad = tmp_path / "bad.json"
     bad.write_text(json.dumps({"jobs": [{"name": "", "job_type": "X", "from-connector-name": "nope"}]}))
     result = manage("validate_job", str(bad))

@@ -54,7 +54,7 @@ def test_imported_drafts_keep_their_findings(owner_client, owner):
     draft = JobDraft.objects.get(owner=owner)
     assert draft.error_count >= 3
     html = owner_client.get(reverse("designer", args=[draft.pk])).content.decode()
-    assert "Cdm.0024" in html and "Cdm.0055" in html
+    assert "Cdm.0109" in html and "Cdm.0055" in html
 
 
 @pytest.mark.parametrize(

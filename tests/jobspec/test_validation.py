@@ -97,7 +97,7 @@ def test_keys_only_the_sdk_requires_are_warnings(key):
     assert not [f for f in findings if f["status"] == ERROR and f["input"] == key]
 
 
-@pytest.mark.parametrize(("name", "code"), [("", "Cdm.0238"), ("   ", "Cdm.0238"), ("x" * 241, "Cdm.0024")])
+@pytest.mark.parametrize(("name", "code"), [("", "Cdm.0238"), ("   ", "Cdm.0238"), ("x" * 241, "Cdm.0109")])
 def test_job_name_length(name, code):
     assert (code, "name") in codes(validate_job(job(name=name)))
 
@@ -105,16 +105,21 @@ def test_job_name_length(name, code):
 def test_job_name_of_240_characters_is_fine_and_macros_only_warn():
     assert validate_job(job(name="a" * 240)) == []
     findings = validate_job(job(name="dws2obs-${currentTime}"))
-    assert codes(findings) == [] and ("", "name") in codes(findings, WARNING)
+    assert codes(findings) == [] and ("Cdm.0110", "name") in codes(findings, WARNING)
 
 
 def test_unknown_job_type():
     assert ("Cdm.0055", "job_type") in codes(validate_job(job(job_type="STREAM_JOB")))
 
 
-@pytest.mark.parametrize("job_type", ["NORMAL_JOB", "BATCH_JOB", "SCENARIO_JOB"])
+@pytest.mark.parametrize("job_type", ["NORMAL_JOB", "BATCH_JOB"])
 def test_known_job_types(job_type):
     assert validate_job(job(job_type=job_type)) == []
+
+
+def test_a_job_type_documented_only_by_name_is_accepted_with_a_word():
+    findings = validate_job(job(job_type="SCENARIO_JOB"))
+    assert codes(findings) == [] and ("", "job_type") in codes(findings, WARNING)
 
 
 def test_connector_not_in_catalogue():
@@ -168,12 +173,18 @@ def test_missing_required_boolean_only_warns_because_cdm_reads_it_as_false():
 
 def test_conditional_requirement_follows_the_controlling_input():
     body = copy.deepcopy(BASE)
-    inputs_of(body, "from")[:] = [{"name": "fromJobConfig.useSql", "value": "true"}]
+    inputs_of(body, "from")[:] = [
+        {"name": "fromJobConfig.useSql", "value": "true"},
+        {"name": "fromJobConfig.sql", "value": "select 1"},
+    ]
     # With useSql=true neither schemaName nor tableName is required...
     assert codes(validate_job(body)) == []
+    del inputs_of(body, "from")[1]
+    # ...but the statement is: neither a schema nor SQL is CDM's Cdm.0913.
+    assert codes(validate_job(body)) == [("Cdm.0913", "fromJobConfig.sql")]
     inputs_of(body, "from")[0]["value"] = "false"
-    # ...with useSql=false both are.
-    assert {("Cdm.0238", "fromJobConfig.schemaName"), ("Cdm.0238", "fromJobConfig.tableName")} <= set(
+    # With useSql=false both the schema and the table are needed, the schema with CDM's own code.
+    assert {("Cdm.0913", "fromJobConfig.schemaName"), ("Cdm.0238", "fromJobConfig.tableName")} <= set(
         codes(validate_job(body))
     )
 

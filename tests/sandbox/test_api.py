@@ -18,7 +18,6 @@ from cdmweb.cdm.errors import (
     CdmConnectionError,
     CdmNotFound,
     CdmServerError,
-    CdmValidationError,
 )
 from cdmweb.sandbox.engine import cluster_id_for
 from cdmweb.sandbox.models import SandboxFault, SandboxToken
@@ -113,10 +112,10 @@ def test_stop_turns_a_running_job_failed(client):
     assert not_running.value.code == "Cdm.0053"
 
 
-def test_validation_uses_the_projects_rules_and_answers_in_validation_result(client):
-    with pytest.raises(CdmValidationError) as refused:
+def test_validation_uses_the_projects_rules_and_refuses_with_cdms_code(client):
+    with pytest.raises(CdmClientError) as refused:
         client.create_job(cluster(), {"jobs": [job("bad", job_type="STREAM_JOB")]})
-    assert "Unsupported job type" in str(refused.value)
+    assert refused.value.code == "Cdm.0055" and "Unsupported job type" in str(refused.value)
     with pytest.raises(CdmNotFound):
         client.show_job(cluster(), "bad")  # nothing was created
 
@@ -300,8 +299,9 @@ def test_the_sandbox_refuses_what_the_designer_refuses(client):
     body = job("slip")
     inputs = body["from-config-values"]["configs"][0]["inputs"]
     inputs[2]["name"] = "fromJobConfig.tabelName"
-    with pytest.raises(CdmValidationError, match="did you mean fromJobConfig.tableName"):
+    with pytest.raises(CdmClientError, match="did you mean fromJobConfig.tableName") as refused:
         client.create_job(cluster(), {"jobs": [body]})
+    assert refused.value.code == "Cdm.0089"
     assert not SandboxJob.objects.filter(name="slip").exists()
 
 

@@ -1,0 +1,163 @@
+"""Rules that tie inputs together: one input's value decides whether another is right.
+
+Each rule is one CDM states with an error code of its own (the API reference's error codes,
+cdm-api.md §10.2) and whose condition the job body shows by itself; what only the database or the
+cluster can tell (a table that does not exist, a column's type) is left to CDM.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from cdmweb.catalog.registry import Catalog
+
+from .constants import SIDE_GROUP, SIDE_KEYS
+
+ERROR = "ERROR"
+# CDM joins column names with "&" (every official sample: "id&gid&name", "AA:AA&BB:BB").
+COLUMN_SEPARATOR = "&"
+
+
+@dataclass(frozen=True)
+class SideInput:
+    value: str
+    where: dict[str, int | str]
+
+
+def side_inputs(job: dict[str, Any], side: str) -> dict[str, SideInput]:
+    """Name -> string value and place of the inputs of a side's job group (fromJobConfig/toJobConfig)."""
+    found: dict[str, SideInput] = {}
+    config_values = job.get(SIDE_KEYS[side])
+    configs = config_values.get("configs") if isinstance(config_values, dict) else None
+    if not isinstance(configs, list):
+        return found
+    for g_index, config in enumerate(configs):
+        if not isinstance(config, dict) or config.get("name") != SIDE_GROUP[side]:
+            continue
+        inputs = config.get("inputs")
+        for i_index, item in enumerate(inputs if isinstance(inputs, list) else []):
+            if isinstance(item, dict) and isinstance(item.get("name"), str) and isinstance(item.get("value"), str):
+                where = {"side": side, "group": g_index, "index": i_index}
+                found.setdefault(item["name"], SideInput(item["value"], where))
+    return found
+
+
+def columns(value: str) -> list[str]:
+    return [part.strip() for part in value.split(COLUMN_SEPARATOR) if part.strip()]
+
+
+def column_name(column: str) -> str:
+    """The name of a typed column entry ("price:double" names price)."""
+    return column.split(":", 1)[0].strip()
+
+
+# A key column must be one of the listed columns: (connector, side, key input, list input, code, CDM's words).
+KEY_AMONG_COLUMNS = (
+    ("redis-connector", "to", "primaryKeyList", "columnList", "Cdm.1211", "primaryKeyList must exist in columnList"),
+    ("elasticsearch-connector", "to", "primaryKey", "columnList", "Cdm.1514", "columnList must contain primaryKey"),
+)
+# Column lists whose every entry carries its type as name:type (Elasticsearch source: "a1:numeric&s1:string").
+TYPED_COLUMN_LISTS = (("elasticsearch-connector", "from", "columnList", "Cdm.1513"),)
+# The destination's field mapping: a column named twice is refused (Cdm.1116).
+MAPPED_COLUMN_LISTS = ("columnList", "columns")
+
+
+def check_between(job: dict[str, Any], catalog: Catalog) -> list[dict[str, Any]]:
+    findings: list[dict[str, Any]] = []
+    connectors = {side: job.get(f"{side}-connector-name") for side in ("from", "to")}
+    inputs = {side: side_inputs(job, side) for side in ("from", "to")}
+    source = connectors["from"] if isinstance(connectors["from"], str) else None
+    if catalog.spec(source, "from", "fromJobConfig.sql") and catalog.spec(source, "from", "fromJobConfig.schemaName"):
+        _sql_or_schema(inputs["from"], findings)
+    _redis_string_values(connectors, inputs, findings)
+    for connector, side, key, listed, code, words in KEY_AMONG_COLUMNS:
+        if connectors[side] == connector:
+            _key_among_columns(inputs[side], SIDE_GROUP[side], key, listed, code, words, findings)
+    for connector, side, listed, code in TYPED_COLUMN_LISTS:
+        if connectors[side] == connector:
+            _typed_columns(inputs[side], f"{SIDE_GROUP[side]}.{listed}", code, findings)
+    for listed in MAPPED_COLUMN_LISTS:
+        _duplicate_columns(inputs["to"], f"toJobConfig.{listed}", findings)
+    return findings
+
+
+def _error(message: str, code: str, name: str, where: dict[str, Any] | None) -> dict[str, Any]:
+    found: dict[str, Any] = {"status": ERROR, "message": message, "code": code, "input": name}
+    if where is not None:
+        found["where"] = where
+    return found
+
+
+def _blank(inputs: dict[str, SideInput], name: str) -> bool:
+    return name not in inputs or not inputs[name].value.strip()
+
+
+def _sql_or_schema(source: dict[str, SideInput], findings: list[dict[str, Any]]) -> None:
+    """A relational source reads a schema's table or a custom SELECT; with neither, CDM has nothing
+    to read (Cdm.0913: "Schema and SQL cannot be left blank at the same time")."""
+    sql, schema = "fromJobConfig.sql", "fromJobConfig.schemaName"
+    use_sql = source.get("fromJobConfig.useSql")
+    if _blank(source, sql) and _blank(source, schema):
+        name = sql if use_sql is not None and use_sql.value == "true" else schema
+        where = source[name].where if name in source else None
+        message = f"{name} is blank: give a schema and table, or a SQL statement."
+        findings.append(_error(message, "Cdm.0913", name, where))
+
+
+def _redis_string_values(
+    connectors: dict[str, Any], inputs: dict[str, dict[str, SideInput]], findings: list[dict[str, Any]]
+) -> None:
+    """Redis STRING values are the columns joined by valueSeparator; sent blank there is none
+    (Cdm.1207). Left out, CDM uses its default."""
+    for side, group in SIDE_GROUP.items():
+        if side not in inputs or connectors.get(side) != "redis-connector":
+            continue
+        store, separator = inputs[side].get(f"{group}.valueStoreType"), inputs[side].get(f"{group}.valueSeparator")
+        if store is not None and store.value == "STRING" and separator is not None and not separator.value:
+            message = f"{group}.valueSeparator is blank: when the value storage type is STRING it must be set."
+            findings.append(_error(message, "Cdm.1207", f"{group}.valueSeparator", separator.where))
+
+
+def _key_among_columns(
+    inputs: dict[str, SideInput],
+    group: str,
+    key: str,
+    listed: str,
+    code: str,
+    words: str,
+    findings: list[dict[str, Any]],
+) -> None:
+    key_input, list_input = inputs.get(f"{group}.{key}"), inputs.get(f"{group}.{listed}")
+    if key_input is None or list_input is None or not list_input.value.strip() or "${" in list_input.value:
+        return
+    names = {column_name(c) for c in columns(list_input.value)}
+    missing = [k for k in columns(key_input.value) if column_name(k) not in names]
+    if missing:
+        message = f"{', '.join(missing)} of {group}.{key} is not in {group}.{listed}: {words}."
+        findings.append(_error(message, code, f"{group}.{key}", key_input.where))
+
+
+def _typed_columns(inputs: dict[str, SideInput], name: str, code: str, findings: list[dict[str, Any]]) -> None:
+    listed = inputs.get(name)
+    if listed is None or "${" in listed.value:
+        return
+    untyped = [c for c in columns(listed.value) if ":" not in c or not c.split(":", 1)[1].strip()]
+    if untyped:
+        message = f"{name} must give each field's type as name:type; {', '.join(untyped[:5])} has none."
+        findings.append(_error(message, code, name, listed.where))
+
+
+def _duplicate_columns(inputs: dict[str, SideInput], name: str, findings: list[dict[str, Any]]) -> None:
+    listed = inputs.get(name)
+    if listed is None:
+        return
+    seen: set[str] = set()
+    twice: list[str] = []
+    for column in columns(listed.value):
+        if column in seen and column not in twice:
+            twice.append(column)
+        seen.add(column)
+    if twice:
+        message = f"{name} names {', '.join(twice[:5])} more than once: CDM refuses duplicate column names."
+        findings.append(_error(message, "Cdm.1116", name, listed.where))
