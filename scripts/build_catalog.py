@@ -157,7 +157,7 @@ EXTRA_INPUTS: dict[tuple[str, str], list[dict[str, Any]]] = {
         {
             "name": "fromJobConfig.columnFamily",
             "type": "STRING",
-            "help": "Column families to read, joined with \"&\": the Chinese sample's spelling of columnFamilies.",
+            "help": 'Column families to read, joined with "&": the Chinese sample\'s spelling of columnFamilies.',
             "observed_only": True,
             "notes": ["The parameter table and the OTC sample spell it columnFamilies; prefer that."],
             "source": "huaweicloudDocs/dgc@56d61d8 cn.zh-cn/API参考/源端为HBase-CloudTable.md (the JSON sample)",

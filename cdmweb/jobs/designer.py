@@ -15,6 +15,7 @@ from cdmweb.catalog.registry import Catalog, InputSpec, get_catalog
 from cdmweb.jobspec.characters import invisible_characters, visible
 from cdmweb.jobspec.constants import SIDE_GROUP, SIDE_KEYS, SIDE_LABELS, SIDES
 from cdmweb.jobspec.masking import is_secret, masked_job
+from cdmweb.jobspec.pairing import taken_by_job_type
 from cdmweb.jobspec.payload import dumps
 from cdmweb.jobspec.validation import ERROR, Finding, applies, validate_job
 
@@ -31,6 +32,7 @@ class InputRow:
     kind: type[InputType]
     findings: list[Finding] = field(default_factory=list)
     applies: bool = True
+    job_type_note: str = ""
     controls: bool = False
     first: bool = False
     last: bool = False
@@ -91,6 +93,8 @@ class InputRow:
             parts.append(f"Holds invisible characters ({', '.join(hidden)}), kept as they are: {shown}")
         if self.widget == "json":
             parts.append("Imported as JSON, not a string; saving an edit sends it as a string.")
+        if self.job_type_note:
+            parts.append(self.job_type_note)
         if spec is not None:
             if spec.help:
                 parts.append(spec.help)
@@ -119,6 +123,9 @@ class GroupPanel:
     addable: list[InputSpec] = field(default_factory=list)
     not_applicable: list[InputSpec] = field(default_factory=list)
     documented: bool = True
+    # Documented inputs the draft's job type does not take, left out of the picker, and that type.
+    not_taken: list[str] = field(default_factory=list)
+    job_type: str = ""
     # The first rows drawn with the page; a big group loads the rest as it scrolls into view.
     visible_rows: list[InputRow] = field(default_factory=list)
     next_offset: int = 0
@@ -180,7 +187,7 @@ def designer_state(draft: JobDraft, catalog: Catalog | None = None, window: int 
         connector = getattr(draft, f"{side}_connector", None) if side != "driver" else None
         panels = []
         for g_index, group in enumerate(by_side[side]):
-            panel = _group_panel(group, side, connector, catalog, inputs_url)
+            panel = _group_panel(group, side, connector, catalog, inputs_url, draft.job_type)
             panel.visible_rows = panel.rows[:window] if window else panel.rows
             panel.next_offset = window if window and len(panel.rows) > window else 0
             panels.append(panel)
@@ -238,8 +245,12 @@ def _side_of_input(name: str) -> str | None:
     return None
 
 
-def _group_panel(group: ConfigGroup, side: str, connector: str | None, catalog: Catalog, inputs_url: str) -> GroupPanel:
+def _group_panel(
+    group: ConfigGroup, side: str, connector: str | None, catalog: Catalog, inputs_url: str, job_type: str = ""
+) -> GroupPanel:
     specs = {s.name: s for s in catalog.specs_for_group(connector, side, group.name)}
+    # The job type decides what is offered: an entire-database migration takes no single table.
+    not_taken = {name for name, s in specs.items() if not taken_by_job_type(name, s.single_table, job_type, catalog)}
     items: list[LoadedInput] = group.input_list
     values = {i.name: i.value for i in items if not i.value_is_json}
     controllers = {c.input for s in specs.values() for c in s.when}
@@ -251,7 +262,8 @@ def _group_panel(group: ConfigGroup, side: str, connector: str | None, catalog: 
                 item=item,
                 spec=spec,
                 kind=input_type(spec),
-                applies=spec is None or applies(spec, specs, values),
+                applies=spec is None or (applies(spec, specs, values) and spec.name not in not_taken),
+                job_type_note=f"A {job_type} job does not take it." if item.name in not_taken else "",
                 controls=item.name in controllers,
                 url=inputs_url,
             )
@@ -262,11 +274,19 @@ def _group_panel(group: ConfigGroup, side: str, connector: str | None, catalog: 
     present = set(values) | {i.name for i in items}
     addable, not_applicable = [], []
     for spec in specs.values():
-        if spec.name in present:
+        if spec.name in present or spec.name in not_taken:
             continue
         (addable if applies(spec, specs, values) else not_applicable).append(spec)
     documented = bool(specs) or (side == "driver" and group.name in catalog.driver)
-    return GroupPanel(group=group, rows=rows, addable=addable, not_applicable=not_applicable, documented=documented)
+    return GroupPanel(
+        group=group,
+        rows=rows,
+        addable=addable,
+        not_applicable=not_applicable,
+        documented=documented,
+        not_taken=sorted(k.split(".", 1)[-1] for k in not_taken),
+        job_type=job_type,
+    )
 
 
 def _suggested_groups(side: str, present: list[str], catalog: Catalog) -> list[str]:

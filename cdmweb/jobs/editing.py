@@ -12,8 +12,9 @@ from django.db import transaction
 from django.db.models import Max
 
 from cdmweb.catalog.registry import SIDE_GROUP, get_catalog
+from cdmweb.jobspec.pairing import taken_by_job_type
 from cdmweb.jobspec.payload import JOB_FIELDS
-from cdmweb.jobspec.validation import ENTIRE_DATABASE_JOB, applies
+from cdmweb.jobspec.validation import applies
 
 from .models import AuditEvent, ConfigGroup, DraftInput, JobDraft
 
@@ -69,9 +70,8 @@ def create_draft(
         by_name = {spec.name: spec for spec in specs}
         values: dict[str, str] = {}
         for spec in specs:
-            # An entire-database migration picks its tables apart: no single table to fill in.
-            names_one_table = spec.single_table and job_type == ENTIRE_DATABASE_JOB
-            if spec.required and applies(spec, by_name, values) and not names_one_table:
+            taken = taken_by_job_type(spec.name, spec.single_table, job_type, catalog)
+            if spec.required and applies(spec, by_name, values) and taken:
                 value = spec.default or ("false" if spec.type == "boolean" else "")
                 values[spec.name] = value
                 inputs.append(DraftInput(draft=draft, group=group, name=spec.name, value=value, position=position))

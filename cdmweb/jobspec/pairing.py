@@ -11,6 +11,8 @@ from cdmweb.catalog.registry import Catalog
 from .crossfield import SideInput, side_inputs
 
 ERROR, WARNING = "ERROR", "WARNING"
+# The job type that migrates an entire database, table by table.
+ENTIRE_DATABASE_JOB = "BATCH_JOB"
 BINARY = "BINARY_FILE"
 FORMAT_INPUT = {"from": "fromJobConfig.inputFormat", "to": "toJobConfig.outputFormat"}
 
@@ -123,3 +125,12 @@ def _binary_copy(
                 " copy writes the files as they are (the user guide sets both sides to binary)."
             )
             findings.append(_finding(WARNING, message, "Cdm.0062", FORMAT_INPUT["to"], counterpart.where))
+
+
+def taken_by_job_type(spec_name: str, single_table: bool, job_type: str, catalog: Catalog) -> bool:
+    """Whether a job of this type takes the input: an entire-database migration picks its tables in
+    a step of its own, so it takes no single table and no custom SQL."""
+    rules = catalog.job_type_rules.get(job_type, {})
+    if spec_name in rules.get("not_taken", ()):
+        return False
+    return not (single_table and job_type == ENTIRE_DATABASE_JOB)

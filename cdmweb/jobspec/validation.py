@@ -21,11 +21,9 @@ from .characters import name_problem
 from .constants import SIDE_GROUP, SIDE_KEYS
 from .crossfield import check_between
 from .masking import is_secret
-from .pairing import check_pairing
+from .pairing import ENTIRE_DATABASE_JOB, check_pairing
 
 ERROR, WARNING = "ERROR", "WARNING"
-# The job type that migrates an entire database, table by table.
-ENTIRE_DATABASE_JOB = "BATCH_JOB"
 NAME_MAX = 240
 # Macros DataArts Factory expands before CDM sees the name ("dws2obs-${currentTime}").
 NAME_MACRO = re.compile(r"\$\{[^}]*\}")

@@ -692,3 +692,25 @@ def test_a_new_entire_database_draft_asks_for_no_single_table(make_draft):
     assert not flagged & {"fromJobConfig.tableName", "toJobConfig.table"}
     normal = make_draft(name="orders_normal")
     assert "fromJobConfig.tableName" in set(normal.inputs.values_list("name", flat=True))
+
+
+def test_the_designer_offers_the_inputs_of_the_job_type(owner_client, make_draft):
+    """An entire-database migration takes no single table and no custom SQL: its picker leaves them
+    out and says why; a table/file migration offers them. A row the type does not take is greyed."""
+    batch = make_draft(job_type="BATCH_JOB")
+    page = owner_client.get(reverse("designer", args=[batch.pk])).content.decode()
+    picker = page[page.index('name="catalog_name"') :]
+    picker = picker[: picker.index("</select>")]
+    assert 'value="fromJobConfig.sql"' not in picker and 'value="fromJobConfig.whereClause"' in picker
+    assert "A BATCH_JOB job does not take sql, tableName, useSql" in page
+    normal = make_draft(name="orders_normal")
+    page = owner_client.get(reverse("designer", args=[normal.pk])).content.decode()
+    picker = page[page.index('name="catalog_name"') :]
+    assert 'value="fromJobConfig.sql"' in picker[: picker.index("</select>")]
+    assert "does not take" not in page
+    normal.job_type = "BATCH_JOB"
+    normal.save()
+    page = owner_client.get(reverse("designer", args=[normal.pk])).content.decode()
+    table = normal.inputs.get(name="fromJobConfig.tableName")
+    row = page[page.index(f'id="input-{table.pk}"') :]
+    assert 'class="input-row not-applicable' in row[: row.index(">")]
