@@ -277,6 +277,12 @@ NEVER_DESTINATION: dict[str, str] = {
     "dms-kafka-connector": f"the message system cannot serve as the destination ({MATRIX_PAGE}; 支持的数据源.md 2021)",
 }
 
+# Extractors a cluster runs at once, by flavour (OTC user guide FAQ "How Do I Set the Number of
+# Concurrent Extractors for a CDM Job?": cdm.large 16, cdm.xlarge 32, cdm.4xlarge 128, "2 x vCPUs";
+# small and medium by that rule from their vCPUs, 2 and 4, in the SDK's create_cluster docstring).
+# A job may ask for more (1-300); what exceeds the cap queues.
+FLAVOUR_EXTRACTORS = {"cdm.small": 4, "cdm.medium": 8, "cdm.large": 16, "cdm.xlarge": 32, "cdm.4xlarge": 128}
+
 # What each job type takes (user guide, "Creating an Entire Database Migration Job", CDM 2.10, Table 2,
 # and the Chinese 整库迁移 pages): an entire-database job reads databases, never files or streams; it
 # picks its tables in a step of its own, so it takes no custom SQL.
@@ -430,6 +436,7 @@ def build(source: dict[str, Any]) -> dict[str, Any]:
         "pairs": pairs,
         "pairs_source": "; ".join([MATRIX_PAGE, *[page for _s, _d, page in MORE_PAIRS]]),
         "never_destination": NEVER_DESTINATION,
+        "flavour_extractors": FLAVOUR_EXTRACTORS,
         "connectors": connectors,
         "driver": driver,
         "driver_order": list(source["driver"]),

@@ -126,6 +126,8 @@ class Catalog:
     pairs: dict[str, tuple[str, ...]] = field(default_factory=dict, hash=False)
     # Connectors that are never a destination -> why, with the page that says so.
     never_destination: dict[str, str] = field(default_factory=dict, hash=False)
+    # Cluster flavour -> the extractors it runs at once.
+    flavour_extractors: dict[str, int] = field(default_factory=dict, hash=False)
     # Job type -> what it takes: "sources", "destinations", "not_taken", "documented", "source".
     job_type_rules: dict[str, dict[str, Any]] = field(default_factory=dict, hash=False)
 
@@ -183,5 +185,6 @@ def get_catalog() -> Catalog:
         by_name=by_name,
         pairs={source: tuple(destinations) for source, destinations in data.get("pairs", {}).items()},
         never_destination=data.get("never_destination", {}),
+        flavour_extractors=data.get("flavour_extractors", {}),
         job_type_rules={jt["value"]: jt for jt in data["job_types"]},
     )

@@ -503,3 +503,18 @@ def _check_required(
             else:
                 message = f"{spec.name} cannot be left blank: the connector requires it."
                 findings.append(finding(ERROR, message, spec.blank_code or "Cdm.0238", spec.name))
+
+
+def check_for_cluster(job: Any, flavour: str, catalog: Catalog | None = None) -> list[Finding]:
+    """What only the chosen cluster decides: a job may ask for up to 300 extractors, but a cluster
+    runs as many at once as its flavour allows and queues the rest."""
+    catalog = catalog or get_catalog()
+    cap = catalog.flavour_extractors.get(flavour)
+    driver = job.get("driver-config-values") if isinstance(job, dict) else None
+    groups = _config_groups(driver) or []
+    values = {k: v for g in groups for k, v in _string_values(_group_inputs(g) or []).items()}
+    asked = values.get("throttlingConfig.numExtractors", "").strip()
+    if cap is None or not asked.isdigit() or int(asked) <= cap:
+        return []
+    message = f"This job asks for {asked} extractors; a {flavour} cluster runs {cap} at once and queues the rest."
+    return [finding(WARNING, message, "", "throttlingConfig.numExtractors")]

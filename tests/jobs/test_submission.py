@@ -476,3 +476,19 @@ def test_an_outage_does_not_count_as_cdm_forgetting_a_pool_job(sandbox, valid_dr
         polled = worker.poll(polled)
     assert not polled.terminal and polled.not_found_polls == 0
     assert polled.error_message.startswith("Could not read the status just now")
+
+
+def test_the_submit_page_warns_when_a_cluster_runs_fewer_extractors_than_the_job_asks(
+    sandbox, valid_draft, owner_client
+):
+    """A job may ask for up to 300 extractors; a cdm.medium cluster (as the sandbox's are) runs 8 at
+    once and queues the rest: a warning per cluster, the submit button stays."""
+    extractors = valid_draft.inputs.get(name="throttlingConfig.numExtractors")
+    targets.refresh_clusters(sandbox)
+    html = owner_client.get(reverse("submit", args=[valid_draft.pk])).content.decode()
+    assert "cluster-warnings" not in html
+    extractors.value = "20"
+    extractors.save()
+    html = owner_client.get(reverse("submit", args=[valid_draft.pk])).content.decode()
+    assert "asks for 20 extractors; a cdm.medium cluster runs 8 at once" in html
+    assert html.count("runs 8 at once") == 4 and 'name="submit"' in html

@@ -237,3 +237,16 @@ def test_an_entire_database_migration_names_no_single_table():
         [{"name": "fromJobConfig.database", "value": "d"}, {"name": "fromJobConfig.isBatchMigration", "value": "true"}],
     )
     assert not [f for f in validate_job(mongo) if f["input"] == "fromJobConfig.collectionName"]
+
+
+@pytest.mark.parametrize(
+    ("flavour", "asked", "warned"),
+    [("cdm.large", "16", False), ("cdm.large", "17", True), ("cdm.4xlarge", "128", False), ("unknown", "300", False)],
+)
+def test_a_cluster_runs_as_many_extractors_as_its_flavour_allows(flavour, asked, warned):
+    from cdmweb.jobspec.validation import check_for_cluster
+
+    body = job("hdfs-connector", FILES)
+    body["driver-config-values"]["configs"][0]["inputs"][0]["value"] = asked
+    found = check_for_cluster(body, flavour)
+    assert bool(found) is warned and all(f["status"] == WARNING for f in found)

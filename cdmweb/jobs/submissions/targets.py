@@ -155,7 +155,12 @@ def refresh_clusters(target: Target) -> list[dict[str, Any]]:
     with closing(client_for(target)) as client:
         clusters = client.list_clusters().get("clusters") or []
     target.clusters = [
-        {"id": str(c.get("id")), "name": str(c.get("name") or c.get("id")), "status": str(c.get("status"))}
+        {
+            "id": str(c.get("id")),
+            "name": str(c.get("name") or c.get("id")),
+            "status": str(c.get("status")),
+            "flavour": str(c.get("flavorName") or ""),
+        }
         for c in clusters
         if isinstance(c, dict) and c.get("id")
     ]

@@ -16,6 +16,7 @@ from cdmweb.jobs.access import EDIT, get_draft_for_user, role_for
 from cdmweb.jobs.forms import SubmitForm
 from cdmweb.jobs.models import JobDraft, Submission, Target
 from cdmweb.jobs.submissions import submitting, targets, tasks
+from cdmweb.jobspec.validation import check_for_cluster
 
 from .common import HtmxRequest, back_to_designer, parse_int
 
@@ -84,6 +85,11 @@ def submit_view(request: HtmxRequest, pk: int) -> HttpResponse:
         "refused_here": bool(refused),
         "target_problem": refused.target,
         "waiting_for_clusters": waiting_for_clusters,
+        "cluster_warnings": [
+            (cluster, found["message"])
+            for cluster in target.clusters
+            for found in check_for_cluster(job, cluster.get("flavour", ""))
+        ],
     }
     return render(request, "jobs/submit.html", context)
 
