@@ -321,6 +321,11 @@ JOB_TYPE_RULES: dict[str, dict[str, Any]] = {
     },
 }
 
+# Keys and vectors written in hexadecimal of a fixed length: AES-256-GCM's data encryption key is
+# 64 hex characters and its initialisation vector 32 (OTC API reference, from_hdfs.rst / to_obs.rst
+# "dek ... 64-bit hexadecimal" and "iv ... 32-bit hexadecimal", i.e. characters; 迁移文件时加解密.md).
+HEX_LENGTHS = {"dek": 64, "iv": 32}
+
 CONDITION = re.compile(r"^\s*([A-Za-z][\w]*)\s*=\s*(.+?)\s*$")
 
 
@@ -388,6 +393,8 @@ def convert_input(
                 entry["when_source"] = SOURCE_CONDITIONS[raw["applies_when"]]
     if side in ("from", "to") and name.split(".", 1)[-1] in SINGLE_TABLE_KEYS:
         entry["single_table"] = True
+    if name.split(".", 1)[-1] in HEX_LENGTHS and side in ("from", "to"):
+        entry["hex_length"] = HEX_LENGTHS[name.split(".", 1)[-1]]
     blank_code = BLANK_CODES.get(connector or "", {}).get(name.split(".", 1)[-1])
     if blank_code and side in ("from", "to"):
         entry["blank_code"] = blank_code

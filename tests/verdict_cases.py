@@ -365,6 +365,16 @@ REFUSED: dict[str, Refused] = {
         "Cdm.0109",
         "API reference, job name 1-240 characters; 数据迁移错误码.md: Cdm.0109 作业或连接名长度不能超过%s",
     ),
+    "an AES key of the wrong length": Refused(
+        HDFS_OBS,
+        both(
+            set_input("to", "toJobConfig.encryption", "AES-256-GCM"),
+            set_input("to", "toJobConfig.dek", "0123456789abcdef"),
+            set_input("to", "toJobConfig.iv", "0123456789abcdef0123456789abcdef"),
+        ),
+        "Cdm.0014",
+        f"{OTC_SAMPLES}/destination_job_parameters/to_obs.rst: dek is 64 and iv 32 hexadecimal characters",
+    ),
     "an entire-database migration from files": Refused(
         HDFS_OBS,
         set_key("job_type", "BATCH_JOB"),

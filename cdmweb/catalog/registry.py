@@ -62,6 +62,8 @@ class InputSpec:
     single_table: bool = False
     # CDM's own code for this input left blank, where it has one more telling than Cdm.0238.
     blank_code: str = ""
+    # Written as this many hexadecimal characters (AES keys and vectors).
+    hex_length: int | None = None
 
     @property
     def key(self) -> str:
@@ -99,6 +101,7 @@ class InputSpec:
             when_source=tuple(data.get("when_source", ())),
             single_table=data.get("single_table", False),
             blank_code=data.get("blank_code", ""),
+            hex_length=data.get("hex_length"),
         )
 
 

@@ -20,7 +20,7 @@ from cdmweb.catalog.registry import Catalog, InputSpec, get_catalog
 from .characters import name_problem
 from .constants import SIDE_GROUP, SIDE_KEYS
 from .crossfield import check_between
-from .masking import is_secret
+from .masking import SECRET_MASK, is_secret
 from .pairing import ENTIRE_DATABASE_JOB, check_pairing
 
 ERROR, WARNING = "ERROR", "WARNING"
@@ -28,6 +28,7 @@ NAME_MAX = 240
 # Macros DataArts Factory expands before CDM sees the name ("dws2obs-${currentTime}").
 NAME_MACRO = re.compile(r"\$\{[^}]*\}")
 NAME_PUNCTUATION = "_-."
+HEX_DIGITS = frozenset("0123456789abcdefABCDEF")
 URL_ESCAPE = re.compile(r"%[0-9A-Fa-f]{2}")
 
 # Keys the seeds mark mandatory, and those OTC calls optional but the official SDK requires.
@@ -340,7 +341,7 @@ def _check_input(
                 message = f"{name} is empty: CDM expects {kind}. Give it a value, or remove it to leave it unset."
                 findings.append(finding(ERROR, message, code, name, where))
             return
-        problem = input_type(spec).check(spec, value)
+        problem = input_type(spec).check(spec, value) or _hex_problem(spec, value)
         if problem:
             code, message = problem
             findings.append(finding(ERROR, message, code, name, where))
@@ -355,6 +356,16 @@ def _check_input(
                 where,
             )
         )
+
+
+def _hex_problem(spec: InputSpec, value: str) -> tuple[str, str] | None:
+    """An AES key or vector of the wrong length or alphabet. A masked secret (an export read by a
+    viewer) and a macro are not the value CDM will get, so they are left alone."""
+    if not spec.hex_length or value == SECRET_MASK or "${" in value:
+        return None
+    if len(value) == spec.hex_length and all(c in HEX_DIGITS for c in value):
+        return None
+    return "Cdm.0014", f"{spec.name} must be {spec.hex_length} hexadecimal characters (0-9, a-f); this is not."
 
 
 def duplicate_names(jobs: list[Any]) -> list[Finding]:

@@ -250,3 +250,24 @@ def test_a_cluster_runs_as_many_extractors_as_its_flavour_allows(flavour, asked,
     body["driver-config-values"]["configs"][0]["inputs"][0]["value"] = asked
     found = check_for_cluster(body, flavour)
     assert bool(found) is warned and all(f["status"] == WARNING for f in found)
+
+
+def test_aes_keys_and_vectors_are_hexadecimal_of_their_length_unless_masked():
+    from cdmweb.jobspec.masking import SECRET_MASK
+
+    def body(dek: str, iv: str) -> dict:
+        found = job("hdfs-connector", FILES)
+        found["to-connector-name"] = "obs-connector"
+        found["to-config-values"]["configs"][0]["inputs"] = [
+            {"name": "toJobConfig.bucketName", "value": "b"},
+            {"name": "toJobConfig.outputDirectory", "value": "/out"},
+            {"name": "toJobConfig.outputFormat", "value": "CSV_FILE"},
+            {"name": "toJobConfig.encryption", "value": "AES-256-GCM"},
+            {"name": "toJobConfig.dek", "value": dek},
+            {"name": "toJobConfig.iv", "value": iv},
+        ]
+        return {f["input"] for f in validate_job(found) if f["status"] == ERROR}
+
+    assert body("A" * 64, "0f" * 16) == set()
+    assert body("g" * 64, "0f" * 15) == {"toJobConfig.dek", "toJobConfig.iv"}
+    assert body(SECRET_MASK, "${iv}") == set()  # what a viewer's export holds; a macro
