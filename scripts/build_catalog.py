@@ -262,6 +262,12 @@ MORE_PAIRS: list[tuple[list[str], list[str], str]] = [
         "the official es_css sample (Elasticsearch to DIS)",
     ),
     (
+        ["dis-connector"],
+        ["kafka-connector", "dms-kafka-connector"],
+        "support.huaweicloud.com/en-us/usermanual-cdm/cdm_01_0086.html (From DIS): data can only be exported from"
+        " DIS to CSS, Apache Kafka, or DMS Kafka",
+    ),
+    (
         ["opentsdb-connector", *_BIG_DATA],
         ["opentsdb-connector"],
         "huaweicloudDocs/dgc@2637d96 支持的数据源.md: CloudTable OpenTSDB read and write",
@@ -273,9 +279,9 @@ NEVER_DESTINATION: dict[str, str] = {
     " 当前只支持从HTTP URL导出数据，不支持导入; from_http_https.rst)",
     "thirdparty-obs-connector": "third-party object storage is read only (新建表-文件迁移作业.md:"
     " 暂不支持导入数据到…七牛云KODO、腾讯云COS、亚马逊S3)",
-    "kafka-connector": f"the message system cannot serve as the destination ({MATRIX_PAGE}; 支持的数据源.md 2021)",
-    "dms-kafka-connector": f"the message system cannot serve as the destination ({MATRIX_PAGE}; 支持的数据源.md 2021)",
 }
+# Kafka as a destination: the 2.10 matrix says "the message system cannot serve as the destination", yet
+# the CDM user manual's "From DIS" page exports DIS to Apache Kafka and DMS Kafka; so a warning, no refusal.
 
 # Extractors a cluster runs at once, by flavour (OTC user guide FAQ "How Do I Set the Number of
 # Concurrent Extractors for a CDM Job?": cdm.large 16, cdm.xlarge 32, cdm.4xlarge 128, "2 x vCPUs";

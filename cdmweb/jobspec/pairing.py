@@ -9,8 +9,8 @@ from typing import Any
 from cdmweb.catalog.registry import Catalog
 
 from .crossfield import SideInput, side_inputs
+from .findings import ERROR, WARNING, Finding, finding
 
-ERROR, WARNING = "ERROR", "WARNING"
 # The job type that migrates an entire database, table by table.
 ENTIRE_DATABASE_JOB = "BATCH_JOB"
 BINARY = "BINARY_FILE"
@@ -30,16 +30,13 @@ def check_pairing(job: dict[str, Any], catalog: Catalog) -> list[dict[str, Any]]
     if job_type == "NORMAL_JOB":
         _documented_pair(source, destination, catalog, findings)
     elif rules:
-        _job_type(job_type, rules, source, destination, inputs["from"], findings)
+        _job_type(job_type, rules, source, destination, inputs, catalog, findings)
     _binary_copy(source, destination, inputs, catalog, findings)
     return findings
 
 
-def _finding(status: str, message: str, code: str, name: str, where: dict[str, Any] | None = None) -> dict[str, Any]:
-    found: dict[str, Any] = {"status": status, "message": message, "code": code, "input": name}
-    if where is not None:
-        found["where"] = where
-    return found
+def _finding(status: str, message: str, code: str, name: str, where: dict[str, Any] | None = None) -> Finding:
+    return finding(status, message, code, name, where)
 
 
 def _documented_pair(source: str, destination: str, catalog: Catalog, findings: list[dict[str, Any]]) -> None:
@@ -63,9 +60,11 @@ def _job_type(
     rules: dict[str, Any],
     source: str,
     destination: str,
-    source_inputs: dict[str, SideInput],
+    inputs: dict[str, dict[str, SideInput]],
+    catalog: Catalog,
     findings: list[dict[str, Any]],
 ) -> None:
+    source_inputs = inputs["from"]
     if not rules.get("documented"):
         message = (
             f"{job_type} is documented only by name; cdmweb checks it as a table/file migration and"
@@ -85,6 +84,13 @@ def _job_type(
         if given is not None and given.value.strip() and given.value != "false":
             message = f"{job_type} picks whole tables in a step of its own; CDM does not take {name} here."
             findings.append(_finding(WARNING, message, "", name, given.where))
+    if job_type == ENTIRE_DATABASE_JOB:
+        for side, connector in (("from", source), ("to", destination)):
+            for name, given in inputs[side].items():
+                spec = catalog.spec(connector, side, name)
+                if spec is not None and spec.single_table and given.value.strip():
+                    message = f"An entire-database migration picks its tables itself; {name} names one table."
+                    findings.append(_finding(WARNING, message, "", name, given.where))
 
 
 def binary_sides(catalog: Catalog, side: str) -> set[str]:
@@ -119,12 +125,12 @@ def _binary_copy(
             findings.append(_finding(ERROR, message, "Cdm.0062", FORMAT_INPUT[side], chosen.where))
             continue
         counterpart = inputs[other].get(FORMAT_INPUT[other])
-        if side == "from" and counterpart is not None and counterpart.value not in (BINARY, ""):
+        if counterpart is not None and counterpart.value not in (BINARY, ""):
             message = (
-                f"The source is copied as binary files but {FORMAT_INPUT['to']} is {counterpart.value}: a binary"
-                " copy writes the files as they are (the user guide sets both sides to binary)."
+                f"{FORMAT_INPUT[side]} is BINARY_FILE but {FORMAT_INPUT[other]} is {counterpart.value}: a binary"
+                " copy moves the files as they are (the user guide sets both sides to binary)."
             )
-            findings.append(_finding(WARNING, message, "Cdm.0062", FORMAT_INPUT["to"], counterpart.where))
+            findings.append(_finding(WARNING, message, "Cdm.0062", FORMAT_INPUT[other], counterpart.where))
 
 
 def taken_by_job_type(spec_name: str, single_table: bool, job_type: str, catalog: Catalog) -> bool:

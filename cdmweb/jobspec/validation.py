@@ -20,10 +20,10 @@ from cdmweb.catalog.registry import Catalog, InputSpec, get_catalog
 from .characters import name_problem
 from .constants import SIDE_GROUP, SIDE_KEYS
 from .crossfield import check_between
+from .findings import ERROR, WARNING, Finding, as_text, finding
 from .masking import SECRET_MASK, is_secret
 from .pairing import ENTIRE_DATABASE_JOB, check_pairing
 
-ERROR, WARNING = "ERROR", "WARNING"
 NAME_MAX = 240
 # Macros DataArts Factory expands before CDM sees the name ("dws2obs-${currentTime}").
 NAME_MACRO = re.compile(r"\$\{[^}]*\}")
@@ -35,7 +35,6 @@ URL_ESCAPE = re.compile(r"%[0-9A-Fa-f]{2}")
 MANDATORY_KEYS = ("from-connector-name", "to-link-name")
 SDK_REQUIRED_KEYS = ("job_type", "name", "from-link-name", "to-connector-name")
 
-Finding = dict[str, Any]
 
 # A typed input sent empty: CDM parses the value as its type, and "" is no number (Cdm.0009:
 # "not an integer") and no boolean (Cdm.0004: invalid parameter type). Unset means left out.
@@ -45,19 +44,13 @@ EMPTY_REFUSED = {
 }
 
 
-def finding(status: str, message: str, code: str = "", input: str = "", where: dict | None = None) -> Finding:
-    result: Finding = {"status": status, "message": message, "code": code, "input": input}
-    if where is not None:
-        result["where"] = where
-    return result
-
-
 def validate_job(job: Any, catalog: Catalog | None = None) -> list[Finding]:
     catalog = catalog or get_catalog()
     if not isinstance(job, dict):
         return [finding(ERROR, "A job must be a JSON object.", "Cdm.0018")]
+    header: list[Finding] = []
+    _check_header(job, catalog, header)
     findings: list[Finding] = []
-    _check_header(job, catalog, findings)
     for side, key in SIDE_KEYS.items():
         if key not in job:
             findings.append(finding(ERROR, f"{key} is missing: every job needs this object.", "Cdm.0238", key))
@@ -77,12 +70,13 @@ def validate_job(job: Any, catalog: Catalog | None = None) -> list[Finding]:
             source if isinstance(source, str) else None,
             job.get("job_type") == ENTIRE_DATABASE_JOB,
         )
-    between = check_between(job, catalog) + check_pairing(job, catalog)
+    between = check_between(job, catalog)
     # CDM's own code for an input (Cdm.0913 for a schema with no SQL) says more than "cannot be blank".
-    specific = {f["input"] for f in between}
+    specific = {f["input"] for f in between if f["status"] == ERROR}
     findings = [f for f in findings if not (f["code"] == "Cdm.0238" and f["input"] in specific)]
-    # Rules on the job as a whole come first: what CDM answers first when it refuses a body.
-    return between + findings
+    # The job as a whole first, then inputs against each other, then each input: the order in which
+    # CDM answers when it refuses a body (the sandbox answers with the first error's code).
+    return header + check_pairing(job, catalog) + between + findings
 
 
 def _check_header(job: dict[str, Any], catalog: Catalog, findings: list[Finding]) -> None:
@@ -273,9 +267,9 @@ def _string_values(inputs: list[Any]) -> dict[str, str]:
     values: dict[str, str] = {}
     for item in inputs:
         if isinstance(item, dict) and isinstance(item.get("name"), str):
-            value = item.get("value", item.get("values"))
-            if isinstance(value, str):
-                values[item["name"]] = value
+            text = as_text(item.get("value", item.get("values")))
+            if text is not None:
+                values[item["name"]] = text
     return values
 
 
@@ -336,12 +330,14 @@ def _check_input(
             if spec.required and applies(spec, specs, values) and not (spec.single_table and entire_database):
                 code = spec.blank_code or "Cdm.0238"
                 findings.append(finding(ERROR, f"{name} cannot be left blank.", code, name, where))
-            elif spec.type in EMPTY_REFUSED:
+            elif spec.type in EMPTY_REFUSED and applies(spec, specs, values):
                 code, kind = EMPTY_REFUSED[spec.type]
                 message = f"{name} is empty: CDM expects {kind}. Give it a value, or remove it to leave it unset."
                 findings.append(finding(ERROR, message, code, name, where))
             return
-        problem = input_type(spec).check(spec, value) or _hex_problem(spec, value)
+        problem = input_type(spec).check(spec, value)
+        if problem is None and applies(spec, specs, values):
+            problem = _hex_problem(spec, value)
         if problem:
             code, message = problem
             findings.append(finding(ERROR, message, code, name, where))
@@ -359,10 +355,12 @@ def _check_input(
 
 
 def _hex_problem(spec: InputSpec, value: str) -> tuple[str, str] | None:
-    """An AES key or vector of the wrong length or alphabet. A masked secret (an export read by a
-    viewer) and a macro are not the value CDM will get, so they are left alone."""
-    if not spec.hex_length or value == SECRET_MASK or "${" in value:
+    """An AES key or vector of the wrong length or alphabet, or still masked as a viewer's export
+    holds it. A macro is not the value CDM will get, so it is left alone."""
+    if not spec.hex_length or "${" in value:
         return None
+    if value == SECRET_MASK:
+        return "Cdm.0014", f"{spec.name} is masked ({SECRET_MASK}): put the key back before sending the job."
     if len(value) == spec.hex_length and all(c in HEX_DIGITS for c in value):
         return None
     return "Cdm.0014", f"{spec.name} must be {spec.hex_length} hexadecimal characters (0-9, a-f); this is not."

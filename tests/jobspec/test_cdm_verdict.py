@@ -3,6 +3,8 @@ accepted body comes from. (The sandbox judges with the same core, so it accepts 
 
 from __future__ import annotations
 
+import copy
+
 import pytest
 
 from cdmweb.jobspec.validation import ERROR, WARNING, validate_job
@@ -252,7 +254,7 @@ def test_a_cluster_runs_as_many_extractors_as_its_flavour_allows(flavour, asked,
     assert bool(found) is warned and all(f["status"] == WARNING for f in found)
 
 
-def test_aes_keys_and_vectors_are_hexadecimal_of_their_length_unless_masked():
+def test_aes_keys_and_vectors_are_hexadecimal_of_their_length_and_never_masked():
     from cdmweb.jobspec.masking import SECRET_MASK
 
     def body(dek: str, iv: str) -> dict:
@@ -270,4 +272,74 @@ def test_aes_keys_and_vectors_are_hexadecimal_of_their_length_unless_masked():
 
     assert body("A" * 64, "0f" * 16) == set()
     assert body("g" * 64, "0f" * 15) == {"toJobConfig.dek", "toJobConfig.iv"}
-    assert body(SECRET_MASK, "${iv}") == set()  # what a viewer's export holds; a macro
+    assert body(SECRET_MASK, "${iv}") == {"toJobConfig.dek"}  # a viewer's export holds the mask; a macro is fine
+
+
+def test_job_level_refusals_come_first_so_cdms_answer_names_them():
+    body = REFUSED["a Redis key column not among the columns"].body()
+    body["name"], body["job_type"] = "bad name", "STREAM_JOB"
+    codes = [f["code"] for f in validate_job(body) if f["status"] == ERROR]
+    assert codes[:2] == ["Cdm.0110", "Cdm.0055"] and "Cdm.1211" in codes
+
+
+def test_typed_and_url_encoded_values_a_get_returns_are_read_as_cdm_reads_them():
+    """GET answers carry typed values (22, true) and URL-encoded strings; neither is a refusal."""
+    from urllib.parse import quote
+
+    for name, (accepted, _source) in ACCEPTED.items():
+        encoded = copy.deepcopy(accepted)
+        for side in ("from", "to"):
+            for item in encoded[f"{side}-config-values"]["configs"][0]["inputs"]:
+                if isinstance(item.get("value"), str):
+                    item["value"] = quote(item["value"], safe="")
+        assert not [f for f in validate_job(encoded) if f["status"] == ERROR], name
+    redis, _ = ACCEPTED["otc-src-from_hive + otc-dst-to_dcs@c9a97ae (hive-connector)"]
+    typed = copy.deepcopy(redis)
+    for item in typed["to-config-values"]["configs"][0]["inputs"]:
+        if item["name"] == "toJobConfig.primaryKeyList":
+            item["value"] = 1
+    assert not [f for f in validate_job(typed) if f["status"] == ERROR]
+
+
+@pytest.mark.parametrize(
+    ("group", "switch", "name", "value"),
+    [
+        ("throttlingConfig", "throttlingConfig.throttling", "throttlingConfig.byteRate", ""),
+        ("schedulerConfig", "schedulerConfig.isSchedulerJob", "schedulerConfig.cycle", ""),
+    ],
+)
+def test_an_input_cdm_ignores_draws_no_error(group, switch, name, value):
+    body = job("hdfs-connector", FILES)
+    body["driver-config-values"]["configs"].append(
+        {"name": group, "inputs": [{"name": switch, "value": "false"}, {"name": name, "value": value}]}
+    )
+    found = [f for f in validate_job(body) if f["input"] == name]
+    assert found and {f["status"] for f in found} == {WARNING}
+
+
+def test_a_column_twice_is_refused_by_hbase_and_flagged_elsewhere():
+    hive, _ = ACCEPTED["otc-src-from_a_relational_database + otc-dst-to_hive (generic-jdbc-connector)"]
+    twice = copy.deepcopy(hive)
+    for item in twice["to-config-values"]["configs"][0]["inputs"]:
+        if item["name"] == "toJobConfig.columnList":
+            item["value"] = "aa&bb&aa"
+    found = [f for f in validate_job(twice) if f["input"] == "toJobConfig.columnList"]
+    assert found and found[0]["status"] == WARNING
+
+
+def test_binary_on_one_side_only_is_flagged_both_ways():
+    hdfs, _ = ACCEPTED["otc-src-from_hdfs + otc-dst-to_obs (hdfs-connector)"]  # CSV to CSV
+    body = copy.deepcopy(hdfs)
+    for item in body["to-config-values"]["configs"][0]["inputs"]:
+        if item["name"] == "toJobConfig.outputFormat":
+            item["value"] = "BINARY_FILE"
+    found = [f for f in validate_job(body) if f["code"] == "Cdm.0062"]
+    assert found and found[0]["status"] == WARNING and found[0]["input"] == "fromJobConfig.inputFormat"
+
+
+def test_an_entire_database_job_naming_one_table_is_told_so():
+    hive, _ = ACCEPTED["otc-src-from_a_relational_database + otc-dst-to_hive (generic-jdbc-connector)"]
+    body = copy.deepcopy(hive)
+    body["job_type"] = "BATCH_JOB"
+    said = {f["input"] for f in validate_job(body) if f["status"] == WARNING and "picks its tables" in f["message"]}
+    assert "fromJobConfig.tableName" in said and "toJobConfig.table" in said

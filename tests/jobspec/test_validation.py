@@ -114,7 +114,7 @@ def test_unknown_job_type():
 
 @pytest.mark.parametrize("job_type", ["NORMAL_JOB", "BATCH_JOB"])
 def test_known_job_types(job_type):
-    assert validate_job(job(job_type=job_type)) == []
+    assert codes(validate_job(job(job_type=job_type))) == []
 
 
 def test_a_job_type_documented_only_by_name_is_accepted_with_a_word():
