@@ -250,7 +250,7 @@ def _group_panel(
 ) -> GroupPanel:
     specs = {s.name: s for s in catalog.specs_for_group(connector, side, group.name)}
     # The job type decides what is offered: an entire-database migration takes no single table.
-    not_taken = {name for name, s in specs.items() if not taken_by_job_type(name, s.single_table, job_type, catalog)}
+    not_taken = {name for name, s in specs.items() if not taken_by_job_type(s, job_type, catalog)}
     items: list[LoadedInput] = group.input_list
     values = {i.name: i.value for i in items if not i.value_is_json}
     controllers = {c.input for s in specs.values() for c in s.when}

@@ -70,7 +70,7 @@ def create_draft(
         by_name = {spec.name: spec for spec in specs}
         values: dict[str, str] = {}
         for spec in specs:
-            taken = taken_by_job_type(spec.name, spec.single_table, job_type, catalog)
+            taken = taken_by_job_type(spec, job_type, catalog)
             if spec.required and applies(spec, by_name, values) and taken:
                 value = spec.default or ("false" if spec.type == "boolean" else "")
                 values[spec.name] = value

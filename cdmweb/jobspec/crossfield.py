@@ -13,7 +13,7 @@ from typing import Any
 from cdmweb.catalog.registry import Catalog
 
 from .constants import SIDE_GROUP, SIDE_KEYS
-from .findings import ERROR, OPAQUE, WARNING, Finding, as_text, finding
+from .findings import ERROR, OPAQUE, WARNING, as_text, finding
 
 # CDM joins column names with "&" (every official sample: "id&gid&name", "AA:AA&BB:BB").
 COLUMN_SEPARATOR = "&"
@@ -86,10 +86,6 @@ def check_between(job: dict[str, Any], catalog: Catalog) -> list[dict[str, Any]]
     return findings
 
 
-def _error(message: str, code: str, name: str, where: dict[str, Any] | None) -> Finding:
-    return finding(ERROR, message, code, name, where)
-
-
 def _blank(inputs: dict[str, SideInput], name: str) -> bool:
     return name not in inputs or not inputs[name].value.strip()
 
@@ -103,7 +99,7 @@ def _sql_or_schema(source: dict[str, SideInput], findings: list[dict[str, Any]])
         name = sql if use_sql is not None and use_sql.value == "true" else schema
         where = source[name].where if name in source else None
         message = f"{name} is blank: give a schema and table, or a SQL statement."
-        findings.append(_error(message, "Cdm.0913", name, where))
+        findings.append(finding(ERROR, message, "Cdm.0913", name, where))
 
 
 def _redis_string_values(
@@ -117,7 +113,7 @@ def _redis_string_values(
         store, separator = inputs[side].get(f"{group}.valueStoreType"), inputs[side].get(f"{group}.valueSeparator")
         if store is not None and store.value == "STRING" and separator is not None and not separator.value:
             message = f"{group}.valueSeparator is blank: when the value storage type is STRING it must be set."
-            findings.append(_error(message, "Cdm.1207", f"{group}.valueSeparator", separator.where))
+            findings.append(finding(ERROR, message, "Cdm.1207", f"{group}.valueSeparator", separator.where))
 
 
 def _key_among_columns(
@@ -138,7 +134,7 @@ def _key_among_columns(
     missing = [k for k in columns(key_input.value) if column_name(k) not in names]
     if missing:
         message = f"{', '.join(missing)} of {group}.{key} is not in {group}.{listed}: {words}."
-        findings.append(_error(message, code, f"{group}.{key}", key_input.where))
+        findings.append(finding(ERROR, message, code, f"{group}.{key}", key_input.where))
 
 
 def _typed_columns(inputs: dict[str, SideInput], name: str, code: str, findings: list[dict[str, Any]]) -> None:
@@ -148,7 +144,7 @@ def _typed_columns(inputs: dict[str, SideInput], name: str, code: str, findings:
     untyped = [c for c in columns(listed.value) if ":" not in c or not c.split(":", 1)[1].strip()]
     if untyped:
         message = f"{name} must give each field's type as name:type; {', '.join(untyped[:5])} has none."
-        findings.append(_error(message, code, name, listed.where))
+        findings.append(finding(ERROR, message, code, name, listed.where))
 
 
 def _duplicate_columns(inputs: dict[str, SideInput], name: str, code: str, findings: list[dict[str, Any]]) -> None:
@@ -164,7 +160,7 @@ def _duplicate_columns(inputs: dict[str, SideInput], name: str, code: str, findi
     if twice:
         if code:
             message = f"{name} names {', '.join(twice[:5])} more than once: CDM refuses duplicate column names."
-            findings.append(_error(message, code, name, listed.where))
+            findings.append(finding(ERROR, message, code, name, listed.where))
         else:
             message = f"{name} names {', '.join(twice[:5])} more than once; one column cannot be written twice."
             findings.append(finding(WARNING, message, "", name, listed.where))

@@ -6,10 +6,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from cdmweb.catalog.registry import Catalog
+from cdmweb.catalog.registry import Catalog, InputSpec
 
 from .crossfield import SideInput, side_inputs
-from .findings import ERROR, WARNING, Finding, finding
+from .findings import ERROR, WARNING, finding
 
 # The job type that migrates an entire database, table by table.
 ENTIRE_DATABASE_JOB = "BATCH_JOB"
@@ -35,10 +35,6 @@ def check_pairing(job: dict[str, Any], catalog: Catalog) -> list[dict[str, Any]]
     return findings
 
 
-def _finding(status: str, message: str, code: str, name: str, where: dict[str, Any] | None = None) -> Finding:
-    return finding(status, message, code, name, where)
-
-
 def _documented_pair(source: str, destination: str, catalog: Catalog, findings: list[dict[str, Any]]) -> None:
     """The matrices of different CDM versions and languages disagree, so a pair none of them lists
     is a warning; a destination every page calls a source only is refused on its own."""
@@ -52,7 +48,7 @@ def _documented_pair(source: str, destination: str, catalog: Catalog, findings: 
         f"The user guide documents no migration from {source} to {destination}; the cluster may refuse"
         " the pair (Cdm.0061)."
     )
-    findings.append(_finding(WARNING, message, "Cdm.0061", "to-connector-name"))
+    findings.append(finding(WARNING, message, "Cdm.0061", "to-connector-name"))
 
 
 def _job_type(
@@ -70,27 +66,27 @@ def _job_type(
             f"{job_type} is documented only by name; cdmweb checks it as a table/file migration and"
             " cannot say what CDM will make of it."
         )
-        findings.append(_finding(WARNING, message, "", "job_type"))
+        findings.append(finding(WARNING, message, "", "job_type"))
         return
     sources, destinations = rules.get("sources"), rules.get("destinations")
     if sources and source not in sources:
         message = f"{job_type} migrates whole databases: it reads {', '.join(sources)}, not {source}."
-        findings.append(_finding(ERROR, message, "Cdm.0055", "from-connector-name"))
+        findings.append(finding(ERROR, message, "Cdm.0055", "from-connector-name"))
     if destinations and destination not in destinations:
         message = f"{job_type} is documented as writing to {', '.join(destinations)}, not {destination}."
-        findings.append(_finding(WARNING, message, "Cdm.0055", "to-connector-name"))
+        findings.append(finding(WARNING, message, "Cdm.0055", "to-connector-name"))
     for name in rules.get("not_taken", ()):
         given = source_inputs.get(name)
         if given is not None and given.value.strip() and given.value != "false":
             message = f"{job_type} picks whole tables in a step of its own; CDM does not take {name} here."
-            findings.append(_finding(WARNING, message, "", name, given.where))
+            findings.append(finding(WARNING, message, "", name, given.where))
     if job_type == ENTIRE_DATABASE_JOB:
         for side, connector in (("from", source), ("to", destination)):
             for name, given in inputs[side].items():
                 spec = catalog.spec(connector, side, name)
                 if spec is not None and spec.single_table and given.value.strip():
                     message = f"An entire-database migration picks its tables itself; {name} names one table."
-                    findings.append(_finding(WARNING, message, "", name, given.where))
+                    findings.append(finding(WARNING, message, "", name, given.where))
 
 
 def binary_sides(catalog: Catalog, side: str) -> set[str]:
@@ -122,7 +118,7 @@ def _binary_copy(
                 f"{FORMAT_INPUT[side]} is BINARY_FILE, which copies files as they are: the {other_role} must be a"
                 f" file system too, and {ends[other]} is not."
             )
-            findings.append(_finding(ERROR, message, "Cdm.0062", FORMAT_INPUT[side], chosen.where))
+            findings.append(finding(ERROR, message, "Cdm.0062", FORMAT_INPUT[side], chosen.where))
             continue
         counterpart = inputs[other].get(FORMAT_INPUT[other])
         if counterpart is not None and counterpart.value not in (BINARY, ""):
@@ -130,13 +126,13 @@ def _binary_copy(
                 f"{FORMAT_INPUT[side]} is BINARY_FILE but {FORMAT_INPUT[other]} is {counterpart.value}: a binary"
                 " copy moves the files as they are (the user guide sets both sides to binary)."
             )
-            findings.append(_finding(WARNING, message, "Cdm.0062", FORMAT_INPUT[other], counterpart.where))
+            findings.append(finding(WARNING, message, "Cdm.0062", FORMAT_INPUT[other], counterpart.where))
 
 
-def taken_by_job_type(spec_name: str, single_table: bool, job_type: str, catalog: Catalog) -> bool:
+def taken_by_job_type(spec: InputSpec, job_type: str, catalog: Catalog) -> bool:
     """Whether a job of this type takes the input: an entire-database migration picks its tables in
     a step of its own, so it takes no single table and no custom SQL."""
     rules = catalog.job_type_rules.get(job_type, {})
-    if spec_name in rules.get("not_taken", ()):
+    if spec.name in rules.get("not_taken", ()):
         return False
-    return not (single_table and job_type == ENTIRE_DATABASE_JOB)
+    return not (spec.single_table and job_type == ENTIRE_DATABASE_JOB)

@@ -104,7 +104,12 @@ def _check_header(job: dict[str, Any], catalog: Catalog, findings: list[Finding]
             )
     for key in ("name", "from-link-name", "to-link-name"):
         if isinstance(job.get(key), str) and job[key].strip():
-            findings += _naming_rule(key, job[key])
+            # An invisible character is said once, as such, not again as a character names may not hold.
+            problem = name_problem(job[key])
+            if problem:
+                findings.append(finding(ERROR, f"{key} {problem}", "Cdm.0018", key))
+            else:
+                findings += _naming_rule(key, job[key])
     job_type = job.get("job_type")
     known_types = [value for value, _ in catalog.job_types]
     if isinstance(job_type, str) and job_type not in known_types:
@@ -141,10 +146,6 @@ def _check_header(job: dict[str, Any], catalog: Catalog, findings: list[Finding]
         key = f"{side}-link-name"
         if isinstance(job.get(key), str) and not job[key].strip():
             findings.append(finding(ERROR, f"{key} cannot be empty.", "Cdm.0238", key))
-    for key in ("name", "from-link-name", "to-link-name"):
-        problem = name_problem(job[key]) if isinstance(job.get(key), str) else ""
-        if problem:
-            findings.append(finding(ERROR, f"{key} {problem}", "Cdm.0018", key))
 
 
 def _naming_rule(key: str, name: str) -> list[Finding]:
