@@ -43,7 +43,11 @@ def connector_choices(side: str, current: str | None = None) -> list[tuple[str, 
 class JobHeaderForm(forms.Form):
     """Name, type, connectors and links: used to create a draft and to edit its header."""
 
-    name = forms.CharField(max_length=NAME_MAX, strip=False, help_text="1 to 240 characters, as CDM allows.")
+    name = forms.CharField(
+        max_length=NAME_MAX,
+        strip=False,
+        help_text="1 to 240 letters, digits, _, - and ., starting with a letter or digit, as CDM allows.",
+    )
     job_type = forms.ChoiceField(label="Job type")
     from_connector = forms.ChoiceField(label="Source connector")
     from_link = forms.CharField(label="Source link name", max_length=NAME_MAX)

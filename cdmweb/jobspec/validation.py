@@ -22,7 +22,7 @@ from .constants import SIDE_GROUP, SIDE_KEYS
 from .crossfield import check_between
 from .findings import ERROR, WARNING, Finding, as_text, finding
 from .masking import SECRET_MASK, is_secret
-from .pairing import ENTIRE_DATABASE_JOB, check_pairing
+from .pairing import ENTIRE_DATABASE_JOB, check_pairing, taken_by_job_type
 
 NAME_MAX = 240
 # Macros DataArts Factory expands before CDM sees the name ("dws2obs-${currentTime}").
@@ -68,7 +68,7 @@ def validate_job(job: Any, catalog: Catalog | None = None) -> list[Finding]:
             catalog,
             findings,
             source if isinstance(source, str) else None,
-            job.get("job_type") == ENTIRE_DATABASE_JOB,
+            job["job_type"] if isinstance(job.get("job_type"), str) else "",
         )
     between = check_between(job, catalog)
     # CDM's own code for an input (Cdm.0913 for a schema with no SQL) says more than "cannot be blank".
@@ -192,7 +192,7 @@ def _check_side(
     catalog: Catalog,
     findings: list[Finding],
     source: str | None = None,
-    entire_database_job: bool = False,
+    job_type: str = "",
 ) -> None:
     known_connector = side == "driver" or catalog.connector(connector) is not None
     seen_groups: dict[str, dict[str, str]] = {}
@@ -213,7 +213,7 @@ def _check_side(
             findings.append(finding(ERROR, f"The group name {group!r} {name_problem(group)}", "Cdm.0018", group))
         specs = {s.name: s for s in catalog.specs_for_group(connector, side, group)}
         values = _string_values(inputs)
-        entire_database = entire_database_job or values.get(f"{group}.isBatchMigration") == "true"
+        entire_database = job_type == ENTIRE_DATABASE_JOB or values.get(f"{group}.isBatchMigration") == "true"
         seen: set[str] = set()
         for i_index, item in enumerate(inputs):
             where = {"side": side, "group": g_index, "index": i_index}
@@ -238,7 +238,7 @@ def _check_side(
         _check_conditions(group, inputs, specs, values, g_index, side, findings)
         if group == "schedulerConfig":
             _check_run_at(values, findings)
-    _check_required(side, connector, seen_groups, catalog, findings, source, entire_database_job)
+    _check_required(side, connector, seen_groups, catalog, findings, source, job_type)
     expected = SIDE_GROUP.get(side)
     if side == "driver":
         for group in seen_groups:
@@ -479,7 +479,7 @@ def _check_required(
     catalog: Catalog,
     findings: list[Finding],
     source: str | None = None,
-    entire_database_job: bool = False,
+    job_type: str = "",
 ) -> None:
     if side == "driver":
         candidates = [(group, catalog.driver.get(group, ())) for group in seen_groups]
@@ -495,8 +495,10 @@ def _check_required(
                 continue
             if spec.when_source and source not in spec.when_source:
                 continue  # required only for another kind of source than this job's
-            if spec.single_table and (entire_database_job or values.get(f"{group}.isBatchMigration") == "true"):
-                continue  # an entire-database migration names no single table
+            if not taken_by_job_type(spec, job_type, catalog):
+                continue  # the job type does not take it (an entire-database job names no single table)
+            if spec.single_table and values.get(f"{group}.isBatchMigration") == "true":
+                continue  # nor does a side that migrates a whole database
             if spec.type == "boolean":
                 # Official samples CDM accepted leave required booleans out; CDM reads them as false.
                 message = f"{spec.name} is documented as required but not sent; CDM reads it as false."

@@ -343,3 +343,12 @@ def test_an_entire_database_job_naming_one_table_is_told_so():
     body["job_type"] = "BATCH_JOB"
     said = {f["input"] for f in validate_job(body) if f["status"] == WARNING and "picks its tables" in f["message"]}
     assert "fromJobConfig.tableName" in said and "toJobConfig.table" in said
+
+
+def test_an_entire_database_job_is_not_asked_for_what_its_type_does_not_take():
+    """useSql is required of a table/file migration (a warning when left out: CDM reads false); an
+    entire-database migration takes no custom SQL, so nothing asks for it there."""
+    body = job("generic-jdbc-connector", [{"name": "fromJobConfig.schemaName", "value": "shop"}])
+    assert "fromJobConfig.useSql" in {f["input"] for f in validate_job(body)}
+    body["job_type"] = "BATCH_JOB"
+    assert "fromJobConfig.useSql" not in {f["input"] for f in validate_job(body)}
