@@ -48,6 +48,10 @@ RETRY_STATUSES = frozenset({502, 503, 504})
 # The SDK marks X-Language as required for the random-cluster call; CDM answers in this language by default.
 DEFAULT_LANGUAGE = "en-us"
 
+# CDM lists jobs 10 to 100 at a time (show_jobs' page_size).
+PAGE_SIZE_MIN, PAGE_SIZE_MAX = 10, 100
+JOB_TYPES = ("NORMAL_JOB", "BATCH_JOB", "SCENARIO_JOB")
+
 SQOOP_COUNTERS = "org.apache.sqoop.submission.counter.SqoopCounters"
 
 
@@ -148,6 +152,80 @@ class CdmClient:
 
     def show_job(self, cluster_id: str, job_name: str) -> dict[str, Any]:
         return self._request("GET", self._path("clusters", cluster_id, "cdm", "job", job_name))
+
+    def list_jobs(
+        self,
+        cluster_id: str,
+        *,
+        name_filter: str = "",
+        page_no: int = 1,
+        page_size: int = PAGE_SIZE_MAX,
+        job_type: str | None = None,
+    ) -> dict[str, Any]:
+        """One page of a cluster's jobs (``GET …/cdm/job/all``). CDM takes ``page_size`` 10–100 and
+        lists NORMAL_JOB unless ``jobType`` names another type. The answer's ``jobs`` is always a
+        list of objects here and ``total`` an int (or None when CDM left it out)."""
+        path = self._path("clusters", cluster_id, "cdm", "job", "all")
+        query: list[tuple[str, object]] = [
+            ("page_no", max(1, int(page_no))),
+            ("page_size", min(max(int(page_size), PAGE_SIZE_MIN), PAGE_SIZE_MAX)),
+        ]
+        if name_filter:
+            query.append(("filter", name_filter))
+        if job_type:
+            query.append(("jobType", job_type))
+        data = self._request("GET", path, query=query)
+        jobs = data.get("jobs", [])
+        if not isinstance(jobs, list):
+            raise CdmBadResponse("CDM listed jobs in an unexpected shape.", status=200, method="GET", path=path)
+        data["jobs"] = jobs
+        data["total"] = _int(data.get("total"))
+        return data
+
+    def update_job(self, cluster_id: str, job_name: str, body: Mapping[str, Any]) -> dict[str, Any]:
+        """Replace an existing job with ``body`` (the create body, ``{"jobs": [Job]}``)."""
+        path = self._path("clusters", cluster_id, "cdm", "job", job_name)
+        data = self._request("PUT", path, body=_mapping(body))
+        _raise_on_validation_errors(data, "PUT", path)
+        return data
+
+    def delete_job(self, cluster_id: str, job_name: str) -> dict[str, Any]:
+        return self._request("DELETE", self._path("clusters", cluster_id, "cdm", "job", job_name))
+
+    def job_submissions(self, cluster_id: str, job_name: str) -> list[dict[str, Any]]:
+        """A job's run history (``GET …/cdm/submissions?jname=``), newest first as CDM lists it."""
+        path = self._path("clusters", cluster_id, "cdm", "submissions")
+        data = self._request("GET", path, query=[("jname", job_name)])
+        return _submissions(data, "GET", path)
+
+    def create_link(self, cluster_id: str, body: Mapping[str, Any], *, validate: bool = False) -> dict[str, Any]:
+        """Create a link (``{"links": [Link]}``); ``validate=True`` only tests it and creates nothing.
+
+        A link CDM could not connect with comes back as an ERROR in ``validation-result`` (raised as
+        CdmValidationError), sometimes with HTTP 500 (reference §3), which raises as a server error
+        that still carries CDM's findings."""
+        path = self._path("clusters", cluster_id, "cdm", "link")
+        query: list[tuple[str, object]] = [("validate", "true" if validate else "false")]
+        data = self._request("POST", path, body=_mapping(body), query=query)
+        _raise_on_validation_errors(data, "POST", path)
+        return data
+
+    def show_link(self, cluster_id: str, link_name: str) -> dict[str, Any]:
+        """A link as CDM keeps it (secrets left out) with ``fromTo-unMapping`` and ``batchFromTo-mapping``."""
+        path = self._path("clusters", cluster_id, "cdm", "link", link_name)
+        data = self._request("GET", path)
+        if not isinstance(data.get("links", []), list):
+            raise CdmBadResponse("CDM answered a link in an unexpected shape.", status=200, method="GET", path=path)
+        return data
+
+    def update_link(self, cluster_id: str, link_name: str, body: Mapping[str, Any]) -> dict[str, Any]:
+        path = self._path("clusters", cluster_id, "cdm", "link", link_name)
+        data = self._request("PUT", path, body=_mapping(body))
+        _raise_on_validation_errors(data, "PUT", path)
+        return data
+
+    def delete_link(self, cluster_id: str, link_name: str) -> dict[str, Any]:
+        return self._request("DELETE", self._path("clusters", cluster_id, "cdm", "link", link_name))
 
     def list_clusters(self) -> dict[str, Any]:
         path = self._path("clusters")

@@ -30,6 +30,9 @@ CLUSTER_NAMES = [
     ("sandbox-stopped", STOPPED),
 ]
 BYTES_PER_ROW = 128
+NORMAL_JOB = "NORMAL_JOB"
+JOB_TYPES = (NORMAL_JOB, "BATCH_JOB", "SCENARIO_JOB")
+PAGE_SIZE_MIN, PAGE_SIZE_MAX = 10, 100
 
 
 class SandboxRefusal(Exception):
@@ -116,15 +119,93 @@ def refuse_invalid(jobs: list[dict[str, Any]]) -> None:
         raise SandboxRefusal(400, coded["code"] or "Cdm.0018", message)
 
 
+def check_job_for_cluster(cluster: SandboxCluster, job: dict[str, Any]) -> None:
+    """What CDM checks of a job against the cluster it goes to, beyond the body itself."""
+
+
+def job_type_of(job: dict[str, Any]) -> str:
+    job_type = job.get("job_type")
+    return job_type if isinstance(job_type, str) and job_type else NORMAL_JOB
+
+
 @transaction.atomic
-def create_jobs(cluster: SandboxCluster, jobs: list[dict[str, Any]]) -> str:
+def create_jobs(cluster: SandboxCluster, jobs: list[dict[str, Any]], user: str = "sandbox") -> str:
     """Create the jobs and answer the first one's name. A refused body creates nothing."""
     refuse_invalid(jobs)
     for job in jobs:
+        check_job_for_cluster(cluster, job)
         if SandboxJob.objects.filter(cluster=cluster, name=job["name"]).exists():
             raise SandboxRefusal(400, "Cdm.0104", "The job name already exists.")
-        SandboxJob.objects.create(cluster=cluster, name=job["name"], body=job)
+        SandboxJob.objects.create(cluster=cluster, name=job["name"], job_type=job_type_of(job), body=job)
     return jobs[0]["name"]
+
+
+@transaction.atomic
+def update_job(cluster: SandboxCluster, name: str, jobs: list[dict[str, Any]]) -> None:
+    """Replace job ``name`` with the body's job (CDM's update takes the create body). A job that
+    runs is not changed under its run (TF's provider stops a job before it updates it)."""
+    existing = SandboxJob.objects.select_for_update().filter(cluster=cluster, name=name).first()
+    if existing is None:
+        raise SandboxRefusal(400, "Cdm.0319", "Failed to update the job that does not exist.")
+    if len(jobs) != 1 or jobs[0]["name"] != name:
+        raise SandboxRefusal(400, "Cdm.0320", f"Invalid job {name}: the body must hold this one job, by this name.")
+    refuse_invalid(jobs)
+    check_job_for_cluster(cluster, jobs[0])
+    if is_running(existing):
+        raise SandboxRefusal(400, "Cdm.0052", f"Job {name} is running.")
+    existing.body, existing.job_type, existing.updated_at = jobs[0], job_type_of(jobs[0]), timezone.now()
+    existing.save(update_fields=["body", "job_type", "updated_at"])
+
+
+def delete_job(job: SandboxJob) -> None:
+    if is_running(job):
+        raise SandboxRefusal(400, "Cdm.0052", f"Job {job.name} is running.")
+    job.delete()
+
+
+def is_running(job: SandboxJob) -> bool:
+    latest = job.submissions.first()
+    return latest is not None and submission_state(latest).status in ("BOOTING", "RUNNING")
+
+
+def list_jobs(cluster: SandboxCluster, query: Any) -> dict[str, Any]:
+    """show_jobs with job_name=all: ``filter`` matches part of the name, ``jobType`` picks the
+    type (NORMAL_JOB by default), ``page_no`` from 1, ``page_size`` 10 to 100."""
+    page_no = _whole(query.get("page_no", "1"), "page_no", 1, None)
+    page_size = _whole(query.get("page_size", "10"), "page_size", PAGE_SIZE_MIN, PAGE_SIZE_MAX)
+    job_type = query.get("jobType") or NORMAL_JOB
+    if job_type not in JOB_TYPES:
+        raise SandboxRefusal(400, "Cdm.0055", "Unsupported job type.")
+    jobs = SandboxJob.objects.filter(cluster=cluster, job_type=job_type)
+    if query.get("filter"):
+        jobs = jobs.filter(name__icontains=query["filter"])
+    total = jobs.count()
+    start = (page_no - 1) * page_size
+    page = list(jobs.order_by("name").prefetch_related("submissions")[start : start + page_size])
+    return {"total": total, "jobs": [listed_job(j) for j in page], "page_no": page_no, "page_size": page_size}
+
+
+def listed_job(job: SandboxJob) -> dict[str, Any]:
+    """A job as show_jobs answers it: the body, plus the keys CDM writes itself."""
+    submissions = list(job.submissions.all())
+    status = submission_state(submissions[0]).status if submissions else "NEW"
+    return {
+        **job.body,
+        "status": status,
+        "creation-user": "sandbox",
+        "creation-date": _ms(job.created_at),
+        "update-date": _ms(job.updated_at),
+    }
+
+
+def _whole(text: str, name: str, low: int, high: int | None) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise SandboxRefusal(400, "Cdm.0011", f"The parameter value exceeds the value range: {name}.") from None
+    if value < low or (high is not None and value > high):
+        raise SandboxRefusal(400, "Cdm.0011", f"The parameter value exceeds the value range: {name}.")
+    return value
 
 
 def get_job(cluster: SandboxCluster, name: str) -> SandboxJob:
@@ -134,14 +215,27 @@ def get_job(cluster: SandboxCluster, name: str) -> SandboxJob:
     return job
 
 
-def start_job(job: SandboxJob, user: str) -> SandboxSubmission:
-    latest = job.submissions.first()
-    if latest is not None and submission_state(latest).status in ("BOOTING", "RUNNING"):
+def start_body_variables(body: Any) -> dict[str, str]:
+    """The ``variables`` of a start body (``{}`` or ``{"variables": {name: value}}``)."""
+    if body in (None, {}):
+        return {}
+    variables = body.get("variables", {}) if isinstance(body, dict) else None
+    if not isinstance(variables, dict) or not all(isinstance(v, str) for v in variables.values()):
+        raise SandboxRefusal(400, "Cdm.0018", '"variables" must be an object of texts.')
+    return variables
+
+
+def start_job(job: SandboxJob, user: str, variables: dict[str, str] | None = None) -> SandboxSubmission:
+    if is_running(job):
         raise SandboxRefusal(400, "Cdm.0052", f"Job {job.name} is running.")
     links = f"{job.body.get('from-link-name', '')} {job.body.get('to-link-name', '')}"
     digest = int(hashlib.sha256(job.name.encode()).hexdigest()[:8], 16)
     return SandboxSubmission.objects.create(
-        job=job, will_fail="fail" in links.lower(), total_rows=10_000 + digest % 990_000, creation_user=user
+        job=job,
+        will_fail="fail" in links.lower(),
+        total_rows=10_000 + digest % 990_000,
+        creation_user=user,
+        variables=variables or {},
     )
 
 

@@ -35,9 +35,28 @@ class SandboxCluster(models.Model):
         return self.status == RUNNING
 
 
+class SandboxLink(models.Model):
+    """A link as CDM keeps it: the body it was given (secrets included, as CDM must keep them to
+    connect; they are never answered back)."""
+
+    cluster = models.ForeignKey(SandboxCluster, models.CASCADE, related_name="links")
+    name = models.TextField()
+    connector = models.TextField()
+    body = models.JSONField()
+    created_at = models.DateTimeField(default=timezone.now)
+    updated_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        unique_together = [("cluster", "name")]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.connector})"
+
+
 class SandboxJob(models.Model):
     cluster = models.ForeignKey(SandboxCluster, models.CASCADE, related_name="jobs")
     name = models.TextField()
+    job_type = models.CharField(max_length=32, default="NORMAL_JOB", db_index=True)
     body = models.JSONField()
     created_at = models.DateTimeField(default=timezone.now)
     updated_at = models.DateTimeField(default=timezone.now)
@@ -57,6 +76,8 @@ class SandboxSubmission(models.Model):
     will_fail = models.BooleanField(default=False)
     total_rows = models.BigIntegerField(default=100_000)
     creation_user = models.CharField(max_length=128, default="sandbox")
+    # The values a start gave the job's ${…} variables.
+    variables = models.JSONField(default=dict, blank=True)
 
     class Meta:
         ordering = ["-started_at", "-id"]

@@ -262,24 +262,28 @@ def _cluster_and_job(project_id: str, cluster_id: str, job_name: str) -> tuple[S
 
 @cdm_endpoint
 def job(request: HttpRequest, project_id: str, cluster_id: str, job_name: str) -> HttpResponse:
-    _only(request, "GET", "DELETE")
+    _only(request, "GET", "PUT", "DELETE")
     cluster = engine.get_cluster(project_id, cluster_id)
     if request.method == "GET" and job_name == "all":
-        jobs = list(cluster.jobs.order_by("name"))
-        return JsonResponse({"total": len(jobs), "jobs": [j.body for j in jobs], "page_no": 1, "page_size": 100})
+        return JsonResponse(engine.list_jobs(cluster, request.GET))
+    if request.method == "PUT":
+        engine.running_cluster(project_id, cluster_id)
+        engine.update_job(cluster, job_name, engine.check_jobs_body(_json_body(request)))
+        return JsonResponse({"validation-result": []})
     found = engine.get_job(cluster, job_name)
     if request.method == "DELETE":
-        found.delete()
+        engine.delete_job(found)
         return JsonResponse({})
-    return JsonResponse({"total": 0, "jobs": [found.body], "page_no": 1, "page_size": 10})
+    return JsonResponse({"total": 0, "jobs": [engine.listed_job(found)], "page_no": 1, "page_size": 10})
 
 
 @cdm_endpoint
 def job_start(request: HttpRequest, project_id: str, cluster_id: str, job_name: str) -> HttpResponse:
     _only(request, "PUT")
     engine.running_cluster(project_id, cluster_id)
+    variables = engine.start_body_variables(_json_body(request) if request.body else {})
     _, found = _cluster_and_job(project_id, cluster_id, job_name)
-    submission = engine.start_job(found, request.sandbox_user)
+    submission = engine.start_job(found, request.sandbox_user, variables)
     return JsonResponse({"submissions": [engine.submission_json(submission)]})
 
 
@@ -305,6 +309,9 @@ def job_status(request: HttpRequest, project_id: str, cluster_id: str, job_name:
 def submissions(request: HttpRequest, project_id: str, cluster_id: str) -> HttpResponse:
     _only(request, "GET")
     name = request.GET.get("jname", "")
+    if not name:
+        return cdm_error(400, "Cdm.0018", "jname is required.")
     _, found = _cluster_and_job(project_id, cluster_id, name)
-    items = [engine.submission_json(s) for s in found.submissions.all()[:10]]
-    return JsonResponse({"submissions": items, "total": len(items), "page_no": 1, "page_size": 10})
+    runs = found.submissions.all()
+    items = [engine.submission_json(s) for s in runs[:10]]
+    return JsonResponse({"submissions": items, "total": runs.count(), "page_no": 1, "page_size": 10})

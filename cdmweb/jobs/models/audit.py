@@ -29,9 +29,22 @@ class AuditEvent(models.Model):
         SUBMITTED = "submitted", "submitted"
         SUBMISSION_REFUSED = "submission-refused", "submission refused"
         MEMBERSHIP = "membership", "membership"
+        PULLED = "pulled", "pulled from a cluster"
+        TOOK_CLUSTER_VERSION = "took-cluster-version", "took the cluster's version"
+        JOB_STARTED = "job-started", "job started"
+        JOB_STOPPED = "job-stopped", "job stopped"
+        JOB_DELETED = "job-deleted", "job deleted on the cluster"
+        LINK_CREATED = "link-created", "link created"
 
     # Actions that change the payload: whoever did one since the last approval cannot approve.
-    CHANGES_PAYLOAD = (Action.CREATED, Action.IMPORTED, Action.EDITED, Action.RESTORED)
+    CHANGES_PAYLOAD = (
+        Action.CREATED,
+        Action.IMPORTED,
+        Action.EDITED,
+        Action.RESTORED,
+        Action.PULLED,
+        Action.TOOK_CLUSTER_VERSION,
+    )
 
     at = models.DateTimeField(default=timezone.now, db_index=True)
     actor = models.ForeignKey(

@@ -67,6 +67,26 @@ class JobDraft(models.Model):
         CHANGED = "changed", "changed since approval"
 
     review_state = models.CharField(max_length=16, choices=ReviewState, default=ReviewState.NOT_REVIEWED, blank=True)
+
+    # Where the job lives: a draft may name its target and cluster (the link fields then suggest
+    # that cluster's links); a tracked draft always does, and names the job it stands for there.
+    home_target = models.ForeignKey("Target", models.SET_NULL, null=True, blank=True, related_name="home_drafts")
+    home_cluster_id = models.CharField(max_length=64, blank=True)
+    # Non-empty: the draft tracks the job of this name on its home cluster (pulled or deployed).
+    tracked_name = models.TextField(blank=True, default="")
+    # What the cluster should hold: the revision last pulled or deployed. Drift is measured from it.
+    deployed_revision = models.ForeignKey("Revision", models.SET_NULL, null=True, blank=True, related_name="+")
+
+    class Drift(models.TextChoices):
+        UNKNOWN = "", "not checked"
+        IN_SYNC = "in_sync", "in sync"
+        DRIFTED = "drifted", "drifted"
+        MISSING = "missing", "missing on cluster"
+
+    drift_state = models.CharField(max_length=16, choices=Drift, default=Drift.UNKNOWN, blank=True)
+    drift_checked_at = models.DateTimeField(null=True, blank=True)
+    # The job as the cluster had it at the last check (deployable keys), when it differed.
+    cluster_payload = models.JSONField(null=True, blank=True)
     error_count = models.PositiveIntegerField(default=0)
     warning_count = models.PositiveIntegerField(default=0)
     created_at = models.DateTimeField(default=timezone.now)
@@ -77,6 +97,20 @@ class JobDraft(models.Model):
         indexes = [
             models.Index(fields=["owner", "-updated_at", "-id"], name="draft_owner_recent"),
             models.Index(fields=["team", "-updated_at", "-id"], name="draft_team_recent"),
+        ]
+        # One draft per deployed job and place (a team, or one person's private drafts): pulling
+        # again refreshes it instead of adding another.
+        constraints = [
+            models.UniqueConstraint(
+                fields=["home_target", "home_cluster_id", "tracked_name", "team"],
+                condition=models.Q(team__isnull=False) & ~models.Q(tracked_name=""),
+                name="one_tracked_draft_per_team",
+            ),
+            models.UniqueConstraint(
+                fields=["home_target", "home_cluster_id", "tracked_name", "owner"],
+                condition=models.Q(team__isnull=True) & ~models.Q(tracked_name=""),
+                name="one_tracked_private_draft",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -251,6 +285,29 @@ class JobDraft(models.Model):
         digest = payload_hash(payload)
         latest = self.revisions.order_by("-number").values_list("payload_hash", flat=True).first()
         return None if digest == latest else self.add_revision(payload, digest, author, reason)
+
+    @property
+    def tracked(self) -> bool:
+        """Whether the draft stands for a job on a cluster (pulled, or deployed from here)."""
+        return bool(self.tracked_name) and self.home_target_id is not None and bool(self.home_cluster_id)
+
+    def mark_deployed(self, target: Any, cluster_id: str, job_name: str, revision: Revision) -> None:
+        """The cluster now holds ``revision`` as job ``job_name``: the draft tracks that job, and
+        drift is measured from this revision until the next pull or deploy."""
+        self.home_target, self.home_cluster_id, self.tracked_name = target, cluster_id, job_name
+        self.deployed_revision = revision
+        self.drift_state, self.drift_checked_at, self.cluster_payload = self.Drift.IN_SYNC, timezone.now(), None
+        self.save(
+            update_fields=[
+                "home_target",
+                "home_cluster_id",
+                "tracked_name",
+                "deployed_revision",
+                "drift_state",
+                "drift_checked_at",
+                "cluster_payload",
+            ]
+        )
 
     def add_revision(self, payload: dict[str, Any], digest: str, author: Any, reason: str) -> Revision:
         last = self.revisions.order_by("-number").values_list("number", flat=True).first() or 0

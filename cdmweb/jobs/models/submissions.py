@@ -93,6 +93,11 @@ class Submission(models.Model):
         REFUSED = "refused", "refused"
         ERROR = "error", "error"
 
+    class Action(models.TextChoices):
+        CREATE = "create", "create"
+        UPDATE = "update", "update"  # PUT the job a cluster already has, then start it if asked
+        START = "start", "start"  # run a job the cluster already has, as it is
+
     draft = models.ForeignKey("JobDraft", models.SET_NULL, null=True, related_name="submissions")
     revision = models.ForeignKey(
         "Revision", models.SET_NULL, null=True, blank=True, related_name="submissions", help_text="the revision sent"
@@ -107,6 +112,9 @@ class Submission(models.Model):
     cluster_id = models.CharField(max_length=64, blank=True, help_text="the chosen cluster, or the one CDM picked")
     pool = models.JSONField(default=list, blank=True, help_text="cluster ids of a random-cluster submission")
     body = models.JSONField(help_text="the request body sent")
+    action = models.CharField(max_length=8, choices=Action, default=Action.CREATE)
+    start = models.BooleanField(default=True, help_text="start the job once created or updated")
+    variables = models.JSONField(default=dict, blank=True, help_text="values for the job's ${…} variables")
     state = models.CharField(max_length=16, choices=State, default=State.PENDING)
     job_name = models.TextField(blank=True)
     submission_id = models.CharField(max_length=64, blank=True)
