@@ -435,6 +435,12 @@ class SubmissionSummary:
         return self.status in TERMINAL_STATUSES
 
     @property
+    def started_at(self) -> datetime | None:
+        """When the run began, from the first of its dates CDM gave."""
+        millis = self.creation_date or self.execute_date
+        return datetime.fromtimestamp(millis / 1000, UTC) if millis else None
+
+    @property
     def succeeded(self) -> bool:
         return self.status == SUCCEEDED
 

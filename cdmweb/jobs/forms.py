@@ -300,16 +300,25 @@ class ClusterCheckboxes(_GreysOutSomeOptions, forms.CheckboxSelectMultiple):
 class SubmitForm(forms.Form):
     """Where to send a draft: one cluster of a target, or a pool of them for a random pick."""
 
-    MODES = [("cluster", "One cluster (create, then start)"), ("pool", "A random running cluster from a pool")]
+    MODES = [
+        ("cluster", "One cluster (create, then start; or update the job it has)"),
+        ("pool", "A random running cluster from a pool"),
+    ]
 
     target = forms.ModelChoiceField(queryset=None, empty_label=None)
     mode = forms.ChoiceField(choices=MODES, widget=forms.RadioSelect, initial="pool")
     cluster_id = forms.CharField(required=False, max_length=64, label="Cluster")
     pool = forms.MultipleChoiceField(required=False, widget=ClusterCheckboxes, label="Pool")
     idempotency_key = forms.CharField(widget=forms.HiddenInput, max_length=64)
+    # Set once the user has said that the job the cluster already has by this name is the one meant.
+    update = forms.BooleanField(required=False, widget=forms.HiddenInput)
+    start = forms.BooleanField(
+        required=False, initial=True, label="Start the job once it is updated", help_text="a new job always starts"
+    )
 
     def __init__(self, *args: Any, targets: Any, target: Any = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        self.name_taken: Any = None
         self.fields["target"].queryset = targets
         clusters = target.clusters if target is not None else []
         choices = [

@@ -264,7 +264,9 @@ def test_submit_job_command_failures_exit_1_with_one_line(sandbox, valid_draft, 
             clusters(settings)["sandbox-cluster-1"],
             stdout=io.StringIO(),
         )
-    assert refused.value.returncode == 1 and "Cdm.0104" in str(refused.value) and "\n" not in str(refused.value)
+    # The second submission updates the job the first created (never Cdm.0104), which CDM refuses
+    # while the first run is still going.
+    assert refused.value.returncode == 1 and "Cdm.0052" in str(refused.value) and "\n" not in str(refused.value)
     with pytest.raises(CommandError) as unknown:
         call_command("submit_job", str(valid_draft.pk), "--target", "nope", "--pool", "all")
     assert unknown.value.returncode == 2

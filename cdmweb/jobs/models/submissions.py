@@ -115,6 +115,7 @@ class Submission(models.Model):
     action = models.CharField(max_length=8, choices=Action, default=Action.CREATE)
     start = models.BooleanField(default=True, help_text="start the job once created or updated")
     variables = models.JSONField(default=dict, blank=True, help_text="values for the job's ${…} variables")
+    routing_note = models.CharField(max_length=300, blank=True, help_text="why it went where it went")
     state = models.CharField(max_length=16, choices=State, default=State.PENDING)
     job_name = models.TextField(blank=True)
     submission_id = models.CharField(max_length=64, blank=True)
@@ -147,7 +148,22 @@ class Submission(models.Model):
 
     @property
     def terminal(self) -> bool:
-        return self.state in (self.State.REFUSED, self.State.ERROR) or self.cdm_status in TERMINAL_STATUSES
+        if self.state in (self.State.REFUSED, self.State.ERROR) or self.cdm_status in TERMINAL_STATUSES:
+            return True
+        # An update not asked to start ends once the cluster took the new body.
+        return self.state == self.State.ACCEPTED and not self.start
+
+    @property
+    def outcome(self) -> str:
+        """What was done on the cluster, in words: "Updated job X on cluster Y"."""
+        verb = {self.Action.CREATE: "Created", self.Action.UPDATE: "Updated", self.Action.START: "Started"}
+        landed = self.state in (self.State.ACCEPTED,) or (
+            self.state == self.State.CREATED and self.action == self.Action.UPDATE
+        )
+        if not landed or not self.cluster_id:
+            return ""
+        started = " and started it" if self.start and self.action != self.Action.START else ""
+        return f"{verb[self.action]} job {self.job_name} on cluster {self.cluster_name}{started}."
 
     @property
     def cluster_name(self) -> str:

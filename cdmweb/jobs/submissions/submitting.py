@@ -7,6 +7,7 @@ where the first stopped (job created but not started -> start only).
 
 from __future__ import annotations
 
+import hashlib
 import logging
 from dataclasses import dataclass
 from datetime import timedelta
@@ -18,7 +19,7 @@ from django.utils import timezone
 
 from cdmweb.catalog.registry import get_catalog
 from cdmweb.jobs import reviewing
-from cdmweb.jobs.models import AuditEvent, JobDraft, Submission, Target
+from cdmweb.jobs.models import AuditEvent, ClusterJob, JobDraft, Submission, Target
 from cdmweb.jobspec.payload import build_request_body
 from cdmweb.jobspec.validation import ERROR, Finding, validate_job
 
@@ -82,6 +83,111 @@ def check(draft: JobDraft, target: Target, user: Any, job: dict[str, Any] | None
         raise SubmissionRefused(refusal.reason)
 
 
+class NameTaken(SubmissionRefused):
+    """The chosen cluster already has a job of this name that the draft does not track: updating
+    it replaces someone's job, so the user says so first (``submit(..., update=True)``)."""
+
+    def __init__(self, target: Target, cluster_id: str, job_name: str) -> None:
+        self.target, self.cluster_id, self.job_name = target, cluster_id, job_name
+        super().__init__(
+            f"Cluster {cluster_name(target, cluster_id)} already has a job named {job_name}. Update that job with "
+            "this draft (the draft then tracks it), or rename the draft to create a new one."
+        )
+
+
+def cluster_name(target: Target, cluster_id: str) -> str:
+    return next((c["name"] for c in target.clusters if c.get("id") == cluster_id), cluster_id)
+
+
+@dataclass(frozen=True)
+class Destination:
+    """Where a submission goes and what it does there, decided before anything is recorded."""
+
+    action: str
+    cluster_id: str
+    pool: list[str]
+    note: str = ""
+
+
+def destination(
+    draft: JobDraft, target: Target, job_name: str, cluster_id: str | None, pool: list[str] | None, update: bool
+) -> Destination:
+    """Create, or update the job the cluster already has. A draft that tracks a job on this
+    target updates it on its own cluster, even when a pool was chosen (a random pick would create
+    a second copy elsewhere); a job the cluster is known to have by this name is not created
+    again unless the user said to update it."""
+    if bool(cluster_id) == bool(pool):
+        raise SubmissionRefused("Choose one cluster, or a pool of clusters.")
+    tracked_here = draft.tracked and draft.home_target_id == target.pk
+    if tracked_here and (pool or cluster_id == draft.home_cluster_id):
+        if job_name != draft.tracked_name:
+            raise SubmissionRefused(
+                f"This draft tracks job {draft.tracked_name} on cluster {cluster_name(target, draft.home_cluster_id)}, "
+                f"but is now named {job_name}. CDM knows jobs by name: name it {draft.tracked_name} again to update "
+                "that job."
+            )
+        note = ""
+        if pool:
+            note = (
+                f"Sent to cluster {cluster_name(target, draft.home_cluster_id)}, which has this job, instead of a "
+                "random pick from the pool."
+            )
+        return Destination(Submission.Action.UPDATE, draft.home_cluster_id, list(pool or []), note)
+    if cluster_id and update:
+        return Destination(Submission.Action.UPDATE, cluster_id, [])
+    if cluster_id and ClusterJob.objects.filter(target=target, cluster_id=cluster_id, name=job_name).exists():
+        raise NameTaken(target, cluster_id, job_name)
+    return Destination(Submission.Action.CREATE, cluster_id or "", list(pool or []))
+
+
+def _deploying_now(target: Target, cluster_id: str, job_name: str, key: str) -> Submission | None:
+    """An update or start of the same job that has not reached CDM yet, from another form."""
+    return (
+        Submission.objects.filter(
+            target=target,
+            cluster_id=cluster_id,
+            job_name=job_name,
+            action__in=[Submission.Action.UPDATE, Submission.Action.START],
+            state__in=[State.PENDING, State.SENDING, State.CREATED],
+            finished_at=None,
+        )
+        .exclude(idempotency_key=key)
+        .select_related("user")
+        .first()
+    )
+
+
+def record_submission(key: str, defaults: dict[str, Any]) -> tuple[Submission, bool]:
+    """The submission of this key, made now (True) or found (False). An update or a start takes a
+    short lock on its job first, so of two people deploying one job at once, one goes and the
+    other is told who does."""
+    action = defaults.get("action", Submission.Action.CREATE)
+    lock = ""
+    if action != Submission.Action.CREATE:
+        job_key = hashlib.sha256(defaults["job_name"].encode()).hexdigest()[:32]
+        lock = f"deploy-lock-{defaults['target'].pk}-{defaults['cluster_id']}-{job_key}"
+        if not cache.add(lock, key, 30):
+            raise SubmissionRefused(
+                f"Someone else is deploying {defaults['job_name']} right now; wait a moment and look again."
+            )
+    try:
+        if lock:
+            busy = _deploying_now(defaults["target"], defaults["cluster_id"], defaults["job_name"], key)
+            if busy is not None:
+                raise SubmissionRefused(
+                    f"{busy.user} is deploying {busy.job_name} to this cluster right now (submission {busy.pk}); "
+                    "wait for it to reach CDM, then look again."
+                )
+        try:
+            with transaction.atomic():
+                return Submission.objects.get_or_create(idempotency_key=key, defaults=defaults)
+        except IntegrityError:
+            return Submission.objects.get(idempotency_key=key), False
+    finally:
+        if lock:
+            cache.delete(lock)
+
+
 def submit(
     draft: JobDraft,
     target: Target,
@@ -90,40 +196,45 @@ def submit(
     *,
     cluster_id: str | None = None,
     pool: list[str] | None = None,
+    update: bool = False,
+    start: bool = True,
 ) -> Submission:
     """Check and record a submission of ``draft``, then hand the sending to a task (a worker in
     production; at once, in this process, on the embedded defaults). Returns the row as it is
-    after the hand-over. Refusals before anything is queued raise SubmissionRefused."""
-    if bool(cluster_id) == bool(pool):
-        raise SubmissionRefused("Choose one cluster, or a pool of clusters.")
+    after the hand-over. Refusals before anything is queued raise SubmissionRefused.
+
+    A draft that tracks a job on ``target`` (or ``update=True``) updates the job its cluster
+    has (PUT), then starts it when ``start``; any other draft creates its job."""
     job = draft.build()
     check(draft, target, user, job)
-    body = build_request_body([job], pool if pool else None)
-    try:
-        with transaction.atomic():
-            submission, created = Submission.objects.get_or_create(
-                idempotency_key=key,
-                defaults={
-                    "draft": draft,
-                    "target": target,
-                    "user": user,
-                    "cluster_id": cluster_id or "",
-                    "pool": pool or [],
-                    "body": body,
-                    "job_name": job.get("name", ""),
-                },
-            )
-    except IntegrityError:
-        submission, created = Submission.objects.get(idempotency_key=key), False
+    where = destination(draft, target, job.get("name", ""), cluster_id, pool, update)
+    updating = where.action == Submission.Action.UPDATE
+    body = build_request_body([job], None if updating or not where.pool else where.pool)
+    submission, created = record_submission(
+        key,
+        {
+            "draft": draft,
+            "target": target,
+            "user": user,
+            "cluster_id": where.cluster_id,
+            "pool": where.pool,
+            "body": body,
+            "job_name": job.get("name", ""),
+            "action": where.action,
+            "start": start or not updating,
+            "routing_note": where.note,
+        },
+    )
     if not created and (submission.user_id != user.pk or submission.draft_id != draft.pk):
         raise SubmissionRefused("This form was already used for another submission; reload the page and submit again.")
     if created:
         submission.revision = draft.snapshot(user, f"submitted to {target} (submission {submission.pk})")
         Submission.objects.filter(pk=submission.pk).update(revision=submission.revision)
-        where = f"cluster {cluster_id}" if cluster_id else f"a pool of {len(pool or [])}"
-        AuditEvent.record(
-            user, AuditEvent.Action.SUBMITTED, draft, submission=submission, detail=f"to {target}, {where}"
-        )
+        if updating:
+            detail = f"to {target}, updating job {submission.job_name} on cluster {where.cluster_id}"
+        else:
+            detail = f"to {target}, " + (f"cluster {cluster_id}" if cluster_id else f"a pool of {len(pool or [])}")
+        AuditEvent.record(user, AuditEvent.Action.SUBMITTED, draft, submission=submission, detail=detail)
         tasks.enqueue_send(submission.pk)
     elif submission.state in (State.PENDING, State.CREATED) or (
         submission.state == State.SENDING and submission.lease_until and submission.lease_until <= timezone.now()

@@ -14,11 +14,11 @@ from datetime import timedelta
 from typing import Any
 
 from django.conf import settings
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
 
-from cdmweb.cdm.client import CdmClient, submission_summary
+from cdmweb.cdm.client import CdmClient, SubmissionSummary, submission_summary
 from cdmweb.cdm.errors import CdmClientError, CdmError, CdmNotFound, CdmValidationError
 from cdmweb.jobs.models import Submission
 from cdmweb.jobspec.constants import NEVER_EXECUTED, SUCCEEDED, TERMINAL_STATUSES
@@ -28,6 +28,7 @@ from .targets import client_for
 
 log = logging.getLogger("cdmweb.submissions")
 State = Submission.State
+Action = Submission.Action
 
 
 def lease_seconds() -> float:
@@ -35,6 +36,8 @@ def lease_seconds() -> float:
 
 
 MAX_ATTEMPTS = 5
+# How far CDM's clock may run behind ours when telling whether a run began after a submission.
+CLOCK_SKEW_SECONDS = 5.0
 # After a takeover could not tell what the dead worker did (CDM unreachable), try again this much later.
 UNSURE_RETRY_SECONDS = 10.0
 
@@ -76,9 +79,12 @@ def send(submission_id: int, on_running: Callable[[Submission], None] | None = N
             if expired:
                 previous_state = _reconcile(client, submission)
             if previous_state != State.ACCEPTED:
-                # A job found on one cluster of a pool is started there, never created again.
-                pool = [] if previous_state == State.CREATED else submission.pool
-                _send(client, submission, previous_state, body, job, submission.cluster_id or None, pool)
+                if submission.action == Action.CREATE:
+                    # A job found on one cluster of a pool is started there, never created again.
+                    pool = [] if previous_state == State.CREATED else submission.pool
+                    _send(client, submission, previous_state, body, job, submission.cluster_id or None, pool)
+                else:
+                    _send_to_existing(client, submission, previous_state, job)
     except _Unsure:
         log.warning("submission %s: CDM could not say what the last worker did; retrying later", submission.pk)
         Submission.objects.filter(pk=submission.pk, lease_until=lease).update(
@@ -95,9 +101,34 @@ def send(submission_id: int, on_running: Callable[[Submission], None] | None = N
         log.warning("submission %s: the lease ran out while sending; the worker that took over decides", submission.pk)
         return Submission.objects.get(pk=submission.pk)
     log.info("submission %s: %s %s", submission.pk, submission.state, submission.error_code)
+    track(submission)
     if on_running is not None and still_running(submission):
         on_running(submission)
     return submission
+
+
+def track(submission: Submission) -> None:
+    """Once a create or an update landed on a known cluster, the draft tracks that job, and drift
+    is measured from the revision sent: submitting the draft again updates the job (never
+    Cdm.0104), and a change made on the cluster shows as drift."""
+    landed = submission.state == State.ACCEPTED or (
+        submission.state == State.CREATED and submission.action == Action.UPDATE
+    )
+    if not (landed and submission.action != Action.START and submission.cluster_id and submission.revision_id):
+        return
+    draft = submission.draft
+    if draft is None or (
+        draft.tracked
+        and draft.deployed_revision_id == submission.revision_id
+        and draft.home_cluster_id == submission.cluster_id
+    ):
+        return
+    try:
+        with transaction.atomic():
+            draft.mark_deployed(submission.target, submission.cluster_id, submission.job_name, submission.revision)
+    except IntegrityError:
+        # Another draft of the same place already tracks this job: it keeps tracking it.
+        log.info("submission %s: another draft already tracks %s", submission.pk, submission.job_name)
 
 
 def _save_if_still_ours(submission: Submission, lease: Any) -> bool:
@@ -144,6 +175,11 @@ def _reconcile(client: CdmClient, submission: Submission) -> str:
         summary = submission_summary(latest)
         if not submission.cluster_id:
             submission.cluster_id = cluster_id
+        if submission.action != Action.CREATE and not _started_since(summary, submission):
+            # The job was there before us: its runs say nothing of this submission. An update is
+            # safe to send again (the same body), a start too (no run of ours began).
+            log.info("submission %s: recovered, no run of ours yet; sending again", submission.pk)
+            return State.PENDING
         if summary.status in (None, "", NEVER_EXECUTED):
             log.info("submission %s: recovered, job exists but never ran; starting it", submission.pk)
             return State.CREATED
@@ -157,6 +193,12 @@ def _reconcile(client: CdmClient, submission: Submission) -> str:
     if submission.pool:
         submission.cluster_id = ""
     return State.PENDING
+
+
+def _started_since(summary: SubmissionSummary, submission: Submission) -> bool:
+    """Whether the job's latest run began after this submission was recorded (clocks allowing)."""
+    started = summary.started_at
+    return started is not None and started >= submission.created_at - timedelta(seconds=CLOCK_SKEW_SECONDS)
 
 
 def _send(
@@ -189,6 +231,35 @@ def _send(
         if submission.state == State.CREATED:
             # The job exists but did not start: a retry with the same key starts it.
             submission.error_message = str(error)
+            submission.error_code = (error.code or "")[:32]
+        else:
+            _record_error(submission, error)
+
+
+def _send_to_existing(client: CdmClient, submission: Submission, previous_state: str, job: dict[str, Any]) -> None:
+    """Update a job the cluster already has (PUT, the create body), then start it if asked; or
+    only start it (a run of the job as it is, with the submission's variables). CREATED here
+    means "updated, not started yet": a retry only starts it."""
+    cluster_id = submission.cluster_id
+    try:
+        if submission.action == Action.UPDATE and previous_state != State.CREATED:
+            submission.response = client.update_job(cluster_id, submission.job_name, submission.body)
+            submission.state = State.CREATED
+            submission.save(update_fields=["state", "response"])
+            if not submission.start:
+                submission.state = State.ACCEPTED
+                submission.http_status = 200
+                submission.finished_at = timezone.now()
+                return
+        answer = client.start_job(cluster_id, submission.job_name, submission.variables or None)
+        submission.response = answer
+        first = (answer.get("submissions") or [{}])[0] if isinstance(answer, dict) else {}
+        _apply_summary(submission, first)
+        submission.state = State.ACCEPTED
+        submission.http_status = 200
+    except CdmError as error:
+        if submission.state == State.CREATED:
+            submission.error_message = f"The job was updated but did not start: {error}"
             submission.error_code = (error.code or "")[:32]
         else:
             _record_error(submission, error)

@@ -70,6 +70,7 @@ def submit_view(request: HtmxRequest, pk: int) -> HttpResponse:
             "target": target,
             "idempotency_key": uuid.uuid4().hex,
             "pool": [c["id"] for c in target.running_clusters],
+            **_tracked_initial(draft, target),
         },
     )
     if form.is_bound and form.is_valid():
@@ -85,6 +86,8 @@ def submit_view(request: HtmxRequest, pk: int) -> HttpResponse:
         "refused_here": bool(refused),
         "target_problem": refused.target,
         "waiting_for_clusters": waiting_for_clusters,
+        "tracks_here": draft.tracked and draft.home_target_id == target.pk,
+        "home_cluster": submitting.cluster_name(target, draft.home_cluster_id),
         "cluster_warnings": [
             (cluster, found["message"])
             for cluster in target.clusters
@@ -92,6 +95,13 @@ def submit_view(request: HtmxRequest, pk: int) -> HttpResponse:
         ],
     }
     return render(request, "jobs/submit.html", context)
+
+
+def _tracked_initial(draft: JobDraft, target: Target) -> dict[str, str]:
+    """A draft that tracks a job on this target goes, by default, to the cluster that has it."""
+    if draft.tracked and draft.home_target_id == target.pk:
+        return {"mode": "cluster", "cluster_id": draft.home_cluster_id}
+    return {}
 
 
 def _submit(form: SubmitForm, draft: JobDraft, request: HtmxRequest) -> Submission | None:
@@ -105,7 +115,13 @@ def _submit(form: SubmitForm, draft: JobDraft, request: HtmxRequest) -> Submissi
             data["idempotency_key"],
             cluster_id=data["cluster_id"] if data["mode"] == "cluster" else None,
             pool=list(data["pool"]) if data["mode"] == "pool" else None,
+            update=data["update"],
+            start=data["start"],
         )
+    except submitting.NameTaken as taken:
+        form.name_taken = taken
+        form.add_error(None, str(taken))
+        return None
     except submitting.SubmissionRefused as refusal:
         form.add_error(None, str(refusal))
         return None
@@ -116,6 +132,10 @@ def _submit(form: SubmitForm, draft: JobDraft, request: HtmxRequest) -> Submissi
 def submission_detail(request: HtmxRequest, pk: int) -> HttpResponse:
     # Every view of the page, not only its polls: a submission whose worker died is taken up again.
     submission = submitting.watch(_get_submission_for_user(request, pk))
-    context = {"submission": submission, "meaning": submitting.explain(submission.error_code)}
+    context = {
+        "submission": submission,
+        "meaning": submitting.explain(submission.error_code),
+        "new_key": uuid.uuid4().hex,
+    }
     template = "jobs/submission.html#status" if request.htmx else "jobs/submission.html"
     return render(request, template, context)

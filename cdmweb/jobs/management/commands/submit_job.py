@@ -4,27 +4,36 @@ import time
 import uuid
 from typing import Any
 
-from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from cdmweb.cdm.errors import CdmError
-from cdmweb.jobs.access import EDIT, role_for
-from cdmweb.jobs.access import refusal as role_refusal
-from cdmweb.jobs.models import JobDraft, Submission, Target
+from cdmweb.jobs.access import EDIT
+from cdmweb.jobs.models import Submission, Target
 from cdmweb.jobs.submissions import submitting, targets
 from cdmweb.jobspec.constants import SUCCEEDED, is_running
 
+from ._access import draft_and_user
+
 
 class Command(BaseCommand):
-    help = "Submit a draft to a CDM target: one cluster, or a random pick from a pool; --wait follows it."
+    help = (
+        "Submit a draft to a CDM target: one cluster, or a random pick from a pool; a draft that tracks a job "
+        "there updates it. --wait follows the run."
+    )
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("draft_id")
         parser.add_argument("--target", required=True, help="target name, e.g. sandbox")
         parser.add_argument("--user", help="who submits (default: the draft's owner); their role is checked")
-        where = parser.add_mutually_exclusive_group(required=True)
-        where.add_argument("--cluster", help="cluster id: create the job there, then start it")
+        where = parser.add_mutually_exclusive_group()
+        where.add_argument(
+            "--cluster", help="cluster id: create the job there, then start it (default: the cluster of a tracked job)"
+        )
         where.add_argument("--pool", help="comma-separated cluster ids, or 'all' for every running cluster")
+        parser.add_argument(
+            "--update", action="store_true", help="the cluster has a job of this name already: update it with the draft"
+        )
+        parser.add_argument("--no-start", action="store_true", help="update the job without starting it")
         parser.add_argument("--wait", action="store_true", help="poll until SUCCEEDED or FAILED")
         parser.add_argument("--timeout", type=float, default=600, help="seconds --wait waits at most")
 
@@ -38,20 +47,11 @@ class Command(BaseCommand):
         wait: bool,
         timeout: float,
         user: str | None,
+        update: bool = False,
+        no_start: bool = False,
         **options: Any,
     ) -> None:
-        draft = JobDraft.objects.filter(pk=int(draft_id)).first() if draft_id.isdigit() else None
-        submitter = draft.owner if draft is not None else None
-        if draft is not None and user is not None:
-            submitter = get_user_model().objects.filter(username=user).first()
-            if submitter is None:
-                raise CommandError(f"no user named {user!r}", returncode=2)
-        role = role_for(submitter, draft) if draft is not None else None
-        if draft is None or role is None:
-            # An outsider learns nothing, exactly as the web's 404.
-            raise CommandError(f"no draft with id {draft_id}", returncode=2)
-        if role_refusal(role, EDIT):
-            raise CommandError(role_refusal(role, EDIT).replace("change", "submit"), returncode=1)
+        draft, submitter = draft_and_user(draft_id, user, EDIT, "submit")
         found = Target.usable_for(draft).filter(name=target).first()
         if found is None:
             raise CommandError(f"no target named {target!r}", returncode=2)
@@ -59,6 +59,10 @@ class Command(BaseCommand):
             submitting.check(draft, found, submitter)  # every local refusal before any call to CDM
         except submitting.SubmissionRefused as refusal:
             raise CommandError(str(refusal), returncode=1) from refusal
+        if cluster is None and pool is None:
+            if not (draft.tracked and draft.home_target_id == found.pk):
+                raise CommandError("say where: --cluster ID or --pool IDS (it tracks no job there)", returncode=2)
+            cluster = draft.home_cluster_id
         cluster_ids = None
         if pool is not None:
             try:
@@ -72,11 +76,23 @@ class Command(BaseCommand):
                 raise CommandError("the pool is empty: no running cluster to pick from", returncode=1)
         try:
             submission = submitting.submit(
-                draft, found, submitter, uuid.uuid4().hex, cluster_id=cluster, pool=cluster_ids
+                draft,
+                found,
+                submitter,
+                uuid.uuid4().hex,
+                cluster_id=cluster,
+                pool=cluster_ids,
+                update=update,
+                start=not no_start,
             )
+        except submitting.NameTaken as taken:
+            raise CommandError(f"{taken} (--update updates it)", returncode=1) from taken
         except submitting.SubmissionRefused as refusal:
             raise CommandError(str(refusal), returncode=1) from refusal
         self.stdout.write(f"submission {submission.pk}: {submission.state} {submission.job_name}")
+        for line in (submission.routing_note, submission.outcome):
+            if line:
+                self.stdout.write(line)
         if submission.state in (Submission.State.REFUSED, Submission.State.ERROR):
             raise CommandError(self._failure(submission), returncode=1)
         if not wait:

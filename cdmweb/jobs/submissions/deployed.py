@@ -1,0 +1,174 @@
+"""Acting on a job a cluster already has, from the draft that tracks it: run it (with values for
+its variables), stop it, delete it, read its run history.
+
+Each action asks the same access rule as the pages (``cdmweb.jobs.access``): running and stopping
+are an editor's, deleting the job on the cluster a team admin's (a private draft's owner's). A
+run is a Submission like any other (same lease and idempotency key, the same page follows it);
+stop and delete are single calls whose outcome is audited either way.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Callable
+from contextlib import closing
+from typing import Any
+
+from django.core.cache import cache
+from django.db import transaction
+
+from cdmweb.cdm.client import SubmissionSummary, submission_summary
+from cdmweb.cdm.errors import CdmError
+from cdmweb.jobs.access import EDIT, MANAGE, can
+from cdmweb.jobs.models import AuditEvent, ClusterJob, JobDraft, Submission
+from cdmweb.jobspec.deployed import VARIABLE, variables
+
+from . import tasks
+from .submitting import SubmissionRefused, cluster_name, record_submission, target_problem
+from .targets import client_for
+
+START, STOP, DELETE = "start", "stop", "delete"
+NEEDS = {START: EDIT, STOP: EDIT, DELETE: MANAGE}
+HISTORY_SECONDS = 10
+# What stop and delete are, for a caller that picks one: (draft, user) -> what was done, in words.
+Action = Callable[[JobDraft, Any], str]
+
+
+class ActionRefused(Exception):
+    """Not done: the draft tracks no job, the user may not, or CDM said no (the message says which)."""
+
+
+def _check(draft: JobDraft, user: Any, action: str) -> None:
+    if not can(user, draft, NEEDS[action]):
+        who = "an editor" if NEEDS[action] == EDIT else "a team admin"
+        raise ActionRefused(f"Only {who} of this draft may {action} its job on the cluster.")
+    if not draft.tracked:
+        raise ActionRefused("This draft tracks no job on a cluster: submit it, or pull the job, first.")
+    problem = target_problem(draft.home_target)
+    if problem:
+        raise ActionRefused(problem)
+
+
+def job_variables(draft: JobDraft) -> list[str]:
+    """The ``${name}`` variables of the job as deployed (else as drafted): what a run may be given."""
+    payload = draft.deployed_revision.payload if draft.deployed_revision_id else draft.build()
+    return variables(payload)
+
+
+def clean_variables(raw: dict[str, str]) -> dict[str, str]:
+    """Variables as CDM takes them: names of letters, digits, ``_`` and ``.``, values as text."""
+    cleaned = {}
+    for name, value in raw.items():
+        name = name.strip()
+        if not VARIABLE.fullmatch("${" + name + "}"):
+            raise ActionRefused(f"{name!r} is not a variable name: letters, digits, _ and . only.")
+        cleaned[name] = str(value)
+    return cleaned
+
+
+def run_job(draft: JobDraft, user: Any, key: str, given: dict[str, str] | None = None) -> Submission:
+    """Start the tracked job as the cluster has it, with ``given`` variable values; the run is
+    followed on a submission page like any submission."""
+    _check(draft, user, START)
+    chosen = clean_variables(given or {})
+    submission, created = record_submission(
+        key,
+        {
+            "draft": draft,
+            "target": draft.home_target,
+            "user": user,
+            "cluster_id": draft.home_cluster_id,
+            "body": {"variables": chosen},
+            "job_name": draft.tracked_name,
+            "action": Submission.Action.START,
+            "variables": chosen,
+            "revision": draft.deployed_revision,
+        },
+    )
+    if not created and (submission.user_id != user.pk or submission.draft_id != draft.pk):
+        raise ActionRefused("This form was already used; reload the page and try again.")
+    if created:
+        names = ", ".join(sorted(chosen)) or "none"
+        AuditEvent.record(
+            user,
+            AuditEvent.Action.JOB_STARTED,
+            draft,
+            submission=submission,
+            detail=f"{draft.tracked_name} on {draft.home_target} cluster {draft.home_cluster_id}; variables: {names}",
+        )
+        tasks.enqueue_send(submission.pk)
+    return Submission.objects.select_related("target").get(pk=submission.pk)
+
+
+def stop_job(draft: JobDraft, user: Any) -> str:
+    """Stop the tracked job's run; what happened, in words."""
+    _check(draft, user, STOP)
+    where = f"{draft.tracked_name} on cluster {cluster_name(draft.home_target, draft.home_cluster_id)}"
+    try:
+        with closing(client_for(draft.home_target)) as client:
+            client.stop_job(draft.home_cluster_id, draft.tracked_name)
+    except CdmError as error:
+        AuditEvent.record(user, AuditEvent.Action.JOB_STOPPED, draft, detail=f"{where}: refused ({error.code or ''})")
+        raise ActionRefused(f"CDM did not stop {where}: {error}") from error
+    AuditEvent.record(user, AuditEvent.Action.JOB_STOPPED, draft, detail=where)
+    cache.delete(_history_key(draft))
+    return f"Asked CDM to stop {where}."
+
+
+def delete_job(draft: JobDraft, user: Any) -> str:
+    """Delete the tracked job on its cluster. The draft stays, no longer tracking anything: its
+    design and history are still there to submit again."""
+    _check(draft, user, DELETE)
+    where = f"{draft.tracked_name} on cluster {cluster_name(draft.home_target, draft.home_cluster_id)}"
+    try:
+        with closing(client_for(draft.home_target)) as client:
+            client.delete_job(draft.home_cluster_id, draft.tracked_name)
+    except CdmError as error:
+        AuditEvent.record(user, AuditEvent.Action.JOB_DELETED, draft, detail=f"{where}: refused ({error.code or ''})")
+        raise ActionRefused(f"CDM did not delete {where}: {error}") from error
+    with transaction.atomic():
+        ClusterJob.objects.filter(
+            target=draft.home_target, cluster_id=draft.home_cluster_id, name=draft.tracked_name
+        ).delete()
+        draft.tracked_name, draft.deployed_revision, draft.cluster_payload = "", None, None
+        draft.drift_state, draft.drift_checked_at = JobDraft.Drift.UNKNOWN, None
+        draft.save(
+            update_fields=["tracked_name", "deployed_revision", "cluster_payload", "drift_state", "drift_checked_at"]
+        )
+        AuditEvent.record(user, AuditEvent.Action.JOB_DELETED, draft, detail=where)
+    return f"Deleted {where}. The draft is kept; submitting it creates the job again."
+
+
+def run_history(draft: JobDraft) -> tuple[list[SubmissionSummary], str]:
+    """The tracked job's runs as CDM lists them (newest first), and an error in words or "". Read
+    at most every few seconds per job, whoever looks."""
+    if not draft.tracked:
+        return [], ""
+    key = _history_key(draft)
+    cached = cache.get(key)
+    if cached is None:
+        try:
+            with closing(client_for(draft.home_target, read_timeout=5, retries=0)) as client:
+                cached = client.job_submissions(draft.home_cluster_id, draft.tracked_name)
+        except CdmError as error:
+            return [], f"Could not read the job's runs from CDM just now: {error}"
+        cache.set(key, cached, HISTORY_SECONDS)
+    return [submission_summary(item) for item in cached], ""
+
+
+def _history_key(draft: JobDraft) -> str:
+    digest = hashlib.sha256(draft.tracked_name.encode()).hexdigest()[:32]
+    return f"job-history-{draft.pk}-{draft.home_cluster_id}-{digest}"
+
+
+__all__ = [
+    "Action",
+    "ActionRefused",
+    "JobDraft",
+    "SubmissionRefused",
+    "delete_job",
+    "job_variables",
+    "run_history",
+    "run_job",
+    "stop_job",
+]
