@@ -26,13 +26,6 @@ DEMO = Path(__file__).resolve().parents[2] / "cdmweb" / "jobs" / "demo" / "order
 pytestmark = pytest.mark.django_db(transaction=True)
 
 
-@pytest.fixture
-def valid_draft(owner):
-    (draft,), _ = import_text(DEMO.read_text(), owner)
-    assert draft.error_count == 0
-    return draft
-
-
 def clusters(settings) -> dict[str, str]:
     project = settings.CDM_SANDBOX_PROJECT_ID
     return {

@@ -18,7 +18,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
 
-from cdmweb.cdm.client import CdmClient, SubmissionSummary, submission_summary
+from cdmweb.cdm.client import CdmClient, submission_summary
 from cdmweb.cdm.errors import CdmClientError, CdmError, CdmNotFound, CdmValidationError
 from cdmweb.jobs.models import Submission
 from cdmweb.jobspec.constants import NEVER_EXECUTED, SUCCEEDED, TERMINAL_STATUSES
@@ -36,8 +36,8 @@ def lease_seconds() -> float:
 
 
 MAX_ATTEMPTS = 5
-# How far CDM's clock may run behind ours when telling whether a run began after a submission.
-CLOCK_SKEW_SECONDS = 5.0
+# CDM's "Job %s is running": said to a start or an update while a run goes on.
+RUNNING_CODE = "Cdm.0052"
 # After a takeover could not tell what the dead worker did (CDM unreachable), try again this much later.
 UNSURE_RETRY_SECONDS = 10.0
 
@@ -76,7 +76,7 @@ def send(submission_id: int, on_running: Callable[[Submission], None] | None = N
     job = (body.get("jobs") or [{}])[0]
     try:
         with closing(client_for(submission.target, secrets=secret_values(body))) as client:
-            if expired:
+            if expired and submission.action == Action.CREATE:
                 previous_state = _reconcile(client, submission)
             if previous_state != State.ACCEPTED:
                 if submission.action == Action.CREATE:
@@ -84,7 +84,7 @@ def send(submission_id: int, on_running: Callable[[Submission], None] | None = N
                     pool = [] if previous_state == State.CREATED else submission.pool
                     _send(client, submission, previous_state, body, job, submission.cluster_id or None, pool)
                 else:
-                    _send_to_existing(client, submission, previous_state, job)
+                    _send_to_existing(client, submission, previous_state, took_over=expired)
     except _Unsure:
         log.warning("submission %s: CDM could not say what the last worker did; retrying later", submission.pk)
         Submission.objects.filter(pk=submission.pk, lease_until=lease).update(
@@ -175,11 +175,6 @@ def _reconcile(client: CdmClient, submission: Submission) -> str:
         summary = submission_summary(latest)
         if not submission.cluster_id:
             submission.cluster_id = cluster_id
-        if submission.action != Action.CREATE and not _started_since(summary, submission):
-            # The job was there before us: its runs say nothing of this submission. An update is
-            # safe to send again (the same body), a start too (no run of ours began).
-            log.info("submission %s: recovered, no run of ours yet; sending again", submission.pk)
-            return State.PENDING
         if summary.status in (None, "", NEVER_EXECUTED):
             log.info("submission %s: recovered, job exists but never ran; starting it", submission.pk)
             return State.CREATED
@@ -193,12 +188,6 @@ def _reconcile(client: CdmClient, submission: Submission) -> str:
     if submission.pool:
         submission.cluster_id = ""
     return State.PENDING
-
-
-def _started_since(summary: SubmissionSummary, submission: Submission) -> bool:
-    """Whether the job's latest run began after this submission was recorded (clocks allowing)."""
-    started = summary.started_at
-    return started is not None and started >= submission.created_at - timedelta(seconds=CLOCK_SKEW_SECONDS)
 
 
 def _send(
@@ -236,10 +225,14 @@ def _send(
             _record_error(submission, error)
 
 
-def _send_to_existing(client: CdmClient, submission: Submission, previous_state: str, job: dict[str, Any]) -> None:
+def _send_to_existing(client: CdmClient, submission: Submission, previous_state: str, *, took_over: bool) -> None:
     """Update a job the cluster already has (PUT, the create body), then start it if asked; or
     only start it (a run of the job as it is, with the submission's variables). CREATED here
-    means "updated, not started yet": a retry only starts it."""
+    means "updated, not started yet": a retry only starts it.
+
+    After a worker died (``took_over``) both are sent again: the same body twice is one update.
+    If CDM then says the job is running, the dead worker's start went through: that run is
+    followed, never a second one started."""
     cluster_id = submission.cluster_id
     try:
         if submission.action == Action.UPDATE and previous_state != State.CREATED:
@@ -258,7 +251,11 @@ def _send_to_existing(client: CdmClient, submission: Submission, previous_state:
         submission.state = State.ACCEPTED
         submission.http_status = 200
     except CdmError as error:
-        if submission.state == State.CREATED:
+        if took_over and error.code == RUNNING_CODE:
+            log.info("submission %s: recovered, the job already runs; following that run", submission.pk)
+            submission.state, submission.http_status = State.ACCEPTED, 200
+            submission.routing_note = "The job was already running when this attempt resumed: following that run."
+        elif submission.state == State.CREATED:
             submission.error_message = f"The job was updated but did not start: {error}"
             submission.error_code = (error.code or "")[:32]
         else:

@@ -73,8 +73,11 @@ def draft_share(request: HtmxRequest, pk: int) -> HttpResponse:
         messages.error(request, " ".join(form.errors.get("team", ["Choose a team you edit in, or private."])))
         return back_to_designer(draft)
     team = form.cleaned_data["team"]
-    if reviewing.share(draft, team, request.user):
-        messages.success(request, f"Shared with {team}." if team else "The draft is private now.")
+    try:
+        if reviewing.share(draft, team, request.user):
+            messages.success(request, f"Shared with {team}." if team else "The draft is private now.")
+    except reviewing.ReviewRefused as refusal:
+        messages.error(request, str(refusal))
     return back_to_designer(draft)
 
 
