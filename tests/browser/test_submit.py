@@ -343,3 +343,54 @@ def test_the_same_form_posted_again_lands_on_the_same_submission(
     expect(page.locator("#cdm-status")).to_have_text("SUCCEEDED")
     assert Submission.objects.count() == 1 and SandboxJob.objects.count() == 1
     assert submission.idempotency_key == key
+
+
+# --- a second submission of the same draft -----------------------------------------------------
+
+
+def test_submitting_the_same_draft_again_updates_its_job_and_a_pool_goes_where_the_job_is(
+    page: Page, sandbox: Target, valid_draft: JobDraft, settings
+) -> None:
+    ids = cluster_ids(settings)
+    page.goto(f"/drafts/{valid_draft.pk}/submit/")
+    page.get_by_label("One cluster (create, then start; or update the job it has)").check()
+    page.locator("#id_cluster_id").select_option(ids["sandbox-cluster-2"])
+    page.get_by_role("button", name="Submit to CDM", exact=True).click()
+    first = submission_on_page(page)
+    expect(page.locator("#outcome")).to_have_text(
+        "Created job orders_mysql_to_hive on cluster sandbox-cluster-2 and started it."
+    )
+    expect(page.locator("#cdm-status")).to_have_text("SUCCEEDED", timeout=10_000)
+
+    # The designer now leads to the job on the cluster; the submit page says what will happen.
+    page.goto(f"/drafts/{valid_draft.pk}/")
+    expect(page.locator("#deployed-job-link")).to_be_visible()
+    page.get_by_role("link", name="Submit to CDM…").click()
+    expect(page.locator("#tracks-job")).to_contain_text("tracks job orders_mysql_to_hive on cluster sandbox-cluster-2")
+    expect(page.locator("#id_cluster_id")).to_have_value(ids["sandbox-cluster-2"])
+    expect(page.get_by_label("Start the job once it is updated")).to_be_checked()
+    page.get_by_role("button", name="Submit to CDM", exact=True).click()
+    second = submission_on_page(page)
+    assert second.pk != first.pk and second.action == Submission.Action.UPDATE
+    expect(page.locator("#outcome")).to_have_text(
+        "Updated job orders_mysql_to_hive on cluster sandbox-cluster-2 and started it."
+    )
+    expect(page.locator("main")).not_to_contain_text("Cdm.0104")
+    expect(page.locator("#cdm-status")).to_have_text("SUCCEEDED", timeout=10_000)
+    save_screenshot(page, "submit-again-updated.png")
+
+    # A pool: the job is where it is, so it goes there and the page says so.
+    page.goto(f"/drafts/{valid_draft.pk}/submit/")
+    page.get_by_label("A random running cluster from a pool").check()
+    page.get_by_role("button", name="Submit to CDM", exact=True).click()
+    third = submission_on_page(page)
+    assert third.cluster_id == ids["sandbox-cluster-2"] and third.action == Submission.Action.UPDATE
+    expect(page.locator("#routing-note")).to_contain_text("Sent to cluster sandbox-cluster-2, which has this job")
+    expect(page.locator("#cdm-status")).to_have_text("SUCCEEDED", timeout=10_000)
+    assert SandboxJob.objects.count() == 1
+
+    # The job's page: its runs on the cluster beside the submissions from cdmweb.
+    page.goto(f"/drafts/{valid_draft.pk}/job/")
+    expect(page.locator("#run-history tbody tr")).to_have_count(3)
+    expect(page.locator("#submission-list li")).to_have_count(3)
+    save_screenshot(page, "deployed-job.png")

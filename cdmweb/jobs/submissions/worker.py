@@ -267,6 +267,7 @@ def poll(submission: Submission, *, read_timeout: float = 5.0) -> Submission:
     if submission.terminal or submission.state != State.ACCEPTED:
         return submission
     # No retries: a page polls again in a second, and must never wait longer than one timeout.
+    found_now = not submission.cluster_id
     try:
         secrets = secret_values(submission.body)
         with closing(client_for(submission.target, read_timeout=read_timeout, retries=0, secrets=secrets)) as client:
@@ -283,6 +284,8 @@ def poll(submission: Submission, *, read_timeout: float = 5.0) -> Submission:
         _failed_poll(submission, error)
     submission.updated_at = timezone.now()
     submission.save()
+    if found_now and submission.cluster_id:
+        track(submission)  # a random pick: now we know which cluster has the job
     return submission
 
 
