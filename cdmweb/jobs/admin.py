@@ -32,8 +32,34 @@ from .models import (
 from .submissions import submitting, targets
 
 
+class JobDraftAdminForm(forms.ModelForm):
+    class Meta:
+        model = JobDraft
+        fields = ["owner", "team"]  # the admin's own ``fields`` adds the rest
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        draft = self.instance
+        if draft.pk and draft.tracked_name and {"team", "owner"} & set(self.changed_data):
+            probe = JobDraft(
+                pk=draft.pk,
+                owner=data.get("owner") or draft.owner,
+                home_target_id=draft.home_target_id,
+                home_cluster_id=draft.home_cluster_id,
+                tracked_name=draft.tracked_name,
+            )
+            twin = probe.tracked_twin(data.get("team"))
+            if twin is not None:
+                raise forms.ValidationError(
+                    f"Draft #{twin.pk} there already tracks job {draft.tracked_name} on that cluster: one draft per "
+                    "job and place."
+                )
+        return data
+
+
 @admin.register(JobDraft)
 class JobDraftAdmin(admin.ModelAdmin):
+    form = JobDraftAdminForm
     list_display = [
         "__str__",
         "owner",
@@ -57,6 +83,11 @@ class JobDraftAdmin(admin.ModelAdmin):
         "created_at",
         "updated_at",
         "payload_preview",
+        "home_target",
+        "home_cluster_id",
+        "tracked_name",
+        "drift_state",
+        "drift_checked_at",
     ]
     actions = ["submit_to_sandbox"]
     # The header fields are text columns (None = key absent), but every one of them is one line.
@@ -71,6 +102,8 @@ class JobDraftAdmin(admin.ModelAdmin):
         ("to_connector", "to_link"),
         ("version", "error_count", "warning_count"),
         ("created_at", "updated_at"),
+        ("home_target", "home_cluster_id", "tracked_name"),
+        ("drift_state", "drift_checked_at"),
         "payload_preview",
     ]
 
@@ -196,8 +229,18 @@ class TargetAdmin(admin.ModelAdmin):
 
 @admin.register(Submission)
 class SubmissionAdmin(admin.ModelAdmin):
-    list_display = ["__str__", "target", "user", "state", "cdm_status", "progress", "error_code", "created_at"]
-    list_filter = ["state", "cdm_status", "target"]
+    list_display = [
+        "__str__",
+        "action",
+        "target",
+        "user",
+        "state",
+        "cdm_status",
+        "progress",
+        "error_code",
+        "created_at",
+    ]
+    list_filter = ["state", "action", "cdm_status", "target"]
     search_fields = ["job_name", "error_code", "idempotency_key"]
     list_select_related = ["target", "user"]
     readonly_fields = [f.name for f in Submission._meta.fields if f.name != "body"] + ["body_preview"]

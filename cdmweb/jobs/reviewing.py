@@ -94,16 +94,12 @@ def share(draft: JobDraft, team: Any, user: Any) -> bool:
     move starts the review over. False when it was there already."""
     if (team.pk if team else None) == draft.team_id:
         return False
-    if draft.tracked_name:
-        place = JobDraft.objects.filter(team=team) if team else JobDraft.objects.filter(team=None, owner=draft.owner)
-        twin = place.filter(
-            home_target_id=draft.home_target_id, home_cluster_id=draft.home_cluster_id, tracked_name=draft.tracked_name
-        ).first()
-        if twin is not None:
-            raise ReviewRefused(
-                f"Draft “{twin.display_name}” (#{twin.pk}) there already tracks job {draft.tracked_name} on that "
-                "cluster; one draft per job and place. Work on that one, or delete one of them first."
-            )
+    twin = draft.tracked_twin(team)
+    if twin is not None:
+        raise ReviewRefused(
+            f"Draft “{twin.display_name}” (#{twin.pk}) there already tracks job {draft.tracked_name} on that "
+            "cluster; one draft per job and place. Work on that one, or delete one of them first."
+        )
     draft.reviews.filter(state=Review.State.OPEN).update(state=Review.State.SUPERSEDED)
     draft.team = team
     draft.review_state = JobDraft.ReviewState.NOT_REVIEWED

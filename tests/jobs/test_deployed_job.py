@@ -8,8 +8,10 @@ import io
 import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
+from django.test import Client
 from django.urls import reverse
 
+from cdmweb.jobs import reviewing
 from cdmweb.jobs.models import AuditEvent, ClusterJob, JobDraft, Revision, Submission
 from cdmweb.jobs.submissions import deployed, submitting, targets
 from cdmweb.sandbox.models import SandboxFault, SandboxJob, SandboxSubmission
@@ -165,3 +167,22 @@ def test_job_action_command(deployed_draft, owner, crew):
     with pytest.raises(CommandError) as untracked:
         call_command("job_action", str(deployed_draft.pk), "stop")
     assert untracked.value.returncode == 1 and "tracks no job" in str(untracked.value)
+
+
+def test_a_tracked_draft_cannot_move_where_another_tracks_the_same_job(sandbox, crew, crew_draft, owner, valid_draft):
+    revision = crew_draft.snapshot(owner, "pulled")
+    crew_draft.mark_deployed(sandbox, "c1", JOB, revision)
+    valid_draft.mark_deployed(sandbox, "c1", JOB, valid_draft.snapshot(owner, "pulled"))
+    with pytest.raises(reviewing.ReviewRefused, match=f"#{crew_draft.pk}\\) there already tracks job {JOB}"):
+        reviewing.share(valid_draft, crew["team"], owner)
+    valid_draft.refresh_from_db()
+    assert valid_draft.team_id is None
+    admin = type(owner).objects.create_superuser("boss", password="boss-pass-1234")
+    staff = Client()
+    staff.force_login(admin)
+    url = reverse("admin:jobs_jobdraft_change", args=[valid_draft.pk])
+    form = {"owner": owner.pk, "team": crew["team"].pk, "name": JOB, "job_type": "NORMAL_JOB"}
+    page = staff.post(url, form).content.decode()
+    assert f"Draft #{crew_draft.pk} there already tracks job {JOB}" in page
+    valid_draft.refresh_from_db()
+    assert valid_draft.team_id is None

@@ -291,6 +291,17 @@ class JobDraft(models.Model):
         """Whether the draft stands for a job on a cluster (pulled, or deployed from here)."""
         return bool(self.tracked_name) and self.home_target_id is not None and bool(self.home_cluster_id)
 
+    def tracked_twin(self, team: Any) -> JobDraft | None:
+        """Another draft that tracks the same job in ``team`` (None: among this owner's private
+        drafts): one draft per job and place, so this one cannot move there."""
+        if not self.tracked_name:
+            return None
+        place = JobDraft.objects.filter(team=team) if team else JobDraft.objects.filter(team=None, owner=self.owner_id)
+        twins = place.filter(
+            home_target_id=self.home_target_id, home_cluster_id=self.home_cluster_id, tracked_name=self.tracked_name
+        )
+        return twins.exclude(pk=self.pk).first()
+
     def mark_deployed(self, target: Any, cluster_id: str, job_name: str, revision: Revision) -> None:
         """The cluster now holds ``revision`` as job ``job_name``: the draft tracks that job, and
         drift is measured from this revision until the next pull or deploy."""
