@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import dashboard, designer, drafts, editing, reviews, submissions, teams
+from .views import clusters, dashboard, designer, drafts, editing, reviews, submissions, teams
 
 urlpatterns = [
     path("", dashboard.dashboard, name="dashboard"),
@@ -27,6 +27,12 @@ urlpatterns = [
     path("reviews/<int:pk>/", reviews.review_detail, name="review"),
     path("drafts/<int:pk>/submit/", submissions.submit_view, name="submit"),
     path("submissions/<int:pk>/", submissions.submission_detail, name="submission"),
+    path("drafts/<int:pk>/drift/", clusters.drift_view, name="drift"),
+    path("drafts/<int:pk>/drift/check/", clusters.drift_check, name="drift-check"),
+    path("drafts/<int:pk>/drift/take/", clusters.drift_take, name="drift-take"),
+    path("clusters/", clusters.clusters, name="clusters"),
+    path("clusters/refresh/", clusters.clusters_refresh, name="clusters-refresh"),
+    path("clusters/pull/", clusters.clusters_pull, name="clusters-pull"),
     path("teams/<slug:slug>/", teams.team_detail, name="team"),
     path("teams/<slug:slug>/members/<int:user_id>/remove/", teams.member_remove, name="member-remove"),
     path("teams/<slug:slug>/targets/new/", teams.target_edit, name="team-target-add"),
