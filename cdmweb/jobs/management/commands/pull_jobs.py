@@ -51,9 +51,7 @@ class Command(BaseCommand):
         if not cluster.strip():
             raise CommandError("--cluster is empty", returncode=2)
         try:
-            result = pulling.pull(
-                found, cluster.strip(), user, team=found_team, name_filter=filter, job_type=job_type
-            )
+            result = pulling.pull(found, cluster.strip(), user, team=found_team, name_filter=filter, job_type=job_type)
         except pulling.PullRefused as refusal:
             raise CommandError(str(refusal), returncode=2) from refusal
         for pulled in result.pulled:
