@@ -229,3 +229,14 @@ def test_dashboard_shows_the_drift_badge_of_tracked_drafts(listed, owner, owner_
     pulling.pull(listed, cluster_id(), owner, names=["job_001"])
     html = owner_client.get(reverse("dashboard")).content.decode()
     assert 'data-drift="in_sync"' in html
+
+
+def test_screen_queries_do_not_grow_with_the_tracked_drafts(listed, owner, owner_client):
+    screen(owner_client)  # the first view queues its on-open checks
+    with CaptureQueriesContext(connection) as before:
+        screen(owner_client)
+    pulling.pull(listed, cluster_id(), owner, name_filter="job_00")
+    with CaptureQueriesContext(connection) as after:
+        html = screen(owner_client).content.decode()
+    assert html.count('data-drift="in_sync"') == 10
+    assert len(after) == len(before)

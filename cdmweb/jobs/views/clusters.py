@@ -141,7 +141,7 @@ def _tracking(request: HtmxRequest, target: Target, cluster_id: str, names: list
         JobDraft.objects.filter(home_target=target, home_cluster_id=cluster_id, tracked_name__in=names)
         .filter(Q(team=None, owner=request.user) | Q(team_id__in=teams))
         .select_related("team")
-        .only("id", "tracked_name", "drift_state", "team__name", "name")
+        .only("id", "tracked_name", "drift_state", "drift_checked_at", "team__name", "name")
     )
     found: dict[str, list[Any]] = {}
     for draft in drafts:
