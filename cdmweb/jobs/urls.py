@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import dashboard, deployed, designer, drafts, editing, reviews, submissions, teams
+from .views import clusters, dashboard, deployed, designer, drafts, editing, reviews, submissions, teams
 
 urlpatterns = [
     path("", dashboard.dashboard, name="dashboard"),
@@ -31,6 +31,12 @@ urlpatterns = [
     path("drafts/<int:pk>/job/run/", deployed.job_run, name="job-run"),
     path("drafts/<int:pk>/job/stop/", deployed.job_stop, name="job-stop"),
     path("drafts/<int:pk>/job/delete/", deployed.job_delete, name="job-delete"),
+    path("drafts/<int:pk>/drift/", clusters.drift_view, name="drift"),
+    path("drafts/<int:pk>/drift/check/", clusters.drift_check, name="drift-check"),
+    path("drafts/<int:pk>/drift/take/", clusters.drift_take, name="drift-take"),
+    path("clusters/", clusters.clusters, name="clusters"),
+    path("clusters/refresh/", clusters.clusters_refresh, name="clusters-refresh"),
+    path("clusters/pull/", clusters.clusters_pull, name="clusters-pull"),
     path("teams/<slug:slug>/", teams.team_detail, name="team"),
     path("teams/<slug:slug>/members/<int:user_id>/remove/", teams.member_remove, name="member-remove"),
     path("teams/<slug:slug>/targets/new/", teams.target_edit, name="team-target-add"),

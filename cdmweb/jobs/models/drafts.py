@@ -211,14 +211,24 @@ class JobDraft(models.Model):
 
     @classmethod
     @transaction.atomic
-    def create_from_data(cls, owner: Any, data: JobData, team: Any = None) -> JobDraft:
-        """A draft holding exactly ``data`` (an import), with its first revision."""
-        draft = cls(owner=owner, team=team)
+    def create_from_data(
+        cls,
+        owner: Any,
+        data: JobData,
+        team: Any = None,
+        *,
+        action: str = AuditEvent.Action.IMPORTED,
+        reason: str = "imported",
+        **fields: Any,
+    ) -> JobDraft:
+        """A draft holding exactly ``data`` (an import, or a job pulled from a cluster: then
+        ``action``, ``reason`` and the tracking ``fields``), with its first revision."""
+        draft = cls(owner=owner, team=team, **fields)
         draft._apply_header(data)
         draft.save()
         draft._write_structure(data)
-        first = draft.snapshot(owner, "imported")
-        draft.record_change(owner, AuditEvent.Action.IMPORTED, f"in {team}" if team else "private", job=first.payload)
+        first = draft.snapshot(owner, reason)
+        draft.record_change(owner, action, f"in {team}" if team else "private", job=first.payload)
         return draft
 
     @transaction.atomic
@@ -236,6 +246,22 @@ class JobDraft(models.Model):
         restored = self.snapshot(user, f"restored revision {revision.number}")
         self.record_change(user, AuditEvent.Action.RESTORED, f"revision r{revision.number}", job=restored.payload)
         return kept
+
+    @transaction.atomic
+    def replace_payload(self, data: JobData, user: Any, action: str, reason: str, detail: str = "") -> Revision:
+        """Make the draft hold exactly ``data`` (a cluster's version of the job) as one new
+        change, the way ``restore`` does: edits since the last revision are kept first, every
+        open designer page sees someone else's change, and an approved team draft that no longer
+        holds an approved revision needs review again (``record_change``). Returns the new revision."""
+        self.keep_unsaved(user, f"before: {reason}")
+        self.groups.all().delete()  # inputs go with their groups
+        self._apply_header(data)
+        self.last_change_page = ""
+        self.save(update_fields=[*HEADER_FIELDS, "extra", "side_meta", "last_change_page"])
+        self._write_structure(data)
+        revision = self.snapshot(user, reason)
+        self.record_change(user, action, detail, job=revision.payload)
+        return revision
 
     def _apply_header(self, data: JobData) -> None:
         side_meta: dict[str, Any] = {"no_configs": []}

@@ -61,6 +61,9 @@ LISTED_FIELDS = (
     "owner_id",
     "team_id",
     "review_state",
+    "tracked_name",
+    "drift_state",
+    "drift_checked_at",
 )
 
 

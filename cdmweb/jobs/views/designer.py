@@ -21,6 +21,7 @@ from django_htmx.http import reswap, retarget, trigger_client_event
 
 from cdmweb.jobs import reviewing
 from cdmweb.jobs.access import COMMENT, EDIT, MANAGE, OWNER, allows, get_draft_for_user, role_for
+from cdmweb.jobs.clusters import tasks as cluster_tasks
 from cdmweb.jobs.designer import ROW_WINDOW, DesignerState, InputRow, designer_state
 from cdmweb.jobs.forms import CommentForm, JobHeaderForm, ReviewRequestForm, ShareForm
 from cdmweb.jobs.importing import parse_clusters
@@ -166,6 +167,8 @@ def designer(request: HtmxRequest, pk: int) -> HttpResponse:
     window = None if request.GET.get("all") else ROW_WINDOW
     partial = request.GET.get("partial") if request.htmx else None
     if partial not in ("rows", "sides", "group-footer"):
+        if cluster_tasks.check_draft_soon(draft):  # a tracked draft: is its job still what was deployed?
+            draft.refresh_from_db()
         return render_page(request, draft, window=window)
     state = designer_state(draft, window=window)
     if partial == "rows":
