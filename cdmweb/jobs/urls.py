@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import dashboard, designer, drafts, editing, reviews, submissions, teams
+from .views import dashboard, designer, drafts, editing, links, reviews, submissions, teams
 
 urlpatterns = [
     path("", dashboard.dashboard, name="dashboard"),
@@ -27,6 +27,7 @@ urlpatterns = [
     path("reviews/<int:pk>/", reviews.review_detail, name="review"),
     path("drafts/<int:pk>/submit/", submissions.submit_view, name="submit"),
     path("submissions/<int:pk>/", submissions.submission_detail, name="submission"),
+    path("links/new/", links.link_create, name="link-create"),
     path("teams/<slug:slug>/", teams.team_detail, name="team"),
     path("teams/<slug:slug>/members/<int:user_id>/remove/", teams.member_remove, name="member-remove"),
     path("teams/<slug:slug>/targets/new/", teams.target_edit, name="team-target-add"),

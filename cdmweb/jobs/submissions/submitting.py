@@ -18,6 +18,7 @@ from django.utils import timezone
 
 from cdmweb.catalog.registry import get_catalog
 from cdmweb.jobs import reviewing
+from cdmweb.jobs.clusters import links
 from cdmweb.jobs.models import AuditEvent, JobDraft, Submission, Target
 from cdmweb.jobspec.payload import build_request_body
 from cdmweb.jobspec.validation import ERROR, Finding, validate_job
@@ -98,6 +99,11 @@ def submit(
         raise SubmissionRefused("Choose one cluster, or a pool of clusters.")
     job = draft.build()
     check(draft, target, user, job)
+    # Asked of CDM before anything is recorded: a link the cluster lacks would only come back as
+    # Cdm.0101 after the submission was made (an outage does not block; see check_links).
+    missing_links = links.refusal_text(links.check_links(target, [cluster_id] if cluster_id else pool or [], job))
+    if missing_links:
+        raise SubmissionRefused(missing_links)
     body = build_request_body([job], pool if pool else None)
     try:
         with transaction.atomic():

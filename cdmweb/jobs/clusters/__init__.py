@@ -1,0 +1,1 @@
+"""The jobs and links already on a target's clusters: the local copy, pulling, drift, links."""
