@@ -28,6 +28,7 @@ urlpatterns = [
     path("drafts/<int:pk>/submit/", submissions.submit_view, name="submit"),
     path("submissions/<int:pk>/", submissions.submission_detail, name="submission"),
     path("links/new/", links.link_create, name="link-create"),
+    path("drafts/<int:pk>/home/", links.draft_home, name="draft-home"),
     path("teams/<slug:slug>/", teams.team_detail, name="team"),
     path("teams/<slug:slug>/members/<int:user_id>/remove/", teams.member_remove, name="member-remove"),
     path("teams/<slug:slug>/targets/new/", teams.target_edit, name="team-target-add"),

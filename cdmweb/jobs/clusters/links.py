@@ -259,6 +259,32 @@ def link_choices(draft: JobDraft) -> list[tuple[str, str]]:
     return [(link.name, link.connector) for link in known_links(draft.home_target, draft.home_cluster_id)]
 
 
+def home_choices(draft: JobDraft) -> list[tuple[str, str]]:
+    """The clusters a draft may name as its home: every listed cluster of the targets it may go to."""
+    return [
+        (f"{target.pk}:{cluster['id']}", f"{target} / {cluster.get('name') or cluster['id']}")
+        for target in Target.usable_for(draft).order_by("name")
+        for cluster in target.clusters
+        if cluster.get("id")
+    ]
+
+
+def set_home(draft: JobDraft, choice: str, user: Any) -> str:
+    """Name (or with "" clear) the draft's home target and cluster; answers what is wrong, or "".
+    A tracked draft keeps the cluster its job is on."""
+    if draft.tracked:
+        return "A tracked draft stays with the cluster its job is on."
+    if choice and choice not in dict(home_choices(draft)):
+        return "Choose one of the listed clusters."
+    target_pk, _, cluster_id = choice.partition(":")
+    draft.home_target = Target.objects.get(pk=int(target_pk)) if choice else None
+    draft.home_cluster_id = cluster_id
+    draft.save(update_fields=["home_target", "home_cluster_id"])
+    where = dict(home_choices(draft)).get(choice, "none")
+    AuditEvent.record(user, AuditEvent.Action.EDITED, draft, detail=f"home cluster: {where}")
+    return ""
+
+
 # --- creating a link ------------------------------------------------------------------------------------
 
 

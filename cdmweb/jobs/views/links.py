@@ -12,6 +12,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.views.decorators.http import require_POST
 
 from cdmweb.accounts.models import Membership
 from cdmweb.catalog.registry import get_catalog
@@ -95,3 +96,15 @@ def link_create(request: HtmxRequest) -> HttpResponse:
 def _cluster_names(target: Target, cluster_ids: list[str]) -> list[str]:
     names = {c["id"]: str(c.get("name") or c["id"]) for c in target.clusters}
     return [names.get(c, c) for c in cluster_ids]
+
+
+@login_required
+@require_POST
+def draft_home(request: HtmxRequest, pk: int) -> HttpResponse:
+    """Name the draft's home target and cluster: its link fields then suggest that cluster's links,
+    and the designer says which of its links that cluster lacks."""
+    draft = get_draft_for_user(request, pk, EDIT)
+    problem = links.set_home(draft, request.POST.get("home", "")[:200], request.user)
+    if problem:
+        messages.error(request, problem)
+    return redirect(reverse("designer", args=[draft.pk]) + "#header-region")
