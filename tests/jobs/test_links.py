@@ -6,6 +6,7 @@ from __future__ import annotations
 import base64
 import json
 import logging
+import re
 from urllib.parse import quote, quote_plus
 
 import pytest
@@ -217,7 +218,12 @@ def link_post(target: Target, cluster_id: str, **changes: str | None) -> dict[st
 
 def test_the_form_is_built_from_the_connectors_link_inputs(owner_client, listed, settings):
     page = owner_client.get(create_url(listed, cluster(settings), connector="generic-jdbc-connector")).content.decode()
-    assert 'name="in__linkConfig__host"' in page and "host *" in page
+    assert re.search(r'<input[^>]*name="in__linkConfig__host"[^>]*required', page)
+    assert re.search(r'host<span class="asteriskField">\*</span>', page)
+    assert re.search(
+        r"server \*",
+        owner_client.get(create_url(listed, cluster(settings), connector="obs-connector")).content.decode(),
+    )
     assert '<input type="password" name="in__linkConfig__password"' in page
     assert '<option value="MYSQL">MYSQL</option>' in page  # an enum is a select of its choices
     assert "Test connection" in page and "Create link" in page

@@ -105,7 +105,8 @@ def _text(value: Any) -> str:
 def _field(spec: InputSpec) -> forms.Field:
     # A required input that applies only in some cases is checked in clean(), where its case is known.
     required = spec.required and not spec.when and spec.type != "boolean"
-    label = spec.key + (" *" if spec.required else "")
+    # The form marks a required field itself; one required only in some cases is marked here.
+    label = spec.key + (" *" if spec.required and not required else "")
     help_text = spec.help[:300]
     if spec.when:
         help_text = f"{help_text} (applies when {spec.describe_when()})".strip()
