@@ -159,6 +159,20 @@ def sandbox(live_server, settings):
     return targets.sandbox_target()
 
 
+def sandbox_links_for(*jobs: dict[str, Any], project_id: str | None = None) -> None:
+    """Give every sandbox cluster of the project the links ``jobs`` name, each of its side's
+    connector: the sandbox refuses a job whose links its cluster lacks, as CDM does, and seeds only
+    the demo drafts' links (and a few the API reference names)."""
+    from django.conf import settings
+
+    from cdmweb.jobspec.links import job_links
+    from cdmweb.sandbox import engine
+
+    wanted = {name: connector for job in jobs for _, name, connector in job_links(job) if connector}
+    for cluster in engine.ensure_clusters(project_id or settings.CDM_SANDBOX_PROJECT_ID):
+        engine.add_links(cluster, wanted)
+
+
 @pytest.fixture(autouse=True)
 def empty_shared_cache(django_db_blocker):
     """The shared cache is a database table that test rollbacks and flushes do not touch: start

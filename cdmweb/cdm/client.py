@@ -33,6 +33,7 @@ from .errors import (
     CdmClientError,
     CdmConnectionError,
     CdmError,
+    CdmServerError,
     CdmTimeout,
     CdmValidationError,
     error_from_response,
@@ -206,9 +207,7 @@ class CdmClient:
         that still carries CDM's findings."""
         path = self._path("clusters", cluster_id, "cdm", "link")
         query: list[tuple[str, object]] = [("validate", "true" if validate else "false")]
-        data = self._request("POST", path, body=_mapping(body), query=query)
-        _raise_on_validation_errors(data, "POST", path)
-        return data
+        return self._link_call("POST", path, body, query)
 
     def show_link(self, cluster_id: str, link_name: str) -> dict[str, Any]:
         """A link as CDM keeps it (secrets left out) with ``fromTo-unMapping`` and ``batchFromTo-mapping``."""
@@ -220,8 +219,40 @@ class CdmClient:
 
     def update_link(self, cluster_id: str, link_name: str, body: Mapping[str, Any]) -> dict[str, Any]:
         path = self._path("clusters", cluster_id, "cdm", "link", link_name)
-        data = self._request("PUT", path, body=_mapping(body))
-        _raise_on_validation_errors(data, "PUT", path)
+        return self._link_call("PUT", path, body)
+
+    def _link_call(
+        self, method: str, path: str, body: Mapping[str, Any], query: list[tuple[str, object]] | None = None
+    ) -> dict[str, Any]:
+        """Create or update a link. CDM answers a link it could not validate or connect with either
+        with HTTP 200 or with HTTP 500 (reference §10.1), each carrying ``validation-result``: both
+        raise CdmValidationError with the findings, so an unreachable database is not taken for an
+        outage of CDM."""
+        try:
+            data = self._request(method, path, body=_mapping(body), query=query)
+        except CdmServerError as error:
+            try:
+                answered = jsontext.loads(error.body or "")
+            except ValueError:
+                raise error from None
+            findings = validation_findings(answered)
+            if not any(f.get("status") == "ERROR" for f in findings):
+                raise
+            first = next(f["message"] for f in findings if f.get("status") == "ERROR")
+            raise CdmValidationError(
+                findings,
+                message=f"CDM refused the link: {first}",
+                status=error.status,
+                method=method,
+                path=path,
+                secrets=self.secrets(),
+            ) from None
+        findings = validation_findings(data)
+        if any(f.get("status") == "ERROR" for f in findings):
+            first = next(f["message"] for f in findings if f.get("status") == "ERROR")
+            raise CdmValidationError(
+                findings, response=data, message=f"CDM refused the link: {first}", status=200, method=method, path=path
+            )
         return data
 
     def delete_link(self, cluster_id: str, link_name: str) -> dict[str, Any]:

@@ -19,6 +19,7 @@ from cdmweb.jobspec.pairing import taken_by_job_type
 from cdmweb.jobspec.payload import dumps
 from cdmweb.jobspec.validation import ERROR, Finding, applies, validate_job
 
+from .clusters import links
 from .models import ConfigGroup, DraftInput, JobDraft, LoadedInput
 
 
@@ -150,6 +151,10 @@ class DesignerState:
     header_findings: dict[str, list[Finding]]
     rows_by_id: dict[int, InputRow]
     panels_by_id: dict[int, GroupPanel]
+    # (name, connector) of the links known on the draft's home cluster, suggested by the link fields.
+    link_choices: list[tuple[str, str]] = field(default_factory=list)
+    # ("target pk:cluster id", "target / cluster name") a draft may name as its home cluster.
+    home_choices: list[tuple[str, str]] = field(default_factory=list)
 
     @property
     def errors(self) -> list[Finding]:
@@ -223,6 +228,9 @@ def designer_state(draft: JobDraft, catalog: Catalog | None = None, window: int 
             panel.findings.append(found)
         else:
             header_findings.setdefault(found["input"] or "job", []).append(found)
+    # The draft's links on its home cluster, from the local copy (no request to CDM per view).
+    for found in links.link_findings(draft):
+        header_findings.setdefault(found["input"], []).append(found)
     return DesignerState(
         draft=draft,
         job=job,
@@ -231,6 +239,8 @@ def designer_state(draft: JobDraft, catalog: Catalog | None = None, window: int 
         header_findings=header_findings,
         rows_by_id=rows_by_id,
         panels_by_id=panels_by_id,
+        link_choices=links.link_choices(draft),
+        home_choices=links.home_choices(draft),
     )
 
 

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import clusters, dashboard, deployed, designer, drafts, editing, reviews, submissions, teams
+from .views import clusters, dashboard, deployed, designer, drafts, editing, links, reviews, submissions, teams
 
 urlpatterns = [
     path("", dashboard.dashboard, name="dashboard"),
@@ -37,6 +37,8 @@ urlpatterns = [
     path("clusters/", clusters.clusters, name="clusters"),
     path("clusters/refresh/", clusters.clusters_refresh, name="clusters-refresh"),
     path("clusters/pull/", clusters.clusters_pull, name="clusters-pull"),
+    path("links/new/", links.link_create, name="link-create"),
+    path("drafts/<int:pk>/home/", links.draft_home, name="draft-home"),
     path("teams/<slug:slug>/", teams.team_detail, name="team"),
     path("teams/<slug:slug>/members/<int:user_id>/remove/", teams.member_remove, name="member-remove"),
     path("teams/<slug:slug>/targets/new/", teams.target_edit, name="team-target-add"),

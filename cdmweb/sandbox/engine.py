@@ -4,12 +4,23 @@ A submission's state is computed from the time since it started, so nothing runs
 background and every answer is consistent with the clock: BOOTING, then RUNNING with progress
 and counters growing, then SUCCEEDED; a job told to fail (a link name containing "fail") turns
 FAILED half way.
+
+Links: every cluster is seeded with ``SEEDED_LINKS`` (the demo drafts' links, each also with a
+``_fail`` twin whose jobs fail half way, and the reference's example links), each with its
+connector. A job naming a link its cluster lacks is refused (Cdm.0101), as is a link of another
+connector than the job's side (Cdm.0317), a disabled link (Cdm.0060) and a table/file job whose
+source → destination pair the link's ``fromTo-unMapping`` excludes (Cdm.0061). Testing a link
+(``?validate=true``, and every create or update, which tests first as CDM does) fails to connect when
+an address input (host, server, URI, endpoint, broker list...) contains "unreachable"; every link
+validation failure, bad inputs or no connection, is answered as the OTC example answers a connection
+failure: HTTP 500 with ``{"validation-result": [{"linkConfig": [{"message", "status": "ERROR"}]}]}``.
 """
 
 from __future__ import annotations
 
 import hashlib
 import random
+import re
 import uuid
 from dataclasses import dataclass
 from datetime import datetime
@@ -19,9 +30,10 @@ from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from cdmweb.jobspec import links as linkspec
 from cdmweb.jobspec.validation import ERROR, duplicate_names, validate_job
 
-from .models import RUNNING, STOPPED, SandboxCluster, SandboxJob, SandboxSubmission
+from .models import RUNNING, STOPPED, SandboxCluster, SandboxJob, SandboxLink, SandboxSubmission
 
 CLUSTER_NAMES = [
     ("sandbox-cluster-1", RUNNING),
@@ -33,6 +45,43 @@ BYTES_PER_ROW = 128
 NORMAL_JOB = "NORMAL_JOB"
 JOB_TYPES = (NORMAL_JOB, "BATCH_JOB", "SCENARIO_JOB")
 PAGE_SIZE_MIN, PAGE_SIZE_MAX = 10, 100
+
+# The links every sandbox cluster starts with: name -> (connector, inputs beyond the samples). The
+# demo drafts' links come first (a test holds them to cdmweb/jobs/demo), then the example links of the
+# API reference (§4, §5) that tests and docs name. Each also gets a "<name>_fail" twin: a job through
+# it fails half way, so a failure can be watched without creating anything.
+_DEMO_LINKS: dict[str, tuple[str, dict[str, str]]] = {
+    "shop_mysql": ("generic-jdbc-connector", {"linkConfig.databaseType": "MYSQL", "linkConfig.port": "3306"}),
+    "lake_hive": ("hive-connector", {}),
+    "raw_obs": ("obs-connector", {"linkConfig.server": "obs.eu-de.otc.t-systems.com", "linkConfig.port": "443"}),
+    "warehouse_dws": ("generic-jdbc-connector", {"linkConfig.databaseType": "DWS", "linkConfig.port": "8000"}),
+    "search_css": ("elasticsearch-connector", {"linkConfig.linkType": "CSS"}),
+    "stream_dis": ("dis-connector", {"linkConfig.region": "eu-de"}),
+}
+_EXAMPLE_LINKS: dict[str, tuple[str, dict[str, str]]] = {
+    "mysql_link": ("generic-jdbc-connector", {"linkConfig.databaseType": "MYSQL", "linkConfig.port": "3306"}),
+    "hive_link": ("hive-connector", {}),
+}
+SEEDED_LINKS: dict[str, tuple[str, dict[str, str]]] = {
+    **_DEMO_LINKS,
+    **{f"{name}_fail": spec for name, spec in _DEMO_LINKS.items()},
+    **_EXAMPLE_LINKS,
+}
+# A link cannot be reached when one of these inputs holds this word (a sandbox convention).
+UNREACHABLE = "unreachable"
+ADDRESS_INPUT = re.compile(r"(?i)\.(host|server|serverlist|uri|endpoint|brokerlist|hivemsuris|\w*quorum)$")
+# What CDM answers when it cannot connect, per connector (reference §10.2); others: Cdm.0021.
+CONNECT_FAILURES = {
+    "generic-jdbc-connector": "Failed to connect to the database server. Cause: {cause}.",
+    "hive-connector": "Failed to connect to Hive. Cause: {cause}.",
+    "hdfs-connector": "Failed to connect to HDFS. Cause: {cause}.",
+    "ftp-connector": "Failed to connect to the FTP server ({cause}).",
+    "sftp-connector": "Failed to connect to the SFTP server ({cause}).",
+    "obs-connector": "Failed to connect to the OBS server ({cause}).",
+    "redis-connector": "Failed to connect to the Redis server. Cause: {cause}.",
+    "mongodb-connector": "Failed to connect to the MongoDB server. Cause: {cause}.",
+    "elasticsearch-connector": "Failed to connect to the Elasticsearch server. Cause: {cause}.",
+}
 
 
 class SandboxRefusal(Exception):
@@ -55,14 +104,45 @@ def ensure_clusters(project_id: str) -> list[SandboxCluster]:
     for name, status in CLUSTER_NAMES:
         try:
             with transaction.atomic():
-                SandboxCluster.objects.get_or_create(
+                cluster, created = SandboxCluster.objects.get_or_create(
                     project_id=project_id,
                     cluster_id=cluster_id_for(project_id, name),
                     defaults={"name": name, "status": status},
                 )
+                if created:
+                    seed_links(cluster)
         except IntegrityError:  # another request seeded it first
             pass
     return list(SandboxCluster.objects.filter(project_id=project_id))
+
+
+def sample_link(name: str, connector: str, given: dict[str, str] | None = None) -> dict[str, Any]:
+    """A link of ``connector`` whose inputs pass validation (placeholders where none are given)."""
+    values = linkspec.sample_values(
+        connector, {"linkConfig.host": f"{name.replace('_', '-')}.sandbox", **(given or {})}
+    )
+    specs = {s.name for s in linkspec.link_specs(connector)}
+    return linkspec.build_link(name, connector, {k: v for k, v in values.items() if k in specs})
+
+
+def add_links(cluster: SandboxCluster, links: dict[str, str]) -> None:
+    """Give the cluster a sample link for each name → connector it lacks (seeding, and tests whose
+    jobs name links of their own)."""
+    SandboxLink.objects.bulk_create(
+        [SandboxLink(cluster=cluster, name=n, connector=c, body=sample_link(n, c)) for n, c in links.items()],
+        ignore_conflicts=True,
+    )
+
+
+def seed_links(cluster: SandboxCluster) -> None:
+    """Give a new cluster the seeded links (also used by the migration that seeds older clusters)."""
+    SandboxLink.objects.bulk_create(
+        [
+            SandboxLink(cluster=cluster, name=name, connector=connector, body=sample_link(name, connector, given))
+            for name, (connector, given) in SEEDED_LINKS.items()
+        ],
+        ignore_conflicts=True,
+    )
 
 
 def get_cluster(project_id: str, cluster_id: str) -> SandboxCluster:
@@ -120,7 +200,177 @@ def refuse_invalid(jobs: list[dict[str, Any]]) -> None:
 
 
 def check_job_for_cluster(cluster: SandboxCluster, job: dict[str, Any]) -> None:
-    """What CDM checks of a job against the cluster it goes to, beyond the body itself."""
+    """What CDM checks of a job against the cluster it goes to, beyond the body itself: each link
+    it names exists there (Cdm.0101), is enabled (Cdm.0060) and is of the side's connector, and a
+    table/file job's pair is one the links serve (Cdm.0061).
+
+    A link of another connector is Cdm.0317 "Invalid link %s": the code that names the link and
+    says it cannot serve here; Cdm.0327 ("Invalid link or job") would not tell which is at fault."""
+    named = linkspec.job_links(job)
+    found = {link.name: link for link in SandboxLink.objects.filter(cluster=cluster, name__in=[n for _, n, _ in named])}
+    for side, name, connector in named:
+        link = found.get(name)
+        if link is None:
+            raise SandboxRefusal(400, "Cdm.0101", f"Link [{name}] does not exist.")
+        if link.body.get("enabled") is False:
+            raise SandboxRefusal(
+                400, "Cdm.0060", f"Link {name} for this job has been disabled. The job cannot be submitted."
+            )
+        if connector and link.connector != connector:
+            role = "source" if side == "from" else "destination"
+            raise SandboxRefusal(
+                400,
+                "Cdm.0317",
+                f"Invalid link {name}: it is a {link.connector} link; the job's {role} is {connector}.",
+            )
+    source, destination = job.get("from-connector-name"), job.get("to-connector-name")
+    if job_type_of(job) != NORMAL_JOB or not isinstance(source, str) or not isinstance(destination, str):
+        return
+    for _, name, _ in named:
+        if linkspec.pair_excluded(linkspec.unmapping_text(found[name].connector), source, destination):
+            raise SandboxRefusal(
+                400,
+                "Cdm.0061",
+                f"Connector {destination} does not support the specified direction (from {source}, link {name})."
+                " The job cannot be submitted.",
+            )
+
+
+# --- links -------------------------------------------------------------------------------------
+
+
+def check_links_body(body: Any) -> list[dict[str, Any]]:
+    problem = linkspec.body_problem(body)
+    if problem is not None:
+        raise SandboxRefusal(400, problem["code"], problem["message"])
+    return body["links"]
+
+
+class LinkInvalid(Exception):
+    """A link that failed validation: its inputs, or the connection test. Answered as CDM answers a
+    link validation failure: HTTP 500 with the findings in ``validation-result``."""
+
+    def __init__(self, findings: list[dict[str, str]]) -> None:
+        super().__init__("; ".join(f["message"] for f in findings))
+        self.findings = findings
+
+
+def validation_result(findings: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """CDM's link ``validation-result``: the findings per config group."""
+    groups: dict[str, list[dict[str, str]]] = {}
+    for found in findings:
+        group = str(found.get("input") or linkspec.LINK_GROUP).split(".", 1)[0]
+        if group in ("name", "connector-name", "link-config-values"):
+            group = linkspec.LINK_GROUP
+        groups.setdefault(group, []).append({"message": found["message"], "status": found["status"]})
+    return [groups] if groups else []
+
+
+def try_link(link: dict[str, Any]) -> list[dict[str, Any]]:
+    """What testing a link finds: its inputs, then (if they hold) the connection. Raises LinkInvalid
+    on an error; answers the warnings."""
+    findings = linkspec.validate_link(link)
+    if not any(f["status"] == ERROR for f in findings):
+        for name, value in linkspec.link_values(link).items():
+            if ADDRESS_INPUT.search(name) and UNREACHABLE in value.lower():
+                template = CONNECT_FAILURES.get(link["connector-name"], "Failed to connect to server {cause}.")
+                message = template.format(cause=f"{value} is unreachable")
+                findings.append({"status": ERROR, "message": message, "code": "", "input": name})
+                break
+    if any(f["status"] == ERROR for f in findings):
+        raise LinkInvalid(findings)
+    return findings
+
+
+@transaction.atomic
+def create_links(cluster: SandboxCluster, links: list[dict[str, Any]], *, validate: bool) -> dict[str, Any]:
+    """Test each link; with ``validate`` that is all, else create them. A failure creates nothing."""
+    findings = [f for link in links for f in try_link(link)]
+    for link in links:
+        if SandboxLink.objects.filter(cluster=cluster, name=link["name"]).exists():
+            raise SandboxRefusal(400, "Cdm.0315", f"Link name {link['name']} already exists.")
+    if not validate:
+        now = timezone.now()
+        for link in links:
+            SandboxLink.objects.create(
+                cluster=cluster,
+                name=link["name"],
+                connector=link["connector-name"],
+                body=_stored(link),
+                created_at=now,
+                updated_at=now,
+            )
+    return {"name": links[0]["name"], "validation-result": validation_result(findings)}
+
+
+def _stored(link: dict[str, Any]) -> dict[str, Any]:
+    return {k: v for k, v in link.items() if k not in LINK_READ_ONLY_KEYS} | {"enabled": link.get("enabled", True)}
+
+
+LINK_READ_ONLY_KEYS = ("id", "creation-user", "creation-date", "update-user", "update-date")
+
+
+def get_link(cluster: SandboxCluster, name: str) -> SandboxLink:
+    link = SandboxLink.objects.filter(cluster=cluster, name=name).first()
+    if link is None:
+        raise SandboxRefusal(400, "Cdm.0101", f"Link [{name}] does not exist.")
+    return link
+
+
+def show_link(link: SandboxLink) -> dict[str, Any]:
+    shown = {
+        **linkspec.without_secrets(link.body),
+        "id": link.pk,
+        "creation-user": "sandbox",
+        "creation-date": _ms(link.created_at),
+        "update-user": "sandbox",
+        "update-date": _ms(link.updated_at),
+    }
+    return {
+        "links": [shown],
+        "fromTo-unMapping": linkspec.unmapping_text(link.connector),
+        "batchFromTo-mapping": linkspec.batch_mapping_text(link.connector),
+    }
+
+
+@transaction.atomic
+def update_link(cluster: SandboxCluster, name: str, links: list[dict[str, Any]]) -> dict[str, Any]:
+    """Replace link ``name`` (the create body, this one link). A secret left out or blank keeps the
+    stored one, as the console does: show_link never gives it back, so a GET → PUT keeps it."""
+    existing = SandboxLink.objects.select_for_update().filter(cluster=cluster, name=name).first()
+    if existing is None:
+        raise SandboxRefusal(400, "Cdm.0316", "Failed to update the link that does not exist.")
+    if len(links) != 1 or links[0]["name"] != name:
+        raise SandboxRefusal(400, "Cdm.0317", f"Invalid link {name}: the body must hold this one link, by this name.")
+    link = _keep_secrets(links[0], existing.body)
+    findings = try_link(link)
+    existing.body, existing.connector, existing.updated_at = _stored(link), link["connector-name"], timezone.now()
+    existing.save(update_fields=["body", "connector", "updated_at"])
+    return {"validation-result": validation_result(findings)}
+
+
+def _keep_secrets(link: dict[str, Any], stored: dict[str, Any]) -> dict[str, Any]:
+    if stored.get("connector-name") != link.get("connector-name"):
+        return link
+    kept = linkspec.secret_values(stored)
+    given = linkspec.link_values(link)
+    missing = {n: v for n, v in kept.items() if not given.get(n)}
+    if not missing:
+        return link
+    values = {**{n: v for n, v in given.items() if n not in missing}, **missing}
+    return {
+        **link,
+        **linkspec.build_link(link["name"], link["connector-name"], values, enabled=link.get("enabled", True)),
+    }
+
+
+def delete_link(cluster: SandboxCluster, link: SandboxLink) -> None:
+    """Refused while a job of the cluster names the link: Cdm.0021 "Given link name is in use", as
+    the OTC delete-link example answers (with HTTP 500; the code table calls Cdm.0021 something else)."""
+    for job in SandboxJob.objects.filter(cluster=cluster).only("body"):
+        if link.name in (job.body.get("from-link-name"), job.body.get("to-link-name")):
+            raise SandboxRefusal(500, "Cdm.0021", "Given link name is in use")
+    link.delete()
 
 
 def job_type_of(job: dict[str, Any]) -> str:

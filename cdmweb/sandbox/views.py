@@ -147,6 +147,8 @@ def cdm_endpoint(view: View) -> View:
                 response = view(request, project_id, *args, **kwargs)
         except SandboxRefusal as refusal:
             response = cdm_error(refusal.status, refusal.code, refusal.message)
+        except engine.LinkInvalid as invalid:
+            response = JsonResponse({"validation-result": engine.validation_result(invalid.findings)}, status=500)
         except RequestDataTooBig:
             response = cdm_error(413, "Cdm.0018", _too_big())
         log.info(
@@ -315,3 +317,31 @@ def submissions(request: HttpRequest, project_id: str, cluster_id: str) -> HttpR
     runs = found.submissions.all()
     items = [engine.submission_json(s) for s in runs[:10]]
     return JsonResponse({"submissions": items, "total": runs.count(), "page_no": 1, "page_size": 10})
+
+
+# --- links -------------------------------------------------------------------------------------
+
+
+@cdm_endpoint
+def create_link(request: HttpRequest, project_id: str, cluster_id: str) -> HttpResponse:
+    _only(request, "POST")
+    validate = request.GET.get("validate", "false")
+    if validate not in ("true", "false"):
+        raise SandboxRefusal(400, "Cdm.0014", "Invalid parameter: validate is true or false.")
+    cluster = engine.running_cluster(project_id, cluster_id)
+    links = engine.check_links_body(_json_body(request))
+    return JsonResponse(engine.create_links(cluster, links, validate=validate == "true"))
+
+
+@cdm_endpoint
+def link(request: HttpRequest, project_id: str, cluster_id: str, link_name: str) -> HttpResponse:
+    _only(request, "GET", "PUT", "DELETE")
+    cluster = engine.get_cluster(project_id, cluster_id)
+    if request.method == "PUT":
+        engine.running_cluster(project_id, cluster_id)
+        return JsonResponse(engine.update_link(cluster, link_name, engine.check_links_body(_json_body(request))))
+    found = engine.get_link(cluster, link_name)
+    if request.method == "DELETE":
+        engine.delete_link(cluster, found)
+        return JsonResponse({})
+    return JsonResponse(engine.show_link(found))

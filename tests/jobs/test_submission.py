@@ -104,7 +104,7 @@ def test_refusals_are_recorded_with_cdms_code_and_meaning(sandbox, valid_draft, 
 
 def test_a_job_told_to_fail_ends_failed_with_a_reason(sandbox, owner, settings):
     body = json.loads(DEMO.read_text())
-    body["jobs"][0]["from-link-name"] = "mysql_fail_link"
+    body["jobs"][0]["from-link-name"] = "shop_mysql_fail"
     (draft,), _ = import_text(json.dumps(body), owner)
     submission = submitting.submit(draft, sandbox, owner, "fail", cluster_id=clusters(settings)["sandbox-cluster-3"])
     submission, statuses, _ = wait_until_terminal(submission)

@@ -44,10 +44,18 @@ def job(name: str, **changes: str) -> dict:
                 }
             ]
         },
-        "to-connector-name": "dis-connector",
-        "to-link-name": "dis_link",
+        "to-connector-name": "hive-connector",
+        "to-link-name": "hive_link",
         "to-config-values": {
-            "configs": [{"name": "toJobConfig", "inputs": [{"name": "toJobConfig.streamName", "value": "s"}]}]
+            "configs": [
+                {
+                    "name": "toJobConfig",
+                    "inputs": [
+                        {"name": "toJobConfig.table", "value": "t"},
+                        {"name": "toJobConfig.tablePreparation", "value": "DO_NOTHING"},
+                    ],
+                }
+            ]
         },
         "driver-config-values": {"configs": []},
     }
@@ -311,3 +319,223 @@ def test_a_body_with_two_jobs_of_one_name_is_refused_whole(client):
     with pytest.raises(CdmClientError) as refused:
         client.create_job(cluster(), {"jobs": [job("twin"), job("twin")]})
     assert refused.value.code == "Cdm.0104" and not SandboxJob.objects.filter(name="twin").exists()
+
+
+# --- links -------------------------------------------------------------------------------------
+
+LINK_SECRET = "Pw-link-7f3a"
+
+
+def mysql_link(name: str = "orders_db", **inputs: str) -> dict:
+    from cdmweb.jobspec.links import build_link
+
+    values = {
+        "linkConfig.databaseType": "MYSQL",
+        "linkConfig.host": "10.0.0.5",
+        "linkConfig.port": "3306",
+        "linkConfig.username": "cdm",
+        "linkConfig.password": LINK_SECRET,
+    }
+    values.update(inputs)
+    return build_link(name, "generic-jdbc-connector", values)
+
+
+def test_a_link_is_validated_without_being_created_then_created_and_shown_without_its_secret(client, url):
+    from cdmweb.jobspec.links import unmapped_pairs
+    from cdmweb.sandbox.models import SandboxLink
+
+    checked = client.create_link(cluster(), {"links": [mysql_link()]}, validate=True)
+    assert checked == {"name": "orders_db", "validation-result": []}
+    assert not SandboxLink.objects.filter(name="orders_db").exists()
+    assert client.create_link(cluster(), {"links": [mysql_link()]})["name"] == "orders_db"
+    assert (
+        SandboxLink.objects.get(name="orders_db", cluster__cluster_id=cluster()).connector == "generic-jdbc-connector"
+    )
+
+    shown = client.show_link(cluster(), "orders_db")
+    (link,) = shown["links"]
+    names = [i["name"] for i in link["link-config-values"]["configs"][0]["inputs"]]
+    assert "linkConfig.host" in names and "linkConfig.password" not in names
+    assert link["connector-name"] == "generic-jdbc-connector" and link["creation-date"]
+    raw = requests.get(
+        f"{url}/v1.1/{PROJECT}/clusters/{cluster()}/cdm/link/orders_db",
+        headers={"X-Auth-Token": token(url, settings)},
+        timeout=5,
+    ).text
+    assert LINK_SECRET not in raw
+    # A JDBC link serves the documented pairs and names the ones it cannot.
+    pairs = unmapped_pairs(shown["fromTo-unMapping"])
+    assert ("generic-jdbc-connector", "hive-connector") not in pairs
+    assert ("generic-jdbc-connector", "dis-connector") in pairs
+    assert isinstance(shown["batchFromTo-mapping"], str) and "hive-connector" in shown["batchFromTo-mapping"]
+    with pytest.raises(CdmClientError) as again:
+        client.create_link(cluster(), {"links": [mysql_link()]})
+    assert (again.value.status, again.value.code) == (400, "Cdm.0315")
+    assert "orders_db" in again.value.message
+
+
+def token(url: str, settings) -> str:
+    body = {
+        "auth": {
+            "identity": {
+                "methods": ["password"],
+                "password": {"user": {"name": settings.CDM_SANDBOX_USER, "password": settings.CDM_SANDBOX_PASSWORD}},
+            },
+            "scope": {"project": {"id": PROJECT}},
+        }
+    }
+    return requests.post(f"{url}/v3/auth/tokens", data=json.dumps(body), timeout=5).headers["X-Subject-Token"]
+
+
+@pytest.mark.parametrize(
+    ("body", "code"),
+    [
+        ({"links": []}, "Cdm.0018"),
+        ({"jobs": [{}]}, "Cdm.0018"),
+        ({"links": [{"name": "x", "connector-name": "generic-jdbc-connector"}]}, "Cdm.0018"),
+        (
+            {
+                "links": [
+                    {"name": "", "connector-name": "generic-jdbc-connector", "link-config-values": {"configs": []}}
+                ]
+            },
+            "Cdm.0018",
+        ),
+        (
+            {"links": [{"name": "x", "connector-name": "oracle-connector", "link-config-values": {"configs": []}}]},
+            "Cdm.0102",
+        ),
+    ],
+)
+def test_a_link_body_cdm_cannot_read_is_refused_with_its_code(client, body, code):
+    from cdmweb.sandbox.models import SandboxLink
+
+    client.list_clusters()  # seeded before counting
+    before = SandboxLink.objects.count()
+    with pytest.raises(CdmClientError) as refused:
+        client.create_link(cluster(), body)
+    assert (refused.value.status, refused.value.code) == (400, code)
+    assert SandboxLink.objects.count() == before
+
+
+def test_a_link_missing_a_required_input_or_unreachable_fails_validation_as_cdm_answers_it(client, url, settings):
+    from cdmweb.cdm.errors import CdmValidationError
+    from cdmweb.sandbox.models import SandboxLink
+
+    incomplete = mysql_link("half", **{"linkConfig.host": ""})
+    with pytest.raises(CdmValidationError, match="linkConfig.host cannot be left blank") as refused:
+        client.create_link(cluster(), {"links": [incomplete]}, validate=True)
+    assert refused.value.status == 500
+    # The documented shape: HTTP 500, the findings per config group.
+    answer = requests.post(
+        f"{url}/v1.1/{PROJECT}/clusters/{cluster()}/cdm/link?validate=false",
+        data=json.dumps({"links": [mysql_link("far", **{"linkConfig.host": "db.unreachable.example"})]}),
+        headers={"X-Auth-Token": token(url, settings), "Content-Type": "application/json"},
+        timeout=5,
+    )
+    assert answer.status_code == 500
+    (result,) = answer.json()["validation-result"]
+    assert result["linkConfig"][0]["status"] == "ERROR"
+    assert "Failed to connect to the database server" in result["linkConfig"][0]["message"]
+    assert LINK_SECRET not in answer.text
+    with pytest.raises(CdmValidationError, match="Failed to connect"):
+        client.create_link(cluster(), {"links": [mysql_link("far", **{"linkConfig.host": "unreachable"})]})
+    with pytest.raises(CdmValidationError, match="must be one of"):
+        client.create_link(cluster(), {"links": [mysql_link("odd", **{"linkConfig.databaseType": "SYBASE"})]})
+    assert not SandboxLink.objects.filter(name__in=["half", "far", "odd"]).exists()
+
+
+def test_a_link_is_updated_keeping_the_secret_it_was_not_sent_and_a_missing_one_is_said(client):
+    from cdmweb.jobspec.links import link_values
+    from cdmweb.sandbox.models import SandboxLink
+
+    client.create_link(cluster(), {"links": [mysql_link()]})
+    shown = client.show_link(cluster(), "orders_db")["links"][0]
+    shown["link-config-values"]["configs"][0]["inputs"][1]["value"] = "10.0.0.9"  # host, from what GET gave
+    assert client.update_link(cluster(), "orders_db", {"links": [shown]}) == {"validation-result": []}
+    stored = link_values(SandboxLink.objects.get(name="orders_db", cluster__cluster_id=cluster()).body)
+    assert stored["linkConfig.host"] == "10.0.0.9" and stored["linkConfig.password"] == LINK_SECRET
+    with pytest.raises(CdmClientError) as missing:
+        client.update_link(cluster(), "nowhere", {"links": [mysql_link("nowhere")]})
+    assert (missing.value.status, missing.value.code) == (400, "Cdm.0316")
+    with pytest.raises(CdmNotFound) as unknown:
+        client.show_link(cluster(), "nowhere")
+    assert (unknown.value.status, unknown.value.code) == (400, "Cdm.0101")
+    assert unknown.value.message == "Link [nowhere] does not exist."
+
+
+def test_a_link_in_use_is_not_deleted(client):
+    client.create_link(cluster(), {"links": [mysql_link()]})
+    client.create_job(cluster(), {"jobs": [job("user", **{"from-link-name": "orders_db"})]})
+    with pytest.raises(CdmServerError) as refused:
+        client.delete_link(cluster(), "orders_db")
+    assert refused.value.code == "Cdm.0021" and refused.value.message == "Given link name is in use"
+    client.delete_job(cluster(), "user")
+    assert client.delete_link(cluster(), "orders_db") == {}
+    with pytest.raises(CdmNotFound):
+        client.show_link(cluster(), "orders_db")
+
+
+@pytest.mark.parametrize(
+    ("changes", "code", "message"),
+    [
+        ({"from-link-name": "nowhere"}, "Cdm.0101", "Link [nowhere] does not exist."),
+        ({"to-link-name": "shop_mysql"}, "Cdm.0317", "Invalid link shop_mysql: it is a generic-jdbc-connector link"),
+    ],
+)
+def test_a_job_naming_a_link_its_cluster_lacks_or_of_another_connector_is_refused(client, changes, code, message):
+    from cdmweb.cdm.errors import CdmError
+    from cdmweb.sandbox.models import SandboxJob
+
+    with pytest.raises(CdmError) as refused:
+        client.create_job(cluster(), {"jobs": [job("linked", **changes)]})
+    assert refused.value.status == 400 and refused.value.code == code and refused.value.message.startswith(message)
+    assert not SandboxJob.objects.filter(name="linked").exists()
+    client.create_job(cluster(), {"jobs": [job("linked")]})
+    with pytest.raises(CdmError) as update:
+        client.update_job(cluster(), "linked", {"jobs": [job("linked", **changes)]})
+    assert update.value.code == code
+
+
+def test_a_pair_the_links_unmapping_excludes_is_refused(client):
+    dis = {"name": "toJobConfig", "inputs": [{"name": "toJobConfig.streamName", "value": "s"}]}
+    changes = {
+        "to-connector-name": "dis-connector",
+        "to-link-name": "stream_dis",
+        "to-config-values": {"configs": [dis]},
+    }
+    with pytest.raises(CdmClientError) as refused:
+        client.create_job(cluster(), {"jobs": [job("unmapped", **changes)]})
+    assert refused.value.code == "Cdm.0061" and "does not support the specified direction" in refused.value.message
+
+
+def test_every_cluster_has_the_links_the_demo_drafts_name_each_with_its_connector(client):
+    from pathlib import Path
+
+    from cdmweb.jobspec.links import job_links
+    from cdmweb.sandbox.engine import SEEDED_LINKS
+
+    demo = Path(__file__).resolve().parents[2] / "cdmweb" / "jobs" / "demo"
+    named = {
+        (n, c) for path in demo.glob("*.json") for j in json.loads(path.read_text())["jobs"] for _, n, c in job_links(j)
+    }
+    assert len(named) == 6
+    for name, connector in named:
+        assert SEEDED_LINKS[name][0] == connector and SEEDED_LINKS[f"{name}_fail"][0] == connector
+    for cluster_json in client.list_clusters()["clusters"]:
+        for name, connector in named:
+            assert client.show_link(cluster_json["id"], name)["links"][0]["connector-name"] == connector
+
+
+def test_clusters_seeded_before_links_existed_get_them(client):
+    import importlib
+
+    from django.apps import apps
+
+    from cdmweb.sandbox.engine import SEEDED_LINKS
+    from cdmweb.sandbox.models import SandboxCluster, SandboxLink
+
+    old = SandboxCluster.objects.create(project_id="older", cluster_id="c-old", name="old")
+    assert not old.links.exists()
+    importlib.import_module("cdmweb.sandbox.migrations.0004_seed_links").seed(apps, None)
+    assert set(SandboxLink.objects.filter(cluster=old).values_list("name", flat=True)) == set(SEEDED_LINKS)

@@ -18,6 +18,7 @@ from cdmweb.cdm.errors import CdmClientError
 from cdmweb.sandbox.engine import cluster_id_for
 from cdmweb.sandbox.models import SandboxJob
 
+from ..conftest import sandbox_links_for
 from ..verdict_cases import ACCEPTED, REFUSED
 
 PROJECT = settings.CDM_SANDBOX_PROJECT_ID
@@ -47,6 +48,7 @@ def test_an_accepted_body_is_created_and_passes_the_command(name, cdm, tmp_path)
     body = copy.deepcopy(ACCEPTED[name][0])
     body["name"] = f"accepted_{list(ACCEPTED).index(name)}"
     assert validate_command(body, tmp_path)[0] == 0
+    sandbox_links_for(body)
     assert cdm.create_job(CLUSTER, {"jobs": [body]})["name"] == body["name"]
     assert SandboxJob.objects.filter(name=body["name"]).exists()
 

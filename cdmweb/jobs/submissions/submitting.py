@@ -19,6 +19,7 @@ from django.utils import timezone
 
 from cdmweb.catalog.registry import get_catalog
 from cdmweb.jobs import reviewing
+from cdmweb.jobs.clusters import links
 from cdmweb.jobs.models import AuditEvent, ClusterJob, JobDraft, Submission, Target
 from cdmweb.jobspec.payload import build_request_body
 from cdmweb.jobspec.validation import ERROR, Finding, validate_job
@@ -209,6 +210,13 @@ def submit(
     check(draft, target, user, job)
     where = destination(draft, target, job.get("name", ""), cluster_id, pool, update)
     updating = where.action == Submission.Action.UPDATE
+    # Asked of CDM before anything is recorded: a link the cluster lacks would only come back as
+    # Cdm.0101 after the submission was made (an outage does not block; see check_links).
+    missing_links = links.refusal_text(
+        links.check_links(target, [where.cluster_id] if where.cluster_id else where.pool, job)
+    )
+    if missing_links:
+        raise SubmissionRefused(missing_links)
     body = build_request_body([job], None if updating or not where.pool else where.pool)
     submission, created = record_submission(
         key,

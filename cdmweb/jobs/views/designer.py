@@ -92,7 +92,11 @@ def header_values(draft: JobDraft) -> dict[str, str | None]:
 
 
 def header_form(draft: JobDraft) -> JobHeaderForm:
-    return JobHeaderForm(initial=header_values(draft), current=header_values(draft), auto_id="header_%s")
+    form = JobHeaderForm(initial=header_values(draft), current=header_values(draft), auto_id="header_%s")
+    if draft.home_cluster_id:  # the link fields suggest the home cluster's links (a <datalist>)
+        for name in ("from_link", "to_link"):
+            form.fields[name].widget.attrs["list"] = "link-choices"
+    return form
 
 
 def comments_context(draft: JobDraft, role: str | None, form: CommentForm | None = None) -> dict[str, Any]:

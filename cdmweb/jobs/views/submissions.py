@@ -13,12 +13,14 @@ from django.views.decorators.http import require_GET
 
 from cdmweb.cdm.errors import CdmError
 from cdmweb.jobs.access import EDIT, get_draft_for_user, role_for
+from cdmweb.jobs.clusters import links
 from cdmweb.jobs.forms import SubmitForm
 from cdmweb.jobs.models import JobDraft, Submission, Target
 from cdmweb.jobs.submissions import submitting, targets, tasks
 from cdmweb.jobspec.validation import check_for_cluster
 
 from .common import HtmxRequest, back_to_designer, parse_int
+from .links import link_create_url
 
 
 def _get_submission_for_user(request: HtmxRequest, pk: int) -> Submission:
@@ -93,6 +95,7 @@ def submit_view(request: HtmxRequest, pk: int) -> HttpResponse:
             for cluster in target.clusters
             for found in check_for_cluster(job, cluster.get("flavour", ""))
         ],
+        "link_problems": [] if refused or waiting_for_clusters else _link_problems(draft, target, job),
     }
     return render(request, "jobs/submit.html", context)
 
@@ -102,6 +105,21 @@ def _tracked_initial(draft: JobDraft, target: Target) -> dict[str, str]:
     if draft.tracked and draft.home_target_id == target.pk:
         return {"mode": "cluster", "cluster_id": draft.home_cluster_id}
     return {}
+
+
+def _link_problems(draft: JobDraft, target: Target, job: dict) -> list[tuple[links.LinkProblem, str]]:
+    """The job's links on each running cluster, asked of CDM now (short timeout), each problem with
+    where to create the missing link."""
+    problems = links.check_links(target, [c["id"] for c in target.running_clusters], job, read_timeout=5.0)
+    return [
+        (
+            problem,
+            link_create_url(target, problem.cluster_id, draft=draft, name=problem.link, connector=problem.connector)
+            if problem.kind == "missing"
+            else "",
+        )
+        for problem in problems
+    ]
 
 
 def _submit(form: SubmitForm, draft: JobDraft, request: HtmxRequest) -> Submission | None:

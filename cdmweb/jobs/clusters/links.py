@@ -1,0 +1,400 @@
+"""The links on a target's clusters: what cdmweb knows of them, checking a job's links before it is
+sent, the designer's findings about them, and creating one.
+
+CDM has no call that lists links (the console and the public clients — the SDK, Terraform's
+provider — only create, show, update and delete one by name), so the links a cluster has are
+learned: named by the cluster's jobs (the pull's inventory writes those), read with show_link when a
+job is checked, or created from here. ``known_links`` offers them all; ``ClusterLink.exists`` says
+what show_link answered last (None: never asked).
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+from collections.abc import Iterable, Mapping
+from contextlib import closing
+from dataclasses import dataclass
+from typing import Any
+
+from django.db import transaction
+from django.utils import timezone
+
+from cdmweb.cdm.client import CdmClient
+from cdmweb.cdm.errors import CdmConnectionError, CdmError, CdmNotFound, CdmTimeout, CdmValidationError, redact
+from cdmweb.crypto import encrypt
+from cdmweb.jobs.models import AuditEvent, ClusterJob, ClusterLink, JobDraft, Target
+from cdmweb.jobs.submissions.targets import client_for
+from cdmweb.jobspec import links as linkspec
+from cdmweb.jobspec.findings import ERROR, WARNING, Finding, finding
+
+log = logging.getLogger("cdmweb.links")
+SIDE_WORDS = {"from": "source", "to": "destination"}
+HEADER_KEYS = {"from": "from-link-name", "to": "to-link-name"}
+# The one CDM answer that means "no such link"; any other failure leaves the question open.
+MISSING_LINK_CODE = "Cdm.0101"
+
+
+# --- what cdmweb knows ----------------------------------------------------------------------------------
+
+
+def known_links(target: Target, cluster_id: str) -> list[ClusterLink]:
+    """The links cdmweb knows on a cluster, by name: its ClusterLink rows (checked, created, or
+    written by the pull's inventory), plus the links the cluster's jobs name that have no row yet
+    (unsaved rows, origin "job"). A link show_link said is missing is left out."""
+    rows = {link.name: link for link in ClusterLink.objects.filter(target=target, cluster_id=cluster_id)}
+    for from_link, from_connector, to_link, to_connector in ClusterJob.objects.filter(
+        target=target, cluster_id=cluster_id
+    ).values_list("from_link", "from_connector", "to_link", "to_connector"):
+        for name, connector in ((from_link, from_connector), (to_link, to_connector)):
+            if name and name not in rows:
+                rows[name] = ClusterLink(
+                    target=target, cluster_id=cluster_id, name=name, connector=connector, origin=ClusterLink.Origin.JOB
+                )
+    return sorted((link for link in rows.values() if link.exists is not False), key=lambda link: link.name)
+
+
+def _cluster_name(target: Target, cluster_id: str) -> str:
+    return next((str(c.get("name") or cluster_id) for c in target.clusters if c.get("id") == cluster_id), cluster_id)
+
+
+# --- the live check before sending ----------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class LinkProblem:
+    """One link of a job that will not do on one cluster (or could not be checked there)."""
+
+    cluster_id: str
+    cluster_name: str
+    side: str  # "from" or "to"
+    link: str
+    connector: str  # the connector the job's side names
+    kind: str  # "missing", "connector", "unmapped", "unchecked"
+    message: str
+
+    @property
+    def blocking(self) -> bool:
+        """Whether the job must not be sent: only what CDM said counts; an outage does not."""
+        return self.kind != "unchecked"
+
+
+def check_links(
+    target: Target, cluster_ids: Iterable[str], job: Mapping[str, Any], *, read_timeout: float = 10.0
+) -> list[LinkProblem]:
+    """Ask each cluster (show_link) for each link the job names, record what it answered in
+    ClusterLink, and say what will not do: a link missing, of another connector than the side, or
+    whose ``fromTo-unMapping`` excludes the job's pair. A cluster that cannot be asked gives an
+    "unchecked" problem, which does not block a submission (CDM itself still refuses a job whose
+    link is missing, and the submission page then says so)."""
+    named = linkspec.job_links(job)
+    cluster_ids = list(dict.fromkeys(cluster_ids))
+    if not named or not cluster_ids:
+        return []
+    problems: list[LinkProblem] = []
+    try:
+        client = client_for(target, read_timeout=read_timeout, retries=0)
+    except CdmError as error:
+        return [_unchecked(target, c, side, name, conn, error) for c in cluster_ids for side, name, conn in named]
+    outage: CdmError | None = None
+    with closing(client):
+        for cluster_id in cluster_ids:
+            answers: dict[str, dict[str, Any] | CdmError] = {}
+            for side, name, connector in named:
+                if name not in answers:
+                    # CDM out of reach once is out of reach for the rest: not asked again and again.
+                    answers[name] = outage or _show_link(client, target, cluster_id, name)
+                    if isinstance(answers[name], CdmConnectionError | CdmTimeout):
+                        outage = answers[name]  # type: ignore[assignment]
+                problems.extend(_judge(target, cluster_id, side, name, connector, answers[name], job))
+    return problems
+
+
+def _show_link(client: CdmClient, target: Target, cluster_id: str, name: str) -> dict[str, Any] | CdmError:
+    now = timezone.now()
+    try:
+        answer = client.show_link(cluster_id, name)
+    except CdmError as error:
+        if error.code == MISSING_LINK_CODE or error.err_code == MISSING_LINK_CODE:
+            _remember(target, cluster_id, name, exists=False, checked_at=now)
+        return error
+    link = next((item for item in answer.get("links") or [] if isinstance(item, dict)), {})
+    unmapping = answer.get("fromTo-unMapping")
+    _remember(
+        target,
+        cluster_id,
+        name,
+        exists=True,
+        checked_at=now,
+        connector=str(link.get("connector-name") or ""),
+        unmapping=unmapping if isinstance(unmapping, str) else "",
+    )
+    return answer
+
+
+def _remember(target: Target, cluster_id: str, name: str, **fields: Any) -> None:
+    """Record what show_link said; a row's origin stays what it was (created, job), else "checked"."""
+    with transaction.atomic():
+        row, created = ClusterLink.objects.select_for_update().get_or_create(
+            target=target,
+            cluster_id=cluster_id,
+            name=name,
+            defaults={**fields, "origin": ClusterLink.Origin.CHECKED, "seen_at": timezone.now()},
+        )
+        if not created:
+            for key, value in fields.items():
+                if key == "connector" and not value:
+                    continue
+                setattr(row, key, value)
+            row.save()
+
+
+def _judge(
+    target: Target,
+    cluster_id: str,
+    side: str,
+    name: str,
+    connector: str,
+    answer: dict[str, Any] | CdmError,
+    job: Mapping[str, Any],
+) -> list[LinkProblem]:
+    where = _cluster_name(target, cluster_id)
+    role = SIDE_WORDS[side]
+
+    def problem(kind: str, message: str) -> list[LinkProblem]:
+        return [LinkProblem(cluster_id, where, side, name, connector, kind, message)]
+
+    if isinstance(answer, CdmError):
+        if isinstance(answer, CdmNotFound) and MISSING_LINK_CODE in (answer.code, answer.err_code):
+            return problem("missing", f"The {role} link {name} does not exist on cluster {where}.")
+        return [_unchecked(target, cluster_id, side, name, connector, answer)]
+    link = next((item for item in answer.get("links") or [] if isinstance(item, dict)), {})
+    actual = str(link.get("connector-name") or "")
+    if connector and actual and actual != connector:
+        return problem(
+            "connector",
+            f"The {role} link {name} on cluster {where} is a {actual} link; the job's {role} is {connector}.",
+        )
+    source, destination = job.get("from-connector-name"), job.get("to-connector-name")
+    unmapping = answer.get("fromTo-unMapping")
+    if (
+        isinstance(source, str)
+        and isinstance(destination, str)
+        and isinstance(unmapping, str)
+        and (job.get("job_type") or "NORMAL_JOB") == "NORMAL_JOB"
+        and linkspec.pair_excluded(unmapping, source, destination)
+    ):
+        return problem(
+            "unmapped",
+            f"The link {name} on cluster {where} cannot serve {source} → {destination} (its fromTo-unMapping"
+            " excludes the pair; CDM refuses the job with Cdm.0061).",
+        )
+    return []
+
+
+def _unchecked(target: Target, cluster_id: str, side: str, name: str, connector: str, error: CdmError) -> LinkProblem:
+    where = _cluster_name(target, cluster_id)
+    message = f"Could not check the {SIDE_WORDS[side]} link {name} on cluster {where}: {error.message}"
+    return LinkProblem(cluster_id, where, side, name, connector, "unchecked", message)
+
+
+def refusal_text(problems: Iterable[LinkProblem]) -> str:
+    """One sentence for a refused submission: every blocking problem, in order."""
+    blocking = [p.message for p in problems if p.blocking]
+    return " ".join(blocking)
+
+
+# --- the designer's findings (local copy only) ----------------------------------------------------------
+
+
+def link_findings(draft: JobDraft) -> list[Finding]:
+    """Findings about the draft's links on its home cluster, from what cdmweb knows (no request to
+    CDM): a link show_link said is missing, or that nothing tells of; a link of another connector;
+    a pair the link's ``fromTo-unMapping`` excludes. Each names the header key it concerns
+    (``from-link-name``/``to-link-name``). Nothing when the draft names no home cluster."""
+    target = draft.home_target
+    if target is None or not draft.home_cluster_id:
+        return []
+    cluster_id = draft.home_cluster_id
+    where = _cluster_name(target, cluster_id)
+    names = [n for n in (draft.from_link, draft.to_link) if n]
+    rows = {row.name: row for row in ClusterLink.objects.filter(target=target, cluster_id=cluster_id, name__in=names)}
+    known = {link.name: link for link in known_links(target, cluster_id)} if len(rows) < len(set(names)) else rows
+    findings: list[Finding] = []
+    for side, name, connector in (
+        ("from", draft.from_link, draft.from_connector),
+        ("to", draft.to_link, draft.to_connector),
+    ):
+        if not name:
+            continue
+        key, role = HEADER_KEYS[side], SIDE_WORDS[side]
+        row = rows.get(name) or known.get(name)
+        if row is None or row.exists is False:
+            said = " (CDM said so when it was checked)" if row is not None else ""
+            message = f"Link {name} is not on cluster {where}{said}: create it before submitting there."
+            findings.append(finding(ERROR if row is not None else WARNING, message, "Cdm.0101", key))
+            continue
+        if connector and row.connector and row.connector != connector:
+            message = f"Link {name} on cluster {where} is a {row.connector} link; the {role} is {connector}."
+            findings.append(finding(ERROR, message, "Cdm.0317", key))
+            continue
+        if (
+            draft.job_type in ("", None, "NORMAL_JOB")
+            and draft.from_connector
+            and draft.to_connector
+            and linkspec.pair_excluded(row.unmapping, draft.from_connector, draft.to_connector)
+        ):
+            message = (
+                f"Link {name} on cluster {where} cannot serve {draft.from_connector} → {draft.to_connector}:"
+                " its fromTo-unMapping excludes the pair."
+            )
+            findings.append(finding(ERROR, message, "Cdm.0061", key))
+    return findings
+
+
+def link_choices(draft: JobDraft) -> list[tuple[str, str]]:
+    """(name, connector) of the links known on the draft's home cluster, for the link fields."""
+    if draft.home_target is None or not draft.home_cluster_id:
+        return []
+    return [(link.name, link.connector) for link in known_links(draft.home_target, draft.home_cluster_id)]
+
+
+def home_choices(draft: JobDraft) -> list[tuple[str, str]]:
+    """The clusters a draft may name as its home: every listed cluster of the targets it may go to."""
+    return [
+        (f"{target.pk}:{cluster['id']}", f"{target} / {cluster.get('name') or cluster['id']}")
+        for target in Target.usable_for(draft).order_by("name")
+        for cluster in target.clusters
+        if cluster.get("id")
+    ]
+
+
+def set_home(draft: JobDraft, choice: str, user: Any) -> str:
+    """Name (or with "" clear) the draft's home target and cluster; answers what is wrong, or "".
+    A tracked draft keeps the cluster its job is on."""
+    if draft.tracked:
+        return "A tracked draft stays with the cluster its job is on."
+    if choice and choice not in dict(home_choices(draft)):
+        return "Choose one of the listed clusters."
+    target_pk, _, cluster_id = choice.partition(":")
+    draft.home_target = Target.objects.get(pk=int(target_pk)) if choice else None
+    draft.home_cluster_id = cluster_id
+    draft.save(update_fields=["home_target", "home_cluster_id"])
+    where = dict(home_choices(draft)).get(choice, "none")
+    AuditEvent.record(user, AuditEvent.Action.EDITED, draft, detail=f"home cluster: {where}")
+    return ""
+
+
+# --- creating a link ------------------------------------------------------------------------------------
+
+
+@dataclass
+class LinkOutcome:
+    """What testing or creating a link came to: per cluster, created/tested or the reason why not."""
+
+    done: dict[str, str]  # cluster id -> "tested" or "created"
+    failed: dict[str, str]  # cluster id -> the reason, in words (never a secret)
+
+    @property
+    def ok(self) -> bool:
+        return not self.failed
+
+
+def link_body(name: str, connector: str, values: Mapping[str, str]) -> dict[str, Any]:
+    """The Link for ``values`` (input name -> value) of the connector's documented link inputs;
+    inputs the catalogue does not list for it are not sent."""
+    specs = {spec.name for spec in linkspec.link_specs(connector)}
+    return linkspec.build_link(name, connector, {k: v for k, v in values.items() if k in specs})
+
+
+def try_link(target: Target, cluster_ids: Iterable[str], link: dict[str, Any]) -> LinkOutcome:
+    """ "Test connection": create_link with validate=true on each cluster; nothing is created."""
+    return _send(target, list(cluster_ids), link, validate=True)
+
+
+def create_link(
+    target: Target, cluster_ids: Iterable[str], link: dict[str, Any], user: Any, draft: JobDraft | None = None
+) -> LinkOutcome:
+    """Test, then create the link on each cluster (validate=true first, as the console does, so a
+    link that cannot connect is created nowhere). Each cluster it was created on gets a ClusterLink
+    (origin created; inputs without secrets; secrets encrypted) and an audit event. The caller has
+    checked that ``user`` may (``may_create_links``)."""
+    cluster_ids = list(dict.fromkeys(cluster_ids))
+    tested = _send(target, cluster_ids, link, validate=True)
+    if not tested.ok:
+        return tested
+    outcome = _send(target, cluster_ids, link, validate=False)
+    secrets = linkspec.secret_values(link)
+    config = {k: v for k, v in linkspec.link_values(link).items() if k not in secrets}
+    for cluster_id in outcome.done:
+        where = _cluster_name(target, cluster_id)
+        ClusterLink.objects.update_or_create(
+            target=target,
+            cluster_id=cluster_id,
+            name=link["name"],
+            defaults={
+                "connector": link["connector-name"],
+                "origin": ClusterLink.Origin.CREATED,
+                "exists": True,
+                "checked_at": timezone.now(),
+                "unmapping": "",
+                "config": config,
+                "secrets_encrypted": encrypt(json.dumps(secrets)) if secrets else "",
+                "created_by": user if getattr(user, "is_authenticated", False) else None,
+                "seen_at": timezone.now(),
+            },
+        )
+        AuditEvent.record(
+            user,
+            AuditEvent.Action.LINK_CREATED,
+            draft,
+            team=target.team if draft is None else None,
+            detail=f"link {link['name']} ({link['connector-name']}) on {target}, cluster {where}",
+        )
+    return outcome
+
+
+def _send(target: Target, cluster_ids: list[str], link: dict[str, Any], *, validate: bool) -> LinkOutcome:
+    secrets = list(linkspec.secret_values(link).values())
+    outcome = LinkOutcome({}, {})
+    try:
+        client = client_for(target, read_timeout=30.0, retries=0, secrets=secrets)
+    except CdmError as error:
+        reason = _words(error, secrets)
+        return LinkOutcome({}, {c: reason for c in cluster_ids})
+    with closing(client):
+        for cluster_id in cluster_ids:
+            try:
+                client.create_link(cluster_id, linkspec.links_body(link), validate=validate)
+            except CdmError as error:
+                outcome.failed[cluster_id] = _words(error, secrets)
+                log.info("link %s on %s/%s: %s", link.get("name"), target, cluster_id, type(error).__name__)
+                if not validate:
+                    continue
+            else:
+                outcome.done[cluster_id] = "tested" if validate else "created"
+    return outcome
+
+
+def _words(error: CdmError, secrets: list[str]) -> str:
+    """What went wrong, for the page: CDM's findings or message, with every form of a secret of the
+    link taken out (a careless server may repeat the request)."""
+    if isinstance(error, CdmValidationError) and error.errors:
+        text = " ".join(f["message"] for f in error.errors)
+    else:
+        text = str(error)
+    return redact(text, secrets)
+
+
+def may_create_links(user: Any, target: Target) -> bool:
+    """Whoever may submit to the target as an editor: for a team's target, its editors and above;
+    for a target every team uses (the sandbox), any signed-in user (their private drafts go there)."""
+    from cdmweb.accounts.access import EDIT, allows
+    from cdmweb.accounts.models import Membership
+
+    if not getattr(user, "is_authenticated", False):
+        return False
+    if target.team_id is None:
+        return True
+    role = Membership.objects.filter(team_id=target.team_id, user=user).values_list("role", flat=True).first()
+    return allows(role, EDIT)
