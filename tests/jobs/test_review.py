@@ -440,6 +440,13 @@ def test_seed_demo_makes_two_users_in_a_team_with_a_draft_to_review(db, settings
     assert list(team_drafts.values_list("name", flat=True)) == ["orders_mysql_to_hive"]
     assert JobDraft.objects.count() == 3  # the second run added nothing
     assert (tmp_path / "var" / "demo-login.txt").stat().st_mode & 0o777 == 0o600
+    # The sandbox's first cluster already runs jobs made "in the console", for the Clusters screen:
+    # each valid demo job under five names, once.
+    from cdmweb.sandbox.models import SandboxJob
+
+    running = sorted(SandboxJob.objects.filter(cluster__name="sandbox-cluster-1").values_list("name", flat=True))
+    assert len(running) == 10 and "orders_mysql_to_hive_nightly" in running and "events_obs_to_dws_eu" in running
+    assert "already runs 10 jobs" in first.getvalue() and "already runs" not in second.getvalue()
 
 
 def test_seed_demo_does_not_print_a_password_that_was_changed_since(db, settings, tmp_path):

@@ -24,6 +24,7 @@ from cdmweb.jobs.forms import teams_to_create_in
 from cdmweb.jobs.models import ClusterInventory, ClusterJob, ClusterLink, JobDraft, Target
 
 from .common import HtmxRequest
+from .links import link_create_url
 
 PAGE_SIZE = 50
 LINKS_SHOWN = 500
@@ -116,6 +117,7 @@ def clusters(request: HtmxRequest) -> HttpResponse:
             "name", "connector", "origin", "exists", "checked_at"
         )[:LINKS_SHOWN]
     )
+    context["create_link_url"] = link_create_url(target, cluster_id) if cluster_id else ""
     return render(request, "jobs/clusters.html", context)
 
 

@@ -6,6 +6,8 @@ Their generated passwords are kept in var/demo-login.txt, one "username password
 
 from __future__ import annotations
 
+import copy
+import json
 import os
 import secrets
 from pathlib import Path
@@ -17,10 +19,13 @@ from django.core.management.base import BaseCommand
 
 from cdmweb.accounts.models import EDITOR, REVIEWER, Membership, Team
 from cdmweb.jobs.importing import import_text
+from cdmweb.sandbox import engine
 
 DEMO_DIR = Path(__file__).resolve().parents[2] / "demo"
 TEAM_DRAFTS = {"orders_mysql_to_hive.json"}  # the one the review walk-through uses
 REVIEWER_NAME = "reviewer"
+# The jobs "already running" on the sandbox's first cluster: each valid demo job under these names.
+ALREADY_RUNNING = ("nightly", "hourly", "backfill", "eu", "us")
 
 
 class Command(BaseCommand):
@@ -49,6 +54,7 @@ class Command(BaseCommand):
                 import_text(path.read_text(encoding="utf-8"), user, team if path.name in TEAM_DRAFTS else None)
         self._write(login_file, logins)
         if settings.CDM_SANDBOX_ENABLED:
+            self._seed_running_jobs()
             # The demo SK opens nothing but the sandbox; one set in the environment is never printed.
             sk = "(from CDM_SANDBOX_SK)" if os.environ.get("CDM_SANDBOX_SK") else settings.CDM_SANDBOX_SK
             self.stdout.write(
@@ -68,6 +74,24 @@ class Command(BaseCommand):
                 )
             else:
                 self.stdout.write(f"Log in as: {name} (password set earlier, not stored here)")
+
+    def _seed_running_jobs(self) -> None:
+        """What a team's cluster holds before cdmweb meets it: jobs made in the console, which the
+        Clusters screen lists and pulls. Once, on the first cluster of the demo project."""
+        cluster = engine.ensure_clusters(settings.CDM_SANDBOX_PROJECT_ID)[0]
+        if cluster.jobs.exists():
+            return
+        made = 0
+        for path in sorted(DEMO_DIR.glob("*.json")):
+            for job in json.loads(path.read_text(encoding="utf-8")).get("jobs", []):
+                for suffix in ALREADY_RUNNING:
+                    variant = {**copy.deepcopy(job), "name": f"{job['name']}_{suffix}"}
+                    try:
+                        engine.create_jobs(cluster, [variant], user="console")
+                    except engine.SandboxRefusal:
+                        continue  # a demo draft left with errors on purpose: CDM would refuse it too
+                    made += 1
+        self.stdout.write(f"Sandbox cluster {cluster.name} already runs {made} jobs (Clusters screen → pull).")
 
     @staticmethod
     def _read(path: Path) -> dict[str, str]:
