@@ -63,7 +63,7 @@ def test_a_missing_link_is_said_created_from_the_submit_page_and_the_job_then_ru
     save_screenshot(page, "links-1-submit-page-missing-link.png")
 
     # Sending anyway is refused before anything is recorded, with the same words.
-    page.get_by_label("One cluster (create, then start)").check()
+    page.get_by_label("One cluster (create, then start; or update the job it has)").check()
     page.locator("#id_cluster_id").select_option(label="sandbox-cluster-1 (running)")
     page.get_by_role("button", name="Submit to CDM", exact=True).click()
     expect(page.locator("#submit-form .alert-danger")).to_contain_text(
@@ -106,7 +106,7 @@ def test_a_missing_link_is_said_created_from_the_submit_page_and_the_job_then_ru
     assert SECRET not in page.content()
 
     # Submit to the cluster that has it: the job runs to the end.
-    page.get_by_label("One cluster (create, then start)").check()
+    page.get_by_label("One cluster (create, then start; or update the job it has)").check()
     page.locator("#id_cluster_id").select_option(label="sandbox-cluster-1 (running)")
     page.get_by_role("button", name="Submit to CDM", exact=True).click()
     expect(page).to_have_url(re.compile(r"/submissions/\d+/$"))

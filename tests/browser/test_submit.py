@@ -108,7 +108,7 @@ def open_submit_page(page: Page, draft: JobDraft) -> None:
 
 def submit_to_one_cluster(page: Page, draft: JobDraft, cluster: str) -> Submission:
     open_submit_page(page, draft)
-    page.get_by_label("One cluster (create, then start)").check()
+    page.get_by_label("One cluster (create, then start; or update the job it has)").check()
     page.locator("#id_cluster_id").select_option(label=f"{cluster} (running)")
     page.get_by_role("button", name="Submit to CDM", exact=True).click()
     return submission_on_page(page)
