@@ -125,8 +125,20 @@ def test_roles_outsiders_see_nothing_editors_run_only_admins_delete(sandbox, cre
         for (method, url, data), status in zip(pages, statuses, strict=True):
             got = getattr(client, method)(url, data).status_code
             assert status is None or got == status, (who, url, got)
-    with pytest.raises(deployed.ActionRefused, match="team admin"):
+    with pytest.raises(deployed.ActionRefused, match="Only an admin of the team may delete"):
         deployed.delete_job(crew_draft, crew["editor"])
+    # Owning the draft (whoever pulled the job owns it) gives no more than the team role: the
+    # owner is an editor of the team, so may run the job but not delete it.
+    client.force_login(crew["owner"])
+    assert client.post(reverse("job-delete", args=[crew_draft.pk]), {"confirm": JOB}).status_code == 403
+    # Moved out of the team onto a target it may not use any more (a team target): nothing.
+    team_target = type(sandbox).objects.create(
+        name="crew-prod", team=crew["team"], project_id="p", requires_review=False
+    )
+    crew_draft.home_target = team_target
+    crew_draft.team = None
+    crew_draft.save(update_fields=["home_target", "team"])
+    assert "not this draft's to use" in deployed.refusal(crew_draft, crew["owner"], deployed.STOP)
 
 
 def test_an_untracked_draft_has_no_job_to_act_on(valid_draft, owner, owner_client):

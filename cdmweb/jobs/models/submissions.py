@@ -162,7 +162,8 @@ class Submission(models.Model):
         )
         if not landed or not self.cluster_id:
             return ""
-        started = " and started it" if self.start and self.action != self.Action.START else ""
+        ran = self.state == self.State.ACCEPTED and self.start
+        started = " and started it" if ran and self.action != self.Action.START else ""
         return f"{verb[self.action]} job {self.job_name} on cluster {self.cluster_name}{started}."
 
     @property

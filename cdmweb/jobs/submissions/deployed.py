@@ -17,15 +17,18 @@ from typing import Any
 from django.core.cache import cache
 from django.db import transaction
 
+from cdmweb.accounts.access import allows
+from cdmweb.accounts.models import Membership
 from cdmweb.cdm.client import SubmissionSummary, submission_summary
-from cdmweb.cdm.errors import CdmError
-from cdmweb.jobs.access import EDIT, MANAGE, can
-from cdmweb.jobs.models import AuditEvent, ClusterJob, JobDraft, Submission
+from cdmweb.cdm.errors import CdmError, CdmNotFound
+from cdmweb.jobs.access import EDIT, MANAGE
+from cdmweb.jobs.models import AuditEvent, ClusterJob, JobDraft, Submission, Target
 from cdmweb.jobspec.deployed import VARIABLE, variables
 
 from . import tasks
 from .submitting import SubmissionRefused, cluster_name, record_submission, target_problem
 from .targets import client_for
+from .worker import GONE_CODES
 
 START, STOP, DELETE = "start", "stop", "delete"
 NEEDS = {START: EDIT, STOP: EDIT, DELETE: MANAGE}
@@ -38,15 +41,51 @@ class ActionRefused(Exception):
     """Not done: the draft tracks no job, the user may not, or CDM said no (the message says which)."""
 
 
-def _check(draft: JobDraft, user: Any, action: str) -> None:
-    if not can(user, draft, NEEDS[action]):
-        who = "an editor" if NEEDS[action] == EDIT else "a team admin"
-        raise ActionRefused(f"Only {who} of this draft may {action} its job on the cluster.")
+def role_refusal(draft: JobDraft, user: Any, action: str) -> str:
+    """Why ``user``'s place does not allow ``action`` on the job ``draft`` tracks, or "". A job on
+    a cluster is not the draft's alone: whoever pulled it owns the draft, so on a team draft the
+    rights come from the team role, not from owning the draft (running and stopping take an
+    editor, deleting an admin); a private draft's owner acts only on targets that take private
+    drafts (no review required)."""
+    if draft.team_id is None:
+        if draft.owner_id != getattr(user, "pk", None):
+            return "Only the owner acts on the job of a private draft."
+        if draft.home_target is not None and draft.home_target.requires_review:
+            target = draft.home_target
+            return f"On {target}, jobs are run, stopped and deleted from team drafts only (it requires review)."
+        return ""
+    if not allows(team_role(user, draft), NEEDS[action]):
+        who = "an editor" if NEEDS[action] == EDIT else "an admin"
+        return f"Only {who} of the team may {action} this job on the cluster."
+    return ""
+
+
+def refusal(draft: JobDraft, user: Any, action: str) -> str:
+    """Why ``user`` may not ``action`` the job ``draft`` tracks, or "": the role first, then a
+    draft that tracks nothing, a target the draft may no longer use, a target that cannot be used."""
+    reason = role_refusal(draft, user, action)
+    if reason:
+        return reason
     if not draft.tracked:
-        raise ActionRefused("This draft tracks no job on a cluster: submit it, or pull the job, first.")
-    problem = target_problem(draft.home_target)
-    if problem:
-        raise ActionRefused(problem)
+        return "This draft tracks no job on a cluster: submit it, or pull the job, first."
+    target = draft.home_target
+    if not Target.usable_for(draft).filter(pk=target.pk).exists():
+        return f"Target {target} is not this draft's to use any more (it belongs to another team)."
+    return target_problem(target)
+
+
+def team_role(user: Any, draft: JobDraft) -> str | None:
+    return Membership.objects.filter(team_id=draft.team_id, user=user).values_list("role", flat=True).first()
+
+
+def may(user: Any, draft: JobDraft, action: str) -> bool:
+    return not refusal(draft, user, action)
+
+
+def _check(draft: JobDraft, user: Any, action: str) -> None:
+    reason = refusal(draft, user, action)
+    if reason:
+        raise ActionRefused(reason)
 
 
 def job_variables(draft: JobDraft) -> list[str]:
@@ -70,6 +109,8 @@ def run_job(draft: JobDraft, user: Any, key: str, given: dict[str, str] | None =
     """Start the tracked job as the cluster has it, with ``given`` variable values; the run is
     followed on a submission page like any submission."""
     _check(draft, user, START)
+    if not key:
+        raise ActionRefused("This form has no key; reload the page and try again.")
     chosen = clean_variables(given or {})
     submission, created = record_submission(
         key,
@@ -120,12 +161,17 @@ def delete_job(draft: JobDraft, user: Any) -> str:
     design and history are still there to submit again."""
     _check(draft, user, DELETE)
     where = f"{draft.tracked_name} on cluster {cluster_name(draft.home_target, draft.home_cluster_id)}"
+    already = ""
     try:
         with closing(client_for(draft.home_target)) as client:
             client.delete_job(draft.home_cluster_id, draft.tracked_name)
     except CdmError as error:
-        AuditEvent.record(user, AuditEvent.Action.JOB_DELETED, draft, detail=f"{where}: refused ({error.code or ''})")
-        raise ActionRefused(f"CDM did not delete {where}: {error}") from error
+        if error.code in GONE_CODES or isinstance(error, CdmNotFound):
+            already = " (it was gone already)"
+        else:
+            detail = f"{where}: refused ({error.code or ''})"
+            AuditEvent.record(user, AuditEvent.Action.JOB_DELETED, draft, detail=detail)
+            raise ActionRefused(f"CDM did not delete {where}: {error}") from error
     with transaction.atomic():
         ClusterJob.objects.filter(
             target=draft.home_target, cluster_id=draft.home_cluster_id, name=draft.tracked_name
@@ -135,8 +181,8 @@ def delete_job(draft: JobDraft, user: Any) -> str:
         draft.save(
             update_fields=["tracked_name", "deployed_revision", "cluster_payload", "drift_state", "drift_checked_at"]
         )
-        AuditEvent.record(user, AuditEvent.Action.JOB_DELETED, draft, detail=where)
-    return f"Deleted {where}. The draft is kept; submitting it creates the job again."
+        AuditEvent.record(user, AuditEvent.Action.JOB_DELETED, draft, detail=where + already)
+    return f"Deleted {where}{already}. The draft is kept; submitting it creates the job again."
 
 
 def run_history(draft: JobDraft) -> tuple[list[SubmissionSummary], str]:

@@ -22,6 +22,7 @@ from cdmweb.cdm.client import CdmClient, submission_summary
 from cdmweb.cdm.errors import CdmClientError, CdmError, CdmNotFound, CdmValidationError
 from cdmweb.jobs.models import Submission
 from cdmweb.jobspec.constants import NEVER_EXECUTED, SUCCEEDED, TERMINAL_STATUSES
+from cdmweb.jobspec.deployed import drift_changes
 from cdmweb.jobspec.masking import secret_values
 
 from .targets import client_for
@@ -36,8 +37,9 @@ def lease_seconds() -> float:
 
 
 MAX_ATTEMPTS = 5
-# CDM's "Job %s is running": said to a start or an update while a run goes on.
-RUNNING_CODE = "Cdm.0052"
+# CDM's answers for a job it does not have: "Job [%s] does not exist", "Job %s does not exist",
+# "Failed to update the job that does not exist".
+GONE_CODES = frozenset({"Cdm.0100", "Cdm.0054", "Cdm.0319"})
 # After a takeover could not tell what the dead worker did (CDM unreachable), try again this much later.
 UNSURE_RETRY_SECONDS = 10.0
 
@@ -228,22 +230,31 @@ def _send(
 def _send_to_existing(client: CdmClient, submission: Submission, previous_state: str, *, took_over: bool) -> None:
     """Update a job the cluster already has (PUT, the create body), then start it if asked; or
     only start it (a run of the job as it is, with the submission's variables). CREATED here
-    means "updated, not started yet": a retry only starts it.
+    means "updated, not started yet": a retry only starts it. A job the cluster no longer has
+    (deleted in the console) is created again in its place.
 
-    After a worker died (``took_over``) both are sent again: the same body twice is one update.
-    If CDM then says the job is running, the dead worker's start went through: that run is
-    followed, never a second one started."""
+    After a worker died (``took_over``), CDM is asked first what it did (``_reconcile_existing``),
+    so an update is never reported that did not happen and a run is never started twice."""
     cluster_id = submission.cluster_id
+    if took_over:
+        previous_state = _reconcile_existing(client, submission, previous_state)
+        if previous_state == State.ACCEPTED:
+            return
     try:
         if submission.action == Action.UPDATE and previous_state != State.CREATED:
-            submission.response = client.update_job(cluster_id, submission.job_name, submission.body)
+            try:
+                submission.response = client.update_job(cluster_id, submission.job_name, submission.body)
+            except CdmError as error:
+                if error.code not in GONE_CODES and not isinstance(error, CdmNotFound):
+                    raise
+                # Deleted on the cluster since: create it again, in its place.
+                submission.response = client.create_job(cluster_id, submission.body)
+                submission.routing_note = "The cluster no longer had this job: it was created again."
             submission.state = State.CREATED
-            submission.save(update_fields=["state", "response"])
-            if not submission.start:
-                submission.state = State.ACCEPTED
-                submission.http_status = 200
-                submission.finished_at = timezone.now()
-                return
+            submission.save(update_fields=["state", "response", "routing_note"])
+        if submission.action == Action.UPDATE and not submission.start:
+            _finish_without_run(submission)
+            return
         answer = client.start_job(cluster_id, submission.job_name, submission.variables or None)
         submission.response = answer
         first = (answer.get("submissions") or [{}])[0] if isinstance(answer, dict) else {}
@@ -251,15 +262,50 @@ def _send_to_existing(client: CdmClient, submission: Submission, previous_state:
         submission.state = State.ACCEPTED
         submission.http_status = 200
     except CdmError as error:
-        if took_over and error.code == RUNNING_CODE:
-            log.info("submission %s: recovered, the job already runs; following that run", submission.pk)
-            submission.state, submission.http_status = State.ACCEPTED, 200
-            submission.routing_note = "The job was already running when this attempt resumed: following that run."
-        elif submission.state == State.CREATED:
+        if submission.state == State.CREATED:
             submission.error_message = f"The job was updated but did not start: {error}"
             submission.error_code = (error.code or "")[:32]
         else:
             _record_error(submission, error)
+
+
+def _finish_without_run(submission: Submission) -> None:
+    submission.state = State.ACCEPTED
+    submission.http_status = 200
+    submission.finished_at = timezone.now()
+
+
+def _reconcile_existing(client: CdmClient, submission: Submission, previous_state: str) -> str:
+    """A worker died updating or starting a job: what did it get done? The job's body tells
+    whether the update landed (it equals the one sent), its latest run whether a run of ours
+    began (started once this submission was recorded). Returns the state to go on from:
+    PENDING (update it), CREATED (updated: start it) or ACCEPTED (done, or following our run).
+    Raises _Unsure when CDM could not answer."""
+    try:
+        shown = client.show_job(submission.cluster_id, submission.job_name)
+        status = client.job_status(submission.cluster_id, submission.job_name)
+    except CdmError as error:
+        if error.code in GONE_CODES or isinstance(error, CdmNotFound):
+            return State.PENDING  # gone: the update path creates it again
+        raise _Unsure from error
+    jobs = shown.get("jobs") if isinstance(shown.get("jobs"), list) else []
+    on_cluster = jobs[0] if jobs and isinstance(jobs[0], dict) else {}
+    sent = (submission.body.get("jobs") or [{}])[0] if submission.action == Action.UPDATE else None
+    updated = sent is None or not drift_changes(sent, on_cluster)
+    latest = (status.get("submissions") or [{}])[0]
+    summary = submission_summary(latest)
+    ours = summary.started_at is not None and summary.started_at >= submission.created_at
+    if updated and ours and submission.start:
+        log.info("submission %s: recovered, our run is %s; following it", submission.pk, summary.status)
+        _apply_summary(submission, latest)
+        submission.state, submission.http_status = State.ACCEPTED, 200
+        return State.ACCEPTED
+    if updated and submission.action == Action.UPDATE:
+        if not submission.start:
+            _finish_without_run(submission)
+            return State.ACCEPTED
+        return State.CREATED
+    return State.PENDING if submission.action == Action.UPDATE else previous_state
 
 
 def poll(submission: Submission, *, read_timeout: float = 5.0) -> Submission:

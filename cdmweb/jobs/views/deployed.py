@@ -7,11 +7,12 @@ import uuid
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
-from cdmweb.jobs.access import EDIT, MANAGE, VIEW, can, get_draft_for_user
+from cdmweb.jobs.access import EDIT, VIEW, get_draft_for_user
 from cdmweb.jobs.submissions import deployed, submitting
 
 from .common import HtmxRequest
@@ -28,8 +29,9 @@ def deployed_job(request: HtmxRequest, pk: int) -> HttpResponse:
         "history_error": history_error,
         "submissions": draft.submissions.select_related("target", "user")[:20],
         "variables": deployed.job_variables(draft) if draft.tracked else [],
-        "may_run": can(request.user, draft, EDIT),
-        "may_delete": can(request.user, draft, MANAGE),
+        "may_run": deployed.may(request.user, draft, deployed.START),
+        "may_delete": deployed.may(request.user, draft, deployed.DELETE),
+        "refused": deployed.refusal(draft, request.user, deployed.START),
         "key": uuid.uuid4().hex,
     }
     return render(request, "jobs/deployed_job.html", context)
@@ -38,7 +40,7 @@ def deployed_job(request: HtmxRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def job_run(request: HtmxRequest, pk: int) -> HttpResponse:
-    draft = get_draft_for_user(request, pk, EDIT)
+    draft = _draft_for_action(request, pk, deployed.START)
     given = {
         name: request.POST.get(f"var-{name}", "")
         for name in deployed.job_variables(draft)
@@ -55,7 +57,7 @@ def job_run(request: HtmxRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def job_stop(request: HtmxRequest, pk: int) -> HttpResponse:
-    draft = get_draft_for_user(request, pk, EDIT)
+    draft = _draft_for_action(request, pk, deployed.STOP)
     _act(request, deployed.stop_job, draft)
     return redirect("deployed-job", pk=draft.pk)
 
@@ -63,12 +65,22 @@ def job_stop(request: HtmxRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def job_delete(request: HtmxRequest, pk: int) -> HttpResponse:
-    draft = get_draft_for_user(request, pk, MANAGE)
+    draft = _draft_for_action(request, pk, deployed.DELETE)
     if request.POST.get("confirm") != draft.tracked_name:
         messages.error(request, "Type the job's name to confirm that it is to be deleted on the cluster.")
         return redirect("deployed-job", pk=draft.pk)
     _act(request, deployed.delete_job, draft)
     return redirect("deployed-job", pk=draft.pk)
+
+
+def _draft_for_action(request: HtmxRequest, pk: int, action: str) -> deployed.JobDraft:
+    """The draft whose job ``action`` is asked for: 404 for outsiders, 403 when the user's role
+    does not allow it (``deployed.role_refusal``, the rule every path asks)."""
+    draft = get_draft_for_user(request, pk, EDIT)
+    reason = deployed.role_refusal(draft, request.user, action)
+    if reason:
+        raise PermissionDenied(reason)
+    return draft
 
 
 def _act(request: HtmxRequest, action: deployed.Action, draft: deployed.JobDraft) -> None:
