@@ -255,3 +255,86 @@ def test_submit_job_asks_for_update_when_the_cluster_has_the_name(sandbox, valid
     )  # fmt: skip
     assert f"Updated job {JOB} on cluster sandbox-cluster-1." in out.getvalue()
     assert AuditEvent.objects.filter(action=AuditEvent.Action.SUBMITTED, detail__contains="updating job").exists()
+
+
+def test_a_job_a_team_tracks_is_changed_only_through_that_teams_draft(
+    sandbox, crew, crew_draft, valid_draft, outsider, owner, settings
+):
+    cluster = clusters(settings)["sandbox-cluster-1"]
+    create_jobs(get_cluster(sandbox.project_id, cluster), [crew_draft.build()])
+    crew_draft.mark_deployed(sandbox, cluster, JOB, crew_draft.snapshot(owner, "pulled"))
+    before = SandboxJob.objects.get().body
+    # Someone's private copy of the same job, sent as an update (asked, or by tracking it too).
+    change_extractors(valid_draft, "9")
+    with pytest.raises(submitting.SubmissionRefused, match=f"tracked by team Crew's draft #{crew_draft.pk}"):
+        submitting.submit(valid_draft, sandbox, owner, "mine", cluster_id=cluster, update=True)
+    valid_draft.mark_deployed(sandbox, cluster, JOB, valid_draft.snapshot(owner, "pulled"))
+    with pytest.raises(submitting.SubmissionRefused, match="through that team's review"):
+        submitting.submit(valid_draft, sandbox, owner, "mine-2", cluster_id=cluster)
+    assert SandboxJob.objects.get().body == before and not Submission.objects.exists()
+
+
+def test_a_tracked_job_deleted_in_the_console_is_created_again_by_the_next_deploy(
+    sandbox, valid_draft, owner, settings
+):
+    cluster = clusters(settings)["sandbox-cluster-1"]
+    finished(submitting.submit(valid_draft, sandbox, owner, "one", cluster_id=cluster))
+    valid_draft.refresh_from_db()
+    SandboxJob.objects.all().delete()  # someone deleted it in the console
+    again = submitting.submit(valid_draft, sandbox, owner, "two", cluster_id=cluster)
+    assert again.state == Submission.State.ACCEPTED, again.error_message
+    assert "created again" in again.routing_note and SandboxJob.objects.get().body == valid_draft.build()
+
+
+def test_a_resumed_update_not_asked_to_start_does_not_start(sandbox, valid_draft, owner, settings):
+    cluster = clusters(settings)["sandbox-cluster-1"]
+    finished(submitting.submit(valid_draft, sandbox, owner, "one", cluster_id=cluster))
+    valid_draft.refresh_from_db()
+    change_extractors(valid_draft, "2")
+    SandboxJob.objects.update(body=valid_draft.build())  # the dead worker's PUT went through
+    died = Submission.objects.create(
+        draft=valid_draft,
+        target=sandbox,
+        user=owner,
+        idempotency_key="died",
+        cluster_id=cluster,
+        body={"jobs": [valid_draft.build()]},
+        job_name=JOB,
+        action=Submission.Action.UPDATE,
+        start=False,
+        state=Submission.State.SENDING,
+        lease_until=timezone.now() - timedelta(seconds=1),
+        attempts=1,
+    )
+    done = worker.send(died.pk)
+    assert done.state == Submission.State.ACCEPTED and done.terminal
+    assert SandboxSubmission.objects.count() == 1
+
+
+def test_a_resumed_update_that_never_landed_is_not_reported_done(sandbox, valid_draft, owner, settings):
+    """The worker died before its PUT, and a run of the job is going: the update is refused
+    (the job runs), never reported as done, and the draft not marked in sync with it."""
+    cluster = clusters(settings)["sandbox-cluster-1"]
+    settings.CDM_SANDBOX_RUN_SECONDS = 30
+    submitting.submit(valid_draft, sandbox, owner, "one", cluster_id=cluster)
+    valid_draft.refresh_from_db()
+    first_revision = valid_draft.deployed_revision_id
+    change_extractors(valid_draft, "2")
+    died = Submission.objects.create(
+        draft=valid_draft,
+        target=sandbox,
+        user=owner,
+        idempotency_key="died",
+        cluster_id=cluster,
+        body={"jobs": [valid_draft.build()]},
+        job_name=JOB,
+        action=Submission.Action.UPDATE,
+        state=Submission.State.SENDING,
+        lease_until=timezone.now() - timedelta(seconds=1),
+        attempts=1,
+        revision=valid_draft.snapshot(owner, "submitted"),
+    )
+    done = worker.send(died.pk)
+    assert done.state == Submission.State.REFUSED and done.error_code == "Cdm.0052" and not done.outcome
+    valid_draft.refresh_from_db()
+    assert valid_draft.deployed_revision_id == first_revision

@@ -119,6 +119,31 @@ def destination(
     again unless the user said to update it."""
     if bool(cluster_id) == bool(pool):
         raise SubmissionRefused("Choose one cluster, or a pool of clusters.")
+    where = _destination(draft, target, job_name, cluster_id, pool, update)
+    if where.action == Submission.Action.UPDATE:
+        guardian = team_guarding(draft, target, where.cluster_id, job_name)
+        if guardian is not None:
+            raise SubmissionRefused(
+                f"Job {job_name} on cluster {cluster_name(target, where.cluster_id)} is tracked by team "
+                f"{guardian.team}'s draft #{guardian.pk}: it changes there, through that team's review."
+            )
+    return where
+
+
+def team_guarding(draft: JobDraft, target: Target, cluster_id: str, job_name: str) -> JobDraft | None:
+    """A team draft of another team (or, for a private draft, of any team) that tracks this job:
+    the job is that team's, changed through its review, so no other draft may update it."""
+    guarding = JobDraft.objects.filter(
+        home_target=target, home_cluster_id=cluster_id, tracked_name=job_name, team__isnull=False
+    ).select_related("team")
+    if draft.team_id is not None:
+        guarding = guarding.exclude(team_id=draft.team_id)
+    return guarding.exclude(pk=draft.pk).first()
+
+
+def _destination(
+    draft: JobDraft, target: Target, job_name: str, cluster_id: str | None, pool: list[str] | None, update: bool
+) -> Destination:
     tracked_here = draft.tracked and draft.home_target_id == target.pk
     if tracked_here and (pool or cluster_id == draft.home_cluster_id):
         if job_name != draft.tracked_name:
