@@ -4,6 +4,7 @@ drift page: the diff, "take the cluster's version", "check now"."""
 from __future__ import annotations
 
 import pytest
+from django.core.cache import cache
 from django.urls import reverse
 
 from cdmweb.jobs.clusters import drift, pulling
@@ -153,3 +154,38 @@ def test_check_now_button_and_missing_job_wording(sandbox, owner, owner_client):
     assert draft.drift_state == JobDraft.Drift.MISSING
     html = response.content.decode()
     assert "missing on cluster" in html and "deleted or renamed" in html
+
+
+def test_opening_the_designer_shows_a_change_made_on_the_cluster_moments_ago(sandbox, owner, owner_client):
+    (draft,) = tracked(sandbox, owner, "watched")
+    designer = reverse("designer", args=[draft.pk])
+    owner_client.get(designer)  # checks it: in sync
+    draft.refresh_from_db()
+    assert draft.drift_state == JobDraft.Drift.IN_SYNC
+    edit_on_cluster("watched", "by_hand")
+    cache.delete(f"cdmweb:clusters:draft:{draft.pk}")  # the page's short throttle has passed
+    page = owner_client.get(designer).content.decode()
+    draft.refresh_from_db()
+    assert draft.drift_state == JobDraft.Drift.DRIFTED and 'id="drift-status"' in page and "drifted" in page
+    SandboxJob.objects.filter(name="watched").delete()
+    cache.delete(f"cdmweb:clusters:draft:{draft.pk}")
+    owner_client.get(designer)
+    draft.refresh_from_db()
+    assert draft.drift_state == JobDraft.Drift.MISSING
+
+
+def test_a_job_type_changed_in_the_draft_only_is_not_taken_for_a_job_gone(sandbox, owner):
+    (draft,) = tracked(sandbox, owner, "typed")
+    JobDraft.objects.filter(pk=draft.pk).update(job_type="BATCH_JOB")  # an edit not deployed yet
+    assert check_all()["typed"].state == "in_sync"
+
+
+def test_a_check_that_read_the_cluster_before_a_deploy_does_not_undo_it(sandbox, owner):
+    (draft,) = tracked(sandbox, owner, "raced")
+    edit_on_cluster("raced", "by_hand")
+    stale = drift.tracked_drafts().select_related("home_target", "deployed_revision").get(pk=draft.pk)
+    # A deploy lands meanwhile: a new deployed revision, in sync.
+    draft.mark_deployed(draft.home_target, draft.home_cluster_id, "raced", draft.snapshot(owner, "deployed"))
+    drift.check([stale])
+    draft.refresh_from_db()
+    assert draft.drift_state == JobDraft.Drift.IN_SYNC and draft.cluster_payload is None

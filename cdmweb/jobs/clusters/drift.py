@@ -18,13 +18,16 @@ from django.db import transaction
 from django.utils import timezone
 
 from cdmweb.cdm.client import JOB_TYPES
-from cdmweb.cdm.errors import CdmError
+from cdmweb.cdm.errors import CdmError, CdmNotFound
 from cdmweb.jobs.models import AuditEvent, JobDraft, Revision, Target
 from cdmweb.jobspec.deployed import drift_changes
 from cdmweb.jobspec.diffing import Change
 from cdmweb.jobspec.payload import parse_job
 
-from .inventory import ListedJob, client_for, job_pages
+from .inventory import ListedJob, client_for, job_pages, read_listed
+
+# CDM's answers for a job it does not have (show_job): "Job [%s] does not exist", "Job %s does not exist".
+GONE_CODES = frozenset({"Cdm.0100", "Cdm.0054"})
 
 
 class DriftRefused(Exception):
@@ -64,7 +67,8 @@ def check_cluster(target: Target, cluster_id: str, drafts: list[JobDraft], *, qu
     """Read the cluster's jobs (only the types the drafts have; stop once every tracked name is
     found) and record each draft's state in one bulk write."""
     wanted = {draft.tracked_name for draft in drafts}
-    types = {draft.job_type for draft in drafts}
+    # The type the cluster has is the type deployed, not the draft's (maybe changed since).
+    types = {_deployed_type(draft) for draft in drafts}
     job_types = [t for t in JOB_TYPES if t in types] if types <= set(JOB_TYPES) else list(JOB_TYPES)
     found: dict[str, ListedJob] = {}
     unreadable: set[str] = set()
@@ -78,6 +82,40 @@ def check_cluster(target: Target, cluster_id: str, drafts: list[JobDraft], *, qu
                     break
     except CdmError as exc:
         return [DriftResult(draft, draft.drift_state, error=f"not checked: {exc}") for draft in drafts]
+    return _record(drafts, {name: job.job for name, job in found.items()}, unreadable)
+
+
+def check_one(draft: JobDraft, *, quick: bool = True) -> DriftResult:
+    """Check one tracked draft with a single request (its job, shown): what a designer page asks as
+    it opens, instead of reading the cluster's pages."""
+    try:
+        client = client_for(draft.home_target, read_timeout=3.0, retries=0) if quick else client_for(draft.home_target)
+        with closing(client):
+            shown = client.show_job(draft.home_cluster_id, draft.tracked_name)
+    except CdmError as exc:
+        if not (isinstance(exc, CdmNotFound) or exc.code in GONE_CODES):
+            return DriftResult(draft, draft.drift_state, error=f"not checked: {exc}")
+        shown = {"jobs": []}
+    jobs = shown.get("jobs") if isinstance(shown.get("jobs"), list) else []
+    found = {}
+    unreadable: set[str] = set()
+    if jobs:
+        try:
+            found[draft.tracked_name] = read_listed(jobs[0], _deployed_type(draft)).job
+        except ValueError:
+            unreadable.add(draft.tracked_name)
+    return _record([draft], found, unreadable)[0]
+
+
+def _deployed_type(draft: JobDraft) -> str:
+    payload = draft.deployed_revision.payload if draft.deployed_revision is not None else {}
+    job_type = payload.get("job_type") if isinstance(payload, dict) else None
+    return job_type if isinstance(job_type, str) and job_type else draft.job_type or "NORMAL_JOB"
+
+
+def _record(drafts: list[JobDraft], found: dict[str, dict[str, Any]], unreadable: set[str]) -> list[DriftResult]:
+    """Each draft's state against what the cluster has, written at once for the drafts whose
+    deployed revision is still the one compared (a deploy that landed meanwhile wins)."""
     now = timezone.now()
     results = []
     for draft in drafts:
@@ -90,16 +128,22 @@ def check_cluster(target: Target, cluster_id: str, drafts: list[JobDraft], *, qu
         elif job is None:
             draft.drift_state, draft.cluster_payload = JobDraft.Drift.MISSING, None
         else:
-            result.changes = drift_changes(draft.deployed_revision.payload, job.job)
+            result.changes = drift_changes(draft.deployed_revision.payload, job)
             drifted = bool(result.changes)
             draft.drift_state = JobDraft.Drift.DRIFTED if drifted else JobDraft.Drift.IN_SYNC
-            draft.cluster_payload = job.job if drifted else None
+            draft.cluster_payload = job if drifted else None
         if not result.error:
             draft.drift_checked_at = now
             result.state = draft.drift_state
         results.append(result)
     checked = [r.draft for r in results if not r.error]
-    JobDraft.objects.bulk_update(checked, ["drift_state", "drift_checked_at", "cluster_payload"], batch_size=100)
+    with transaction.atomic():
+        compared = {d.pk: d.deployed_revision_id for d in checked}
+        current = dict(
+            JobDraft.objects.select_for_update().filter(pk__in=compared).values_list("pk", "deployed_revision_id")
+        )
+        still = [d for d in checked if current.get(d.pk) == compared[d.pk]]
+        JobDraft.objects.bulk_update(still, ["drift_state", "drift_checked_at", "cluster_payload"], batch_size=100)
     return results
 
 

@@ -21,6 +21,8 @@ from cdmweb.jobs.models import JobDraft, Target
 from . import drift, inventory, pulling
 
 THROTTLE_SECONDS = 300
+# A designer opening checks its own job again after this long (one request, not the cluster).
+DRAFT_THROTTLE_SECONDS = 20
 
 
 def throttle_seconds() -> int:
@@ -80,11 +82,22 @@ def check_drift_soon(target_id: int, cluster_id: str) -> bool:
     return True
 
 
+@task()
+def check_draft(draft_id: int) -> str:
+    draft = drift.tracked_drafts().select_related("home_target", "deployed_revision").filter(pk=draft_id).first()
+    if draft is None:
+        return "not tracked"
+    result = drift.check_one(draft)
+    return result.error or result.state
+
+
 def check_draft_soon(draft: JobDraft) -> bool:
-    """On opening a tracked draft: check its cluster (throttled), never blocking for long."""
-    if not draft.tracked:
+    """On opening a tracked draft: check its job alone (one request, short timeout), at most every
+    ``DRAFT_THROTTLE_SECONDS`` per draft, so a change made on the cluster shows when the page opens."""
+    if not draft.tracked or not cache.add(f"cdmweb:clusters:draft:{draft.pk}", 1, timeout=DRAFT_THROTTLE_SECONDS):
         return False
-    return check_drift_soon(draft.home_target_id, draft.home_cluster_id)
+    check_draft.enqueue(draft.pk)
+    return True
 
 
 def refresh_soon(target_id: int, cluster_id: str | None = None) -> bool:
