@@ -4,6 +4,7 @@ who sees what, search, paging, tracked drafts, links, refresh and pull."""
 from __future__ import annotations
 
 import pytest
+from django.core.cache import cache
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
@@ -163,7 +164,8 @@ def test_bad_input_never_500(listed, owner_client):
     assert screen(owner_client, page="x", type="NOPE", q="%_' OR 1=1" * 40).status_code == 200
     assert screen(owner_client, q="\u0000").status_code == 400  # refused by the middleware, as everywhere
     assert owner_client.get(reverse("clusters"), {"target": "nope"}).status_code == 404
-    assert owner_client.get(reverse("clusters"), {"target": "sandbox", "cluster": "unknown"}).status_code == 200
+    # A cluster the target does not list: nothing to show, and nothing asked of CDM about it.
+    assert owner_client.get(reverse("clusters"), {"target": "sandbox", "cluster": "unknown"}).status_code == 404
     assert owner_client.post(reverse("clusters-pull"), {"target": "sandbox"}).status_code == 302
     assert owner_client.post(reverse("clusters-pull"), {}).status_code == 404
     assert owner_client.post(reverse("clusters-refresh"), {"target": "zzz"}).status_code == 404
@@ -219,7 +221,11 @@ def test_refresh_button_reads_the_cluster_again_and_shows_cdm_errors(listed, own
     put_jobs(demo_job("new_one"))
     owner_client.post(reverse("clusters-refresh"), {"target": "sandbox", "cluster": cluster_id()})
     assert ClusterJob.objects.filter(name="new_one").exists()
+    # Pressed again at once (by anyone): one refresh in a few seconds, not one per press.
     SandboxFault.objects.create(kind=SandboxFault.STATUS, value="500", path_contains="/cdm/job/all", remaining=10)
+    again = owner_client.post(reverse("clusters-refresh"), {"target": "sandbox", "cluster": cluster_id()}, follow=True)
+    assert "Refreshed moments ago" in again.content.decode() and SandboxFault.objects.get().remaining == 10
+    cache.clear()  # a few seconds later
     owner_client.post(reverse("clusters-refresh"), {"target": "sandbox", "cluster": cluster_id()})
     html = screen(owner_client, q="new_one").content.decode()
     assert 'id="inventory-error"' in html and "new_one" in html

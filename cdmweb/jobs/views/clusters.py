@@ -8,6 +8,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.cache import cache
 from django.core.paginator import Paginator
 from django.db.models import Q
 from django.http import Http404, HttpResponse, HttpResponseRedirect
@@ -41,6 +42,8 @@ JOB_FIELDS = (
     "seen_at",
 )
 MAX_TICKED = 1000
+# However often it is pressed, by however many people: one refresh of a cluster in this long.
+REFRESH_BUTTON_SECONDS = 5
 
 
 def _target(request: HtmxRequest, name: str | None) -> Target | None:
@@ -55,8 +58,12 @@ def _target(request: HtmxRequest, name: str | None) -> Target | None:
 
 
 def _cluster(target: Target, cluster_id: str | None) -> str:
+    """The cluster asked for, if the target lists it (404 otherwise: an unknown id would only
+    make rows and CDM calls for nothing); the first one when none is asked for."""
     known = [str(c.get("id")) for c in target.clusters or [] if isinstance(c, dict)]
     if cluster_id:
+        if known and cluster_id not in known:
+            raise Http404("The target lists no such cluster.")
         return cluster_id[:64]
     return known[0] if known else ""
 
@@ -156,7 +163,10 @@ def _tracking(request: HtmxRequest, target: Target, cluster_id: str, names: list
 def clusters_refresh(request: HtmxRequest) -> HttpResponse:
     target = _target(request, request.POST.get("target") or "-")
     assert target is not None  # _target answers 404 for a name it does not know
-    cluster_id = request.POST.get("cluster", "")[:64] or None
+    cluster_id = _cluster(target, request.POST.get("cluster", "")) if request.POST.get("cluster") else None
+    if not cache.add(f"cdmweb:clusters:refresh-button:{target.pk}:{cluster_id}", 1, REFRESH_BUTTON_SECONDS):
+        messages.info(request, "Refreshed moments ago; try again in a few seconds.")
+        return redirect(_screen_url(target, cluster_id or ""))
     result = tasks.refresh_inventory.enqueue(target.pk, cluster_id)
     if result.is_finished:
         text = result.return_value if result.status == "SUCCESSFUL" else "the refresh failed; see the logs"
@@ -171,7 +181,7 @@ def clusters_refresh(request: HtmxRequest) -> HttpResponse:
 def clusters_pull(request: HtmxRequest) -> HttpResponse:
     target = _target(request, request.POST.get("target") or "-")
     assert target is not None
-    cluster_id = request.POST.get("cluster", "")[:64]
+    cluster_id = _cluster(target, request.POST.get("cluster", "")) if request.POST.get("cluster") else ""
     query = request.POST.get("q", "").strip()[:200]
     job_type = request.POST.get("type", "")
     back = _screen_url(target, cluster_id, q=query, type=job_type)
