@@ -14,7 +14,7 @@ from datetime import timedelta
 from typing import Any
 
 from django.core.cache import cache
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, models, transaction
 from django.utils import timezone
 
 from cdmweb.catalog.registry import get_catalog
@@ -167,14 +167,20 @@ def _destination(
 
 
 def _deploying_now(target: Target, cluster_id: str, job_name: str, key: str) -> Submission | None:
-    """An update or start of the same job that has not reached CDM yet, from another form."""
+    """An update or start of the same job that is reaching CDM right now, from another form: one
+    queued lately, or held by a worker's live lease. One stuck (its worker gone, its start
+    refused) does not block everyone else's deploys."""
+    now = timezone.now()
+    live = models.Q(state=State.PENDING, updated_at__gt=now - timedelta(seconds=STALE_SECONDS)) | models.Q(
+        state__in=[State.SENDING, State.CREATED], lease_until__gt=now
+    )
     return (
         Submission.objects.filter(
+            live,
             target=target,
             cluster_id=cluster_id,
             job_name=job_name,
             action__in=[Submission.Action.UPDATE, Submission.Action.START],
-            state__in=[State.PENDING, State.SENDING, State.CREATED],
             finished_at=None,
         )
         .exclude(idempotency_key=key)
