@@ -613,3 +613,15 @@ def test_local_refusals_come_before_any_call_to_cdm_on_every_path(
     page = login(client, owner).get(reverse("submit", args=[crew_draft.pk])).content.decode()
     assert 'id="needs-approval"' in page and "Could not list the clusters" not in page
     assert 'id="clusters-later"' in page  # the empty cluster lists are explained
+
+
+def test_the_review_of_a_pulled_job_shows_what_changes_on_the_cluster(crew, crew_draft, client, sandbox):
+    pulled = crew_draft.snapshot(crew["owner"], "pulled from cluster c1")
+    crew_draft.mark_deployed(sandbox, "c1", "orders_mysql_to_hive", pulled)
+    edit_value(crew_draft, TABLE, "orders_v2", by=crew["owner"])
+    review = reviewing.request_review(crew_draft, crew["owner"])
+    client.force_login(crew["reviewer"])
+    page = client.get(reverse("review", args=[review.pk])).content.decode()
+    assert "Changes to job orders_mysql_to_hive as the cluster has it" in page and "First review" not in page
+    diff = page[page.index('id="diff"') : page.index('id="approved-body"')]
+    assert "orders_v2" in diff and "fromJobConfig.schemaName" not in diff  # only what changes

@@ -135,11 +135,17 @@ def review_detail(request: HtmxRequest, pk: int) -> HttpResponse:
     asked = None if previous else reviewing.changes_requested_before(review)
     compared = previous or asked
     base = compared.revision.payload if compared else {}
+    # A job pulled from a cluster (or deployed) and never approved here: what changes on the cluster.
+    on_cluster = None
+    if compared is None and draft.deployed_revision is not None:
+        if draft.deployed_revision.number < review.revision.number:
+            on_cluster, base = draft.deployed_revision, draft.deployed_revision.payload
     context = {
         "review": review,
         "draft": draft,
         "previous": previous,
         "asked": asked,
+        "on_cluster": on_cluster,
         "changes": masked_changes(diff_jobs(base, review.revision.payload)),
         # Exactly what is approved and sent: the revision's payload, only its secret values masked.
         "body_text": visible(dumps(build_request_body([masked_job(review.revision.payload)]))),
