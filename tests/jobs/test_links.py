@@ -242,8 +242,11 @@ def test_test_connection_creates_nothing_then_create_creates_encrypts_and_audits
     created = owner_client.post(create_url(listed, here), link_post(listed, here, draft=str(draft.pk)))
     assert (
         created.status_code == 302
-        and created["Location"] == reverse("submit", args=[draft.pk]) + f"?target={listed.pk}"
+        and created["Location"] == reverse("submit", args=[draft.pk]) + f"?target={listed.pk}&cluster={here}"
     )
+    # Back on the submit page, the cluster the link was made on is the one chosen.
+    back = owner_client.get(created["Location"]).content.decode()
+    assert re.search(rf'<option value="{here}"[^>]*selected', back) and re.search(r'value="cluster"[^>]*checked', back)
     assert SandboxLink.objects.get(name="orders_db", cluster__cluster_id=here).connector == "generic-jdbc-connector"
     row = ClusterLink.objects.get(target=listed, cluster_id=here, name="orders_db")
     assert (row.origin, row.exists, row.created_by) == ("created", True, owner)

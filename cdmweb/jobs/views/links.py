@@ -75,8 +75,11 @@ def link_create(request: HtmxRequest) -> HttpResponse:
             if outcome.ok:
                 names = ", ".join(_cluster_names(target, clusters))
                 messages.success(request, f"Link {form.cleaned_data['name']} created on {names}.")
-                back = reverse("submit", args=[draft.pk]) + f"?target={target.pk}" if draft else reverse("dashboard")
-                return redirect(back)
+                if draft is None:
+                    return redirect("dashboard")
+                # Back to the submit page, set to the cluster the link was made on (one, or the first).
+                query = urlencode({"target": target.pk, "cluster": clusters[0]})
+                return redirect(reverse("submit", args=[draft.pk]) + "?" + query)
         else:
             outcome = links.try_link(target, clusters, form.link())
     context = {

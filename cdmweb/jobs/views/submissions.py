@@ -73,6 +73,7 @@ def submit_view(request: HtmxRequest, pk: int) -> HttpResponse:
             "idempotency_key": uuid.uuid4().hex,
             "pool": [c["id"] for c in target.running_clusters],
             **_tracked_initial(draft, target),
+            **_asked_cluster(request, target),
         },
     )
     if form.is_bound and form.is_valid():
@@ -98,6 +99,14 @@ def submit_view(request: HtmxRequest, pk: int) -> HttpResponse:
         "link_problems": [] if refused or waiting_for_clusters else _link_problems(draft, target, job),
     }
     return render(request, "jobs/submit.html", context)
+
+
+def _asked_cluster(request: HtmxRequest, target: Target) -> dict[str, str]:
+    """A page that sends here for one cluster (?cluster=ID, after creating a link there) has it chosen."""
+    asked = request.GET.get("cluster", "")
+    if any(c["id"] == asked for c in target.running_clusters):
+        return {"mode": "cluster", "cluster_id": asked}
+    return {}
 
 
 def _tracked_initial(draft: JobDraft, target: Target) -> dict[str, str]:
