@@ -168,7 +168,7 @@ def take_cluster_version(draft: JobDraft, user: Any) -> Revision:
         parse_job(locked.cluster_payload),
         user,
         AuditEvent.Action.TOOK_CLUSTER_VERSION,
-        f"took the version of cluster {cluster}",
+        f"took the version of cluster {locked.home_target.cluster_name(cluster)}",
         f"job {locked.tracked_name}"[:500],
     )
     locked.mark_deployed(locked.home_target, cluster, locked.tracked_name, revision)

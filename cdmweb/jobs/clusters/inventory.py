@@ -127,10 +127,11 @@ class Refresh:
 
     @property
     def summary(self) -> str:
+        name = self.target.cluster_name(self.cluster_id)
         if self.error:
-            return f"{self.cluster_id}: not refreshed: {self.error}"
+            return f"{name}: not refreshed: {self.error}"
         bad = f"; {len(self.malformed)} job(s) could not be read" if self.malformed else ""
-        return f"{self.cluster_id}: {self.job_count} job(s){bad}"
+        return f"{name}: {self.job_count} job(s){bad}"
 
 
 def client_for(target: Target, **options: Any) -> CdmClient:

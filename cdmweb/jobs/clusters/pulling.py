@@ -71,7 +71,11 @@ class PullResult:
     @property
     def summary(self) -> str:
         outcomes = (NEW, REFRESHED, UNCHANGED, KEPT, FAILED)
-        parts = [f"{self.count(o)} {OUTCOME_WORDS[o]}" for o in outcomes if self.count(o)]
+        parts = [
+            f"{self.count(o)} {OUTCOME_WORDS[o]}{'s' if o == NEW and self.count(o) != 1 else ''}"
+            for o in outcomes
+            if self.count(o)
+        ]
         text = "Pulled: " + (", ".join(parts) if parts else "no job matched")
         return f"{text}. Stopped by CDM: {self.error}" if self.error else f"{text}."
 
@@ -175,7 +179,7 @@ def pull_one(target: Target, cluster_id: str, user: Any, team: Any, job: ListedJ
             job.data,
             team,
             action=AuditEvent.Action.PULLED,
-            reason=f"pulled from cluster {cluster_id}",
+            reason=f"pulled from cluster {target.cluster_name(cluster_id)}",
             home_target=target,
             home_cluster_id=cluster_id,
             tracked_name=job.name,

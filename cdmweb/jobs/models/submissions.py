@@ -77,6 +77,10 @@ class Target(models.Model):
             return "stored encrypted"
         return f"from {self.secret_source}" if self.secret_source else "none"
 
+    def cluster_name(self, cluster_id: str) -> str:
+        """A cluster's name as the target last listed it; the id when unknown."""
+        return next((c["name"] for c in self.clusters if c.get("id") == cluster_id), cluster_id)
+
     @property
     def running_clusters(self) -> list[dict[str, Any]]:
         return [c for c in self.clusters if is_running(c)]
@@ -169,7 +173,7 @@ class Submission(models.Model):
     @property
     def cluster_name(self) -> str:
         """The cluster's name as the target last listed it; the id when unknown."""
-        return next((c["name"] for c in self.target.clusters if c.get("id") == self.cluster_id), self.cluster_id)
+        return self.target.cluster_name(self.cluster_id)
 
     @property
     def duration_seconds(self) -> float:

@@ -97,7 +97,7 @@ class NameTaken(SubmissionRefused):
 
 
 def cluster_name(target: Target, cluster_id: str) -> str:
-    return next((c["name"] for c in target.clusters if c.get("id") == cluster_id), cluster_id)
+    return target.cluster_name(cluster_id)
 
 
 @dataclass(frozen=True)
