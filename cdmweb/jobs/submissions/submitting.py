@@ -36,8 +36,9 @@ class SubmissionRefused(Exception):
 
 
 def explain(code: str) -> str:
-    """What a CDM error code means, in the reference's words."""
-    return get_catalog().error_message(code)
+    """What a CDM error code means, in the reference's words (its "%s" left as "…": the message
+    beside it says what)."""
+    return get_catalog().error_message(code).replace("%s", "…")
 
 
 @dataclass(frozen=True)

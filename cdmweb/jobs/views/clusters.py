@@ -44,6 +44,7 @@ JOB_FIELDS = (
 MAX_TICKED = 1000
 # However often it is pressed, by however many people: one refresh of a cluster in this long.
 REFRESH_BUTTON_SECONDS = 5
+CHECK_NOW_SECONDS = 2
 
 
 def _target(request: HtmxRequest, name: str | None) -> Target | None:
@@ -117,7 +118,8 @@ def clusters(request: HtmxRequest) -> HttpResponse:
         "may_pull_private": target.team_id is None,
         "page_query": urlencode({"target": target.name, "cluster": cluster_id, "q": query, "type": job_type}),
     }
-    if request.htmx and request.GET.get("partial") == "jobs":
+    # The search pushes its URL, so Back and reload keep it: a history restore gets the whole page.
+    if request.htmx and not request.htmx.history_restore_request and request.GET.get("partial") == "jobs":
         return render(request, "jobs/clusters.html#job-list", context)
     context["links"] = list(
         ClusterLink.objects.filter(target=target, cluster_id=cluster_id).only(
@@ -256,7 +258,11 @@ def drift_check(request: HtmxRequest, pk: int) -> HttpResponse:
     if not draft.tracked:
         messages.error(request, "This draft tracks no job on a cluster: there is nothing to compare.")
         return redirect("designer", pk)
-    result = tasks.check_drift.enqueue(draft.home_target_id, draft.home_cluster_id)
+    # Its own job only (one request), and once in a few seconds however often it is pressed.
+    if not cache.add(f"cdmweb:clusters:check-now:{draft.pk}", 1, CHECK_NOW_SECONDS):
+        messages.info(request, "Checked moments ago.")
+        return redirect("drift", pk)
+    result = tasks.check_draft.enqueue(draft.pk)
     if result.is_finished and result.status == "SUCCESSFUL" and "not checked" in str(result.return_value):
         messages.error(request, f"Drift {result.return_value}")
     elif not result.is_finished:
