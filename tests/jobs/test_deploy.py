@@ -44,6 +44,24 @@ def change_extractors(draft, value: str) -> None:
     row.save()
 
 
+def died_update(draft, sandbox, owner, cluster, **fields) -> Submission:
+    """An update whose worker died while sending: SENDING, its lease run out."""
+    return Submission.objects.create(
+        draft=draft,
+        target=sandbox,
+        user=owner,
+        idempotency_key="died",
+        cluster_id=cluster,
+        body={"jobs": [draft.build()]},
+        job_name=JOB,
+        action=Submission.Action.UPDATE,
+        state=Submission.State.SENDING,
+        lease_until=timezone.now() - timedelta(seconds=1),
+        attempts=1,
+        **fields,
+    )
+
+
 def test_a_second_submission_of_the_same_draft_updates_its_job_and_runs_it(sandbox, valid_draft, owner, settings):
     cluster = clusters(settings)["sandbox-cluster-1"]
     first = finished(submitting.submit(valid_draft, sandbox, owner, "one", cluster_id=cluster))
@@ -197,19 +215,7 @@ def test_an_update_whose_worker_died_is_sent_again_not_mistaken_for_an_old_run(s
     valid_draft.refresh_from_db()
     change_extractors(valid_draft, "2")
     time.sleep(0.01)
-    died = Submission.objects.create(
-        draft=valid_draft,
-        target=sandbox,
-        user=owner,
-        idempotency_key="died",
-        cluster_id=cluster,
-        body={"jobs": [valid_draft.build()]},
-        job_name=JOB,
-        action=Submission.Action.UPDATE,
-        state=Submission.State.SENDING,
-        lease_until=timezone.now() - timedelta(seconds=1),
-        attempts=1,
-    )
+    died = died_update(valid_draft, sandbox, owner, cluster)
     done = worker.send(died.pk)
     assert done.state == Submission.State.ACCEPTED and done.cdm_status == "BOOTING"
     assert SandboxJob.objects.get().body == valid_draft.build()
@@ -292,20 +298,7 @@ def test_a_resumed_update_not_asked_to_start_does_not_start(sandbox, valid_draft
     valid_draft.refresh_from_db()
     change_extractors(valid_draft, "2")
     SandboxJob.objects.update(body=valid_draft.build())  # the dead worker's PUT went through
-    died = Submission.objects.create(
-        draft=valid_draft,
-        target=sandbox,
-        user=owner,
-        idempotency_key="died",
-        cluster_id=cluster,
-        body={"jobs": [valid_draft.build()]},
-        job_name=JOB,
-        action=Submission.Action.UPDATE,
-        start=False,
-        state=Submission.State.SENDING,
-        lease_until=timezone.now() - timedelta(seconds=1),
-        attempts=1,
-    )
+    died = died_update(valid_draft, sandbox, owner, cluster, start=False)
     done = worker.send(died.pk)
     assert done.state == Submission.State.ACCEPTED and done.terminal
     assert SandboxSubmission.objects.count() == 1
@@ -320,20 +313,7 @@ def test_a_resumed_update_that_never_landed_is_not_reported_done(sandbox, valid_
     valid_draft.refresh_from_db()
     first_revision = valid_draft.deployed_revision_id
     change_extractors(valid_draft, "2")
-    died = Submission.objects.create(
-        draft=valid_draft,
-        target=sandbox,
-        user=owner,
-        idempotency_key="died",
-        cluster_id=cluster,
-        body={"jobs": [valid_draft.build()]},
-        job_name=JOB,
-        action=Submission.Action.UPDATE,
-        state=Submission.State.SENDING,
-        lease_until=timezone.now() - timedelta(seconds=1),
-        attempts=1,
-        revision=valid_draft.snapshot(owner, "submitted"),
-    )
+    died = died_update(valid_draft, sandbox, owner, cluster, revision=valid_draft.snapshot(owner, "submitted"))
     done = worker.send(died.pk)
     assert done.state == Submission.State.REFUSED and done.error_code == "Cdm.0052" and not done.outcome
     valid_draft.refresh_from_db()

@@ -212,10 +212,7 @@ def _send(
                 submission.response = client.create_job(cluster_id, body)
                 submission.state = State.CREATED
                 submission.save(update_fields=["state", "response"])
-            answer = client.start_job(cluster_id, job["name"])
-            submission.response = answer
-            first = (answer.get("submissions") or [{}])[0] if isinstance(answer, dict) else {}
-            _apply_summary(submission, first)
+            _started(submission, client.start_job(cluster_id, job["name"]))
         submission.state = State.ACCEPTED
         submission.http_status = 200
     except CdmError as error:
@@ -255,10 +252,7 @@ def _send_to_existing(client: CdmClient, submission: Submission, previous_state:
         if submission.action == Action.UPDATE and not submission.start:
             _finish_without_run(submission)
             return
-        answer = client.start_job(cluster_id, submission.job_name, submission.variables or None)
-        submission.response = answer
-        first = (answer.get("submissions") or [{}])[0] if isinstance(answer, dict) else {}
-        _apply_summary(submission, first)
+        _started(submission, client.start_job(cluster_id, submission.job_name, submission.variables or None))
         submission.state = State.ACCEPTED
         submission.http_status = 200
     except CdmError as error:
@@ -267,6 +261,12 @@ def _send_to_existing(client: CdmClient, submission: Submission, previous_state:
             submission.error_code = (error.code or "")[:32]
         else:
             _record_error(submission, error)
+
+
+def _started(submission: Submission, answer: Any) -> None:
+    """What a start answered: the run it began."""
+    submission.response = answer
+    _apply_summary(submission, (answer.get("submissions") or [{}])[0] if isinstance(answer, dict) else {})
 
 
 def _finish_without_run(submission: Submission) -> None:
