@@ -16,7 +16,7 @@ from cdmweb.accounts.models import Membership
 from cdmweb.crypto import decrypt
 from cdmweb.jobs.clusters import links
 from cdmweb.jobs.models import AuditEvent, ClusterJob, ClusterLink, Submission, Target
-from cdmweb.jobs.submissions import submitting, targets
+from cdmweb.jobs.submissions import linkcheck, submitting, targets
 from cdmweb.sandbox.engine import cluster_id_for
 from cdmweb.sandbox.models import SandboxFault, SandboxLink
 
@@ -63,7 +63,7 @@ def valid_draft(owner):
 
 def test_check_links_says_which_link_is_missing_where_and_records_what_cdm_said(listed, make_draft, settings):
     draft = make_draft(from_link="nowhere_db")
-    problems = links.check_links(listed, [cluster(settings), cluster(settings, "sandbox-cluster-2")], job_of(draft))
+    problems = linkcheck.check_links(listed, [cluster(settings), cluster(settings, "sandbox-cluster-2")], job_of(draft))
     assert [(p.kind, p.link, p.cluster_name) for p in problems] == [
         ("missing", "nowhere_db", "sandbox-cluster-1"),
         ("missing", "nowhere_db", "sandbox-cluster-2"),
@@ -79,22 +79,22 @@ def test_check_links_says_which_link_is_missing_where_and_records_what_cdm_said(
 
 def test_check_links_refuses_another_connector_and_an_unmapped_pair(listed, make_draft, settings):
     wrong = make_draft(to_link="shop_mysql")  # a JDBC link where the destination is Hive
-    (problem,) = links.check_links(listed, [cluster(settings)], job_of(wrong))
+    (problem,) = linkcheck.check_links(listed, [cluster(settings)], job_of(wrong))
     assert (
         problem.kind == "connector"
         and "is a generic-jdbc-connector link; the job's destination is hive-connector" in (problem.message)
     )
     unmapped = make_draft(name="to_dis", to_connector="dis-connector", to_link="stream_dis")
-    kinds = [p.kind for p in links.check_links(listed, [cluster(settings)], job_of(unmapped))]
+    kinds = [p.kind for p in linkcheck.check_links(listed, [cluster(settings)], job_of(unmapped))]
     assert "unmapped" in kinds
 
 
 def test_an_outage_is_said_and_does_not_block(listed, make_draft, settings):
     SandboxFault.objects.create(kind=SandboxFault.STATUS, value="503", path_contains="/cdm/link", remaining=100)
-    problems = links.check_links(listed, [cluster(settings)], job_of(make_draft()))
+    problems = linkcheck.check_links(listed, [cluster(settings)], job_of(make_draft()))
     assert problems and all(p.kind == "unchecked" and not p.blocking for p in problems)
     assert problems[0].message.startswith("Could not check the source link mysql_link on cluster sandbox-cluster-1:")
-    assert links.refusal_text(problems) == ""
+    assert linkcheck.refusal_text(problems) == ""
 
 
 def test_submit_refuses_a_job_whose_link_is_missing_where_it_goes_and_records_nothing(

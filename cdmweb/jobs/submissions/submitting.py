@@ -19,12 +19,11 @@ from django.utils import timezone
 
 from cdmweb.catalog.registry import get_catalog
 from cdmweb.jobs import reviewing
-from cdmweb.jobs.clusters import links
 from cdmweb.jobs.models import AuditEvent, ClusterJob, JobDraft, Submission, Target
 from cdmweb.jobspec.payload import build_request_body
 from cdmweb.jobspec.validation import ERROR, Finding, validate_job
 
-from . import tasks, worker
+from . import linkcheck, tasks, worker
 from .targets import endpoint_refusal, missing_credentials
 
 log = logging.getLogger("cdmweb.submissions")
@@ -244,8 +243,8 @@ def submit(
     updating = where.action == Submission.Action.UPDATE
     # Asked of CDM before anything is recorded: a link the cluster lacks would only come back as
     # Cdm.0101 after the submission was made (an outage does not block; see check_links).
-    missing_links = links.refusal_text(
-        links.check_links(target, [where.cluster_id] if where.cluster_id else where.pool, job)
+    missing_links = linkcheck.refusal_text(
+        linkcheck.check_links(target, [where.cluster_id] if where.cluster_id else where.pool, job)
     )
     if missing_links:
         raise SubmissionRefused(missing_links)

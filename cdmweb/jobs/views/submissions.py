@@ -13,10 +13,9 @@ from django.views.decorators.http import require_GET
 
 from cdmweb.cdm.errors import CdmError
 from cdmweb.jobs.access import EDIT, get_draft_for_user, role_for
-from cdmweb.jobs.clusters import links
 from cdmweb.jobs.forms import SubmitForm
 from cdmweb.jobs.models import JobDraft, Submission, Target
-from cdmweb.jobs.submissions import submitting, targets, tasks
+from cdmweb.jobs.submissions import linkcheck, submitting, targets, tasks
 from cdmweb.jobspec.validation import check_for_cluster
 
 from .common import HtmxRequest, back_to_designer, parse_int
@@ -116,10 +115,10 @@ def _tracked_initial(draft: JobDraft, target: Target) -> dict[str, str]:
     return {}
 
 
-def _link_problems(draft: JobDraft, target: Target, job: dict) -> list[tuple[links.LinkProblem, str]]:
+def _link_problems(draft: JobDraft, target: Target, job: dict) -> list[tuple[linkcheck.LinkProblem, str]]:
     """The job's links on each running cluster, asked of CDM now (short timeout), each problem with
     where to create the missing link."""
-    problems = links.check_links(target, [c["id"] for c in target.running_clusters], job, read_timeout=5.0)
+    problems = linkcheck.check_links(target, [c["id"] for c in target.running_clusters], job, read_timeout=5.0)
     return [
         (
             problem,
