@@ -18,9 +18,8 @@ from playwright.sync_api import Browser, Page, Request, ViewportSize, expect
 
 from cdmweb.jobs.importing import import_text
 from cdmweb.jobs.models import JobDraft, Submission, Target
-from cdmweb.jobs.submissions import submitting
 from cdmweb.jobspec.constants import TERMINAL_STATUSES
-from cdmweb.sandbox.engine import cluster_id_for
+from cdmweb.sandbox.engine import cluster_id_for, create_jobs, get_cluster
 from cdmweb.sandbox.models import SandboxJob
 
 # browser_fixture and fast_passwords are fixtures: pytest finds them in this module's namespace.
@@ -244,40 +243,47 @@ def test_a_failing_job_shows_failed_and_its_reason_in_words(
 # --- 3. the same job name twice -------------------------------------------------------------------
 
 
-def test_submitting_the_same_job_again_shows_cdms_refusal(
+def test_a_job_name_the_cluster_has_unknown_to_cdmweb_is_refused_then_updated_on_request(
     page: Page, sandbox: Target, failing_draft: JobDraft, owner, settings
 ) -> None:
     cluster = cluster_ids(settings)["sandbox-cluster-3"]
-    first = submitting.submit(failing_draft, sandbox, owner, "first-send", cluster_id=cluster)
-    assert first.state == Submission.State.ACCEPTED
+    # Someone made a job of this name in the console: cdmweb does not know it.
+    create_jobs(get_cluster(sandbox.project_id, cluster), [failing_draft.build()], user="console")
 
     submission = submit_to_one_cluster(page, failing_draft, "sandbox-cluster-3")
-    assert submission.pk != first.pk
-
     expect(page.locator("#cdm-status")).to_have_text("REFUSED")
     error = page.locator("#submission-error")
     expect(error.locator("code")).to_have_text("Cdm.0104")
     expect(error).to_contain_text("The job name already exists.")
     assert_no_stack_text(error.inner_text())
-    # CDM never ran it: no progress to show, and the way back is offered.
+    # CDM never ran it: no progress to show, and the ways on are offered.
     expect(page.locator("#status .progress-bar")).to_have_count(0)
     expect(page.locator("#progress-value")).to_have_count(0)
     expect(error.get_by_role("link", name="Submit again")).to_be_visible()
     assert page.locator("#status").get_attribute("hx-trigger") is None
-
     submission.refresh_from_db()
     assert (submission.state, submission.error_code, submission.http_status) == (
         Submission.State.REFUSED,
         "Cdm.0104",
         400,
     )
+
+    # The user means that job: update it with this draft.
+    error.get_by_role("button", name="Update the existing job orders_fail_demo with this draft instead").click()
+    updated = submission_on_page(page)
+    assert updated.pk != submission.pk and updated.action == Submission.Action.UPDATE
+    expect(page.locator("#outcome")).to_have_text(
+        "Updated job orders_fail_demo on cluster sandbox-cluster-3 and started it."
+    )
     assert SandboxJob.objects.filter(name="orders_fail_demo").count() == 1
+    failing_draft.refresh_from_db()
+    assert failing_draft.tracked_name == "orders_fail_demo" and failing_draft.home_cluster_id == cluster
 
     # The submit page lists both attempts under "Earlier submissions".
     open_submit_page(page, failing_draft)
     earlier = page.locator("h2:text-is('Earlier submissions') + ul > li")
     expect(earlier).to_have_count(2)
-    expect(earlier.first).to_contain_text("refused")
+    expect(earlier.last).to_contain_text("refused")
 
 
 # --- 4. a double click ------------------------------------------------------------------------------
