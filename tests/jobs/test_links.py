@@ -354,6 +354,16 @@ def test_who_may_create_links(client, crew, listed, settings, django_user_model)
     client.logout()
     assert client.get(create_url(listed, here)).status_code == 302  # to the log-in page
     assert Membership.objects.filter(team=crew["team"]).count() == 5
+    # A target every team uses that requires review (production): only approved team drafts go
+    # there, so links are created by editors of some team (or staff), not by anyone signed in.
+    listed.requires_review = True
+    listed.save()
+    client.force_login(crew["outsider"])
+    assert client.get(create_url(listed, here)).status_code == 403
+    client.force_login(crew["viewer"])
+    assert client.get(create_url(listed, here)).status_code == 403
+    client.force_login(crew["editor"])
+    assert client.get(create_url(listed, here)).status_code == 200
 
 
 # --- the submit page --------------------------------------------------------------------------------

@@ -19,6 +19,8 @@ from typing import Any
 
 from django.utils import timezone
 
+from cdmweb.accounts.access import EDIT, allows
+from cdmweb.accounts.models import Membership
 from cdmweb.cdm.errors import CdmError, CdmValidationError, redact
 from cdmweb.crypto import encrypt
 from cdmweb.jobs.models import AuditEvent, ClusterJob, ClusterLink, JobDraft, Target
@@ -234,13 +236,15 @@ def _words(error: CdmError, secrets: list[str]) -> str:
 
 def may_create_links(user: Any, target: Target) -> bool:
     """Whoever may submit to the target as an editor: for a team's target, its editors and above;
-    for a target every team uses (the sandbox), any signed-in user (their private drafts go there)."""
-    from cdmweb.accounts.access import EDIT, allows
-    from cdmweb.accounts.models import Membership
-
+    for a target every team uses, staff, and whoever edits drafts that may go there: on one that
+    takes private drafts (the sandbox) any signed-in user, on one that requires review an editor
+    of some team (only approved team drafts go there)."""
     if not getattr(user, "is_authenticated", False):
         return False
     if target.team_id is None:
-        return True
+        if user.is_staff or not target.requires_review:
+            return True
+        roles = Membership.objects.filter(user=user).values_list("role", flat=True)
+        return any(allows(role, EDIT) for role in roles)
     role = Membership.objects.filter(team_id=target.team_id, user=user).values_list("role", flat=True).first()
     return allows(role, EDIT)
