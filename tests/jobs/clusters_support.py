@@ -59,3 +59,19 @@ def input_value(job: dict[str, Any], name: str) -> Any:
                 if item.get("name") == name:
                     return item.get("value")
     return None
+
+
+def answered_with_nul(monkeypatch: Any, name: str) -> None:
+    """CDM answers job ``name`` with a NUL character inside a value. The sandbox cannot store one
+    (PostgreSQL refuses \\u0000 in JSON), so it is put into the answer only, on the far side."""
+    from cdmweb.sandbox import engine
+
+    original = engine.listed_job
+
+    def listed(job: SandboxJob) -> dict[str, Any]:
+        answer = original(job)
+        if job.name == name:
+            answer["to-link-name"] = "nul\u0000inside"
+        return answer
+
+    monkeypatch.setattr(engine, "listed_job", listed)

@@ -11,7 +11,7 @@ from cdmweb.jobs.clusters import pulling
 from cdmweb.jobs.models import AuditEvent, JobDraft
 from cdmweb.sandbox.models import SandboxFault
 
-from .clusters_support import cluster_id, demo_job, edit_on_cluster, input_value, put_jobs
+from .clusters_support import answered_with_nul, cluster_id, demo_job, edit_on_cluster, input_value, put_jobs
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -104,10 +104,11 @@ def test_a_team_target_is_pulled_only_into_its_team(sandbox, owner, crew, outsid
     assert len(pull(sandbox, owner, team=crew["team"]).new_ids) == 1
 
 
-def test_one_malformed_job_on_a_page_is_reported_and_the_others_come_in(sandbox, owner):
+def test_one_malformed_job_on_a_page_is_reported_and_the_others_come_in(sandbox, owner, monkeypatch):
     put_jobs(*(demo_job(f"job_{n:03}") for n in range(30)))
     put_jobs({"from-connector-name": "generic-jdbc-connector", "name": ""} | {"job_type": "NORMAL_JOB"})
-    put_jobs(demo_job("job_bad", **{"to-link-name": "nul\u0000inside"}))
+    put_jobs(demo_job("job_bad"))
+    answered_with_nul(monkeypatch, "job_bad")
     result = pull(sandbox, owner)
     assert len(result.new_ids) == 30
     failed = [p for p in result.pulled if p.outcome == pulling.FAILED]
