@@ -439,13 +439,17 @@ def listed_job(job: SandboxJob) -> dict[str, Any]:
     """A job as show_jobs answers it: the body, plus the keys CDM writes itself."""
     submissions = list(job.submissions.all())
     status = submission_state(submissions[0]).status if submissions else "NEW"
-    return {
+    listed = {
         **job.body,
         "status": status,
         "creation-user": "sandbox",
         "creation-date": _ms(job.created_at),
         "update-date": _ms(job.updated_at),
     }
+    if submissions:
+        # When the latest run began (the SDK's Job.execute_start_date, in ms).
+        listed["execute_start_date"] = _ms(submissions[0].started_at)
+    return listed
 
 
 def _whole(text: str, name: str, low: int, high: int | None) -> int:

@@ -13,7 +13,7 @@ from django.urls import reverse
 
 from cdmweb.jobs import reviewing
 from cdmweb.jobs.models import AuditEvent, ClusterJob, JobDraft, Revision, Submission
-from cdmweb.jobs.submissions import deployed, submitting, targets
+from cdmweb.jobs.submissions import deployed, submitting, targets, worker
 from cdmweb.sandbox.models import SandboxFault, SandboxJob, SandboxSubmission
 
 from .test_submission import clusters, wait_until_terminal
@@ -198,3 +198,27 @@ def test_a_tracked_draft_cannot_move_where_another_tracks_the_same_job(sandbox, 
     assert f"Draft #{crew_draft.pk} there already tracks job {JOB}" in page
     valid_draft.refresh_from_db()
     assert valid_draft.team_id is None
+
+
+def test_a_submission_follows_its_own_run_not_a_later_one(deployed_draft, owner, settings):
+    """The first submission's run ended; a run started from the job's page was then stopped: the
+    first submission still says SUCCEEDED with its own numbers, the second says it was stopped."""
+    first = Submission.objects.get(idempotency_key="first")
+    assert first.cdm_status == "SUCCEEDED"
+    run = deployed.run_job(deployed_draft, owner, "again")
+    deployed.stop_job(deployed_draft, owner)
+    Submission.objects.filter(pk=first.pk).update(cdm_status="RUNNING", finished_at=None)  # as if mid-poll
+    polled = worker.poll(Submission.objects.select_related("target").get(pk=first.pk))
+    assert polled.cdm_status == "SUCCEEDED" and polled.submission_id == first.submission_id
+    stopped = worker.poll(Submission.objects.select_related("target").get(pk=run.pk))
+    assert stopped.cdm_status == "FAILED" and "stopped" in stopped.error_message
+
+
+def test_the_job_page_shows_one_truth_for_runs_and_submissions(deployed_draft, owner, owner_client):
+    run = deployed.run_job(deployed_draft, owner, "run-3")
+    deployed.stop_job(deployed_draft, owner)
+    assert Submission.objects.get(pk=run.pk).cdm_status == "BOOTING"  # nobody watched its page
+    page = owner_client.get(reverse("deployed-job", args=[deployed_draft.pk])).content.decode()
+    assert Submission.objects.get(pk=run.pk).cdm_status == "FAILED"
+    listed = page[page.index('id="submission-list"') :]
+    assert "BOOTING" not in listed and "FAILED" in listed

@@ -3,6 +3,8 @@ task refreshes, so pages read it instead of asking CDM on every view."""
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
+
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
@@ -55,6 +57,16 @@ class ClusterJob(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    @property
+    def last_run_at(self) -> datetime | None:
+        """When the latest run began, as the listing said (milliseconds, as number or text)."""
+        value = (self.last_run or {}).get("execute_start_date")
+        try:
+            millis = int(value)
+        except (TypeError, ValueError):
+            return None
+        return datetime.fromtimestamp(millis / 1000, UTC) if millis > 0 else None
 
 
 class ClusterLink(models.Model):

@@ -8,7 +8,7 @@ created twice. Nothing here queues work: the task wrappers (``tasks``) chain the
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Mapping
 from contextlib import closing
 from datetime import timedelta
 from typing import Any
@@ -322,9 +322,17 @@ def poll(submission: Submission, *, read_timeout: float = 5.0) -> Submission:
             if not submission.cluster_id:
                 raise CdmNotFound("None of the pool's clusters has this job.", status=404, code="Cdm.0100")
             answer = client.job_status(submission.cluster_id, submission.job_name)
-        first = (answer.get("submissions") or [{}])[0] if isinstance(answer, dict) else {}
-        _apply_summary(submission, first)
-        submission.error_code = "" if not submission.terminal else submission.error_code
+            first = (answer.get("submissions") or [{}])[0] if isinstance(answer, dict) else {}
+            first = _our_run(client, submission, first)
+        if first is None:
+            submission.state, submission.finished_at = State.ERROR, timezone.now()
+            submission.error_message = (
+                "CDM no longer lists this run: later runs of the job took its place. Last known: "
+                f"{submission.cdm_status or 'not started'}, {submission.progress:.0f} %."
+            )
+        else:
+            _apply_summary(submission, first)
+            submission.error_code = "" if not submission.terminal else submission.error_code
         submission.not_found_polls, submission.poll_failing_since = 0, None
     except CdmError as error:
         _failed_poll(submission, error)
@@ -333,6 +341,19 @@ def poll(submission: Submission, *, read_timeout: float = 5.0) -> Submission:
     if found_now and submission.cluster_id:
         track(submission)  # a random pick: now we know which cluster has the job
     return submission
+
+
+def _our_run(client: CdmClient, submission: Submission, latest: dict[str, Any]) -> dict[str, Any] | None:
+    """The job's status answers its latest run; once this submission knows its own run and a later
+    one has begun (a run from the job's page, a schedule, the console), its own is read from the
+    job's history instead, so a submission never takes on another run's outcome. None: the
+    history no longer lists it."""
+    theirs = submission_summary(latest).submission_id
+    if not submission.submission_id or theirs is None or str(theirs) == submission.submission_id:
+        return latest
+    history = client.job_submissions(submission.cluster_id, submission.job_name)
+    ours = (run for run in history if str(submission_summary(run).submission_id) == submission.submission_id)
+    return next(ours, None)
 
 
 # CDM saying it does not know the job this many polls in a row: it is gone (deleted in the console,
@@ -402,6 +423,18 @@ def _record_error(submission: Submission, error: CdmError) -> None:
     if isinstance(error, CdmValidationError):
         submission.state = State.REFUSED
     submission.finished_at = timezone.now()
+
+
+def settle_from_history(submissions: Iterable[Submission], history: Iterable[Mapping[str, Any]]) -> None:
+    """Bring open submissions up to date from a run history already read (no request): a page
+    that lists both shows one truth, even when nobody watched those submissions' own pages."""
+    runs = {str(submission_summary(run).submission_id): run for run in history}
+    for submission in submissions:
+        run = runs.get(submission.submission_id) if submission.submission_id else None
+        if run is not None and still_running(submission):
+            _apply_summary(submission, dict(run))
+            submission.updated_at = timezone.now()
+            submission.save()
 
 
 def _apply_summary(submission: Submission, raw: dict[str, Any]) -> None:

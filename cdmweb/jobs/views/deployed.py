@@ -13,7 +13,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
 from cdmweb.jobs.access import EDIT, VIEW, get_draft_for_user
-from cdmweb.jobs.submissions import deployed, submitting
+from cdmweb.jobs.submissions import deployed, submitting, worker
 
 from .common import HtmxRequest
 
@@ -22,12 +22,14 @@ from .common import HtmxRequest
 def deployed_job(request: HtmxRequest, pk: int) -> HttpResponse:
     draft = get_draft_for_user(request, pk, VIEW)
     runs, history_error = deployed.run_history(draft)
+    submissions = list(draft.submissions.select_related("target", "user")[:20])
+    worker.settle_from_history(submissions, [run.raw for run in runs])
     context = {
         "draft": draft,
         "cluster_name": submitting.cluster_name(draft.home_target, draft.home_cluster_id) if draft.tracked else "",
         "runs": runs[:20],
         "history_error": history_error,
-        "submissions": draft.submissions.select_related("target", "user")[:20],
+        "submissions": submissions,
         "variables": deployed.job_variables(draft) if draft.tracked else [],
         "may_run": deployed.may(request.user, draft, deployed.START),
         "may_delete": deployed.may(request.user, draft, deployed.DELETE),
