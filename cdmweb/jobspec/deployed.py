@@ -18,7 +18,7 @@ from cdmweb.catalog.registry import is_secret_name
 from .constants import SIDE_KEYS
 from .diffing import Change, diff_jobs, masked_changes
 from .findings import as_text
-from .masking import SECRET_MASK
+from .masking import ANSWERED_MASKS
 
 # Keys a GET answers that CDM writes itself (SDK ``Job``; reference §4).
 READ_ONLY_JOB_KEYS = frozenset(
@@ -53,8 +53,8 @@ READ_ONLY_JOB_KEYS = frozenset(
         "last-update-user",
     }
 )
-# What CDM (and other tools) answer in place of a secret it keeps.
-MASKS = frozenset({"", SECRET_MASK, "******", "***", "*****"})
+# What a GET answers in place of a secret: a mask, or nothing.
+MASKS = frozenset({"", *ANSWERED_MASKS})
 URL_ESCAPE = re.compile(r"%[0-9A-Fa-f]{2}")
 # ${name}: a variable a run may be given; ${name(…)} is a macro CDM resolves itself.
 VARIABLE = re.compile(r"\$\{\s*([A-Za-z_][A-Za-z0-9_.]*)\s*\}")

@@ -13,6 +13,8 @@ from typing import Any
 from cdmweb.catalog.registry import InputSpec, is_secret_name
 
 SECRET_MASK = "********"
+# What CDM (and other tools) answer in place of a secret they keep, and never a secret anyone types.
+ANSWERED_MASKS = frozenset({SECRET_MASK, "******", "***", "*****"})
 
 
 def is_secret(spec: InputSpec | None, name: str) -> bool:

@@ -21,7 +21,7 @@ from .characters import name_problem
 from .constants import SIDE_GROUP, SIDE_KEYS
 from .crossfield import check_between
 from .findings import ERROR, WARNING, Finding, as_text, finding
-from .masking import SECRET_MASK, is_secret
+from .masking import ANSWERED_MASKS, SECRET_MASK, is_secret
 from .pairing import ENTIRE_DATABASE_JOB, check_pairing, taken_by_job_type
 
 NAME_MAX = 240
@@ -342,6 +342,12 @@ def _check_input(
         if problem:
             code, message = problem
             findings.append(finding(ERROR, message, code, name, where))
+    if value in ANSWERED_MASKS and is_secret(spec, name) and not (spec is not None and spec.hex_length):
+        message = (
+            f"{name} holds a mask ({value}), not the secret: CDM never gives secrets back, so a job pulled or"
+            " exported carries the mask. Type the real value before sending the job."
+        )
+        findings.append(finding(ERROR, message, "Cdm.0014", name, where))
     if URL_ESCAPE.search(value) and unquote(value) != value and not is_secret(spec, name):
         findings.append(
             finding(
