@@ -26,6 +26,7 @@ urlpatterns = [
     path("reviews/", reviews.review_queue, name="review-queue"),
     path("reviews/<int:pk>/", reviews.review_detail, name="review"),
     path("drafts/<int:pk>/submit/", submissions.submit_view, name="submit"),
+    path("submissions/", submissions.submission_list, name="submission-list"),
     path("submissions/<int:pk>/", submissions.submission_detail, name="submission"),
     path("drafts/<int:pk>/job/", deployed.deployed_job, name="deployed-job"),
     path("drafts/<int:pk>/job/run/", deployed.job_run, name="job-run"),

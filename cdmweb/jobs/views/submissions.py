@@ -3,19 +3,25 @@
 from __future__ import annotations
 
 import uuid
+from typing import Any
+from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.cache import cache
+from django.core.paginator import Paginator
+from django.db.models import Q, QuerySet
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_GET
 
+from cdmweb.accounts.models import Membership
 from cdmweb.cdm.errors import CdmError
 from cdmweb.jobs.access import EDIT, get_draft_for_user, role_for
 from cdmweb.jobs.forms import SubmitForm
 from cdmweb.jobs.models import JobDraft, Submission, Target
 from cdmweb.jobs.submissions import linkcheck, submitting, targets, tasks
+from cdmweb.jobspec.constants import SUCCEEDED, TERMINAL_STATUSES
 from cdmweb.jobspec.validation import check_for_cluster
 
 from .common import HtmxRequest, back_to_designer, parse_int
@@ -165,3 +171,58 @@ def submission_detail(request: HtmxRequest, pk: int) -> HttpResponse:
     }
     template = "jobs/submission.html#status" if request.htmx else "jobs/submission.html"
     return render(request, template, context)
+
+
+LIST_PAGE_SIZE = 50
+
+
+def visible_submissions(user: Any) -> QuerySet[Submission]:
+    """Every submission ``user`` may follow: their own, and those of drafts they may view (their
+    private drafts, their teams' drafts) — the rule of the submission page itself."""
+    teams = Membership.objects.filter(user=user).values("team_id")
+    return Submission.objects.filter(
+        Q(user=user) | Q(draft__team__isnull=True, draft__owner=user) | Q(draft__team_id__in=teams)
+    )
+
+
+@login_required
+@require_GET
+def submission_list(request: HtmxRequest) -> HttpResponse:
+    """All the submissions the user may see, newest first, filtered by state, target, draft and user."""
+    found = visible_submissions(request.user).select_related("target", "user", "draft")
+    filters = {
+        "state": request.GET.get("state", "")[:32],
+        "target": request.GET.get("target", "")[:64],
+        "draft": str(parse_int(request.GET.get("draft")) or ""),
+        "user": request.GET.get("user", "")[:150],
+    }
+    if filters["state"] in Submission.State.values:
+        found = found.filter(state=filters["state"])
+    elif filters["state"] in ("running", "succeeded", "failed"):
+        found = _by_outcome(found, filters["state"])
+    else:
+        filters["state"] = ""
+    if filters["target"]:
+        found = found.filter(target__name=filters["target"])
+    if filters["draft"]:
+        found = found.filter(draft_id=int(filters["draft"]))
+    if filters["user"]:
+        found = found.filter(user__username=filters["user"])
+    page = Paginator(found, LIST_PAGE_SIZE).get_page(request.GET.get("page"))
+    context = {
+        "page": page,
+        "filters": filters,
+        "page_query": urlencode({k: v for k, v in filters.items() if v}),
+        "states": [("running", "running"), ("succeeded", "succeeded"), ("failed", "failed"), *Submission.State.choices],
+        "targets": Target.objects.filter(pk__in=visible_submissions(request.user).values("target_id")),
+    }
+    return render(request, "jobs/submissions.html", context)
+
+
+def _by_outcome(found: QuerySet[Submission], outcome: str) -> QuerySet[Submission]:
+    if outcome == "succeeded":
+        return found.filter(cdm_status=SUCCEEDED)
+    ended = Q(state__in=[Submission.State.REFUSED, Submission.State.ERROR]) | Q(cdm_status__in=TERMINAL_STATUSES)
+    if outcome == "failed":
+        return found.filter(ended).exclude(cdm_status=SUCCEEDED)
+    return found.exclude(ended).exclude(state=Submission.State.ACCEPTED, start=False)
