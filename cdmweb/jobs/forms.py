@@ -105,7 +105,13 @@ class AddInputForm(forms.Form):
 
     def clean(self) -> dict[str, Any]:
         data = super().clean()
-        name = (data.get("custom_name") or "").strip() or (data.get("catalog_name") or "").strip()
+        custom, picked = (data.get("custom_name") or "").strip(), (data.get("catalog_name") or "").strip()
+        if custom and picked:
+            # Taking one silently would drop the other without a word.
+            raise forms.ValidationError(
+                f"Both a documented input ({picked}) and a custom key ({custom}) were given: keep one of them."
+            )
+        name = custom or picked
         if not name:
             raise forms.ValidationError("Choose an input from the list or type a custom key.")
         if "." not in name:

@@ -223,6 +223,8 @@ def test_custom_input_in_a_new_group(owner_client, draft):
         ({"custom_name": "has space"}, "not a usable key"),
         ({"custom_name": "useSql"}, "already in fromJobConfig"),
         ({"custom_name": "x" * 300}, "at most 255"),
+        # A pick and a custom key at once: neither is dropped without a word.
+        ({"catalog_name": "fromJobConfig.whereClause", "custom_name": "fetchHint"}, "keep one of them"),
     ],
 )
 def test_add_input_refusals_show_in_the_group_with_200(owner_client, draft, data, message):
