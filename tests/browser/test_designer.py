@@ -177,6 +177,8 @@ def test_design_a_job_end_to_end(page: Page, owner) -> None:
     # 4. Edit a value: type, leave the box, the row saves itself and the preview follows.
     set_value(where, "id > 100 AND region = 'eu'")
     expect(where.locator(".saved-flash")).to_have_text("Saved.")
+    # It says so once, then fades (a row edited long ago does not still say "Saved.").
+    expect(where.locator(".saved-flash")).to_have_css("opacity", "0", timeout=6_000)
     expect_preview_input(page, "fromJobConfig.whereClause", "id > 100 AND region = 'eu'")
     assert value_in(preview_job(page), "from-config-values", "fromJobConfig.whereClause") == (
         "id > 100 AND region = 'eu'"
