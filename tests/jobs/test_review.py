@@ -625,3 +625,13 @@ def test_the_review_of_a_pulled_job_shows_what_changes_on_the_cluster(crew, crew
     assert "Changes to job orders_mysql_to_hive as the cluster has it" in page and "First review" not in page
     diff = page[page.index('id="diff"') : page.index('id="approved-body"')]
     assert "orders_v2" in diff and "fromJobConfig.schemaName" not in diff  # only what changes
+
+
+def test_the_review_page_shows_the_findings_of_the_revision_under_review(crew, crew_draft, client):
+    edit_value(crew_draft, TABLE, "", by=crew["owner"])  # a required value left blank: an error
+    review = reviewing.request_review(crew_draft, crew["owner"])
+    edit_value(crew_draft, TABLE, "orders_fixed", by=crew["owner"])  # fixed since: not what is reviewed
+    client.force_login(crew["reviewer"])
+    page = client.get(reverse("review", args=[review.pk])).content.decode()
+    findings = page[page.index('id="review-findings"') :]
+    assert "Error" in findings and TABLE in findings and "cannot be left blank" in findings

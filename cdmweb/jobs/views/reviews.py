@@ -19,6 +19,7 @@ from cdmweb.jobspec.characters import visible
 from cdmweb.jobspec.diffing import diff_jobs, masked_changes
 from cdmweb.jobspec.masking import masked_job, secret_values
 from cdmweb.jobspec.payload import build_request_body, dumps, payload_hash
+from cdmweb.jobspec.validation import validate_job
 
 from .common import HtmxRequest, back_to_designer, parse_int
 from .designer import DESIGNER, comments_context, render_page
@@ -146,6 +147,8 @@ def review_detail(request: HtmxRequest, pk: int) -> HttpResponse:
         "previous": previous,
         "asked": asked,
         "on_cluster": on_cluster,
+        # What CDM would say of exactly this revision: the reviewer approves knowing it.
+        "findings": validate_job(review.revision.payload),
         "changes": masked_changes(diff_jobs(base, review.revision.payload)),
         # Exactly what is approved and sent: the revision's payload, only its secret values masked.
         "body_text": visible(dumps(build_request_body([masked_job(review.revision.payload)]))),
