@@ -5,6 +5,7 @@ from typing import Any
 from django.contrib.auth import get_user_model
 from django.core.management.base import CommandError
 
+from cdmweb.accounts.models import Team
 from cdmweb.jobs.access import refusal, role_for
 from cdmweb.jobs.models import JobDraft
 
@@ -24,3 +25,16 @@ def draft_and_user(draft_id: str, username: str | None, action: str, verb: str) 
     if refusal(role, action):
         raise CommandError(refusal(role, action).replace("change", verb).replace("manage", verb), returncode=1)
     return draft, user
+
+
+def owner_and_team(owner: str, team: str | None) -> tuple[Any, Team | None]:
+    """The user named by --owner and the team named by --team (None without it); exit 2 for either unknown."""
+    user = get_user_model().objects.filter(username=owner).first()
+    if user is None:
+        raise CommandError(f"no user named {owner!r}", returncode=2)
+    found_team = None
+    if team is not None:
+        found_team = Team.objects.filter(slug=team).first()
+        if found_team is None:
+            raise CommandError(f"no team {team!r}", returncode=2)
+    return user, found_team

@@ -3,14 +3,13 @@ from __future__ import annotations
 import sys
 from typing import Any
 
-from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from cdmweb.accounts.models import Team
 from cdmweb.jobs.forms import teams_to_create_in
 from cdmweb.jobs.importing import import_text
 from cdmweb.jobspec.payload import PayloadError
 
+from ._access import owner_and_team
 from ._io import read_source
 
 
@@ -23,16 +22,9 @@ class Command(BaseCommand):
         parser.add_argument("--team", help="slug of the team the drafts belong to")
 
     def handle(self, *args: Any, path: str, owner: str, team: str | None, **options: Any) -> None:
-        user = get_user_model().objects.filter(username=owner).first()
-        if user is None:
-            raise CommandError(f"no user named {owner!r}", returncode=2)
-        found_team = None
-        if team is not None:
-            found_team = Team.objects.filter(slug=team).first()
-            if found_team is None:
-                raise CommandError(f"no team {team!r}", returncode=2)
-            if not teams_to_create_in(user).filter(pk=found_team.pk).exists():
-                raise CommandError(f"{owner} is not an editor, reviewer or admin of team {team}", returncode=2)
+        user, found_team = owner_and_team(owner, team)
+        if found_team is not None and not teams_to_create_in(user).filter(pk=found_team.pk).exists():
+            raise CommandError(f"{owner} is not an editor, reviewer or admin of team {team}", returncode=2)
         text = read_source(path, sys.stdin)
         try:
             drafts, parsed = import_text(text, user, found_team)

@@ -2,12 +2,12 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from cdmweb.accounts.models import Team
 from cdmweb.cdm.client import JOB_TYPES
 from cdmweb.jobs.clusters import pulling
+
+from ._access import owner_and_team
 
 
 class Command(BaseCommand):
@@ -35,14 +35,7 @@ class Command(BaseCommand):
         job_type: str | None,
         **options: Any,
     ) -> None:
-        user = get_user_model().objects.filter(username=owner).first()
-        if user is None:
-            raise CommandError(f"no user named {owner!r}", returncode=2)
-        found_team = None
-        if team is not None:
-            found_team = Team.objects.filter(slug=team).first()
-            if found_team is None:
-                raise CommandError(f"no team {team!r}", returncode=2)
+        user, found_team = owner_and_team(owner, team)
         if job_type is not None and job_type not in JOB_TYPES:
             raise CommandError(f"unknown job type {job_type!r}: one of {', '.join(JOB_TYPES)}", returncode=2)
         found = pulling.targets_for(user).filter(name=target).first()
