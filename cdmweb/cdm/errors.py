@@ -16,8 +16,11 @@ from urllib.parse import quote, quote_plus
 
 from cdmweb import jsontext
 
+# CDM says a job does not exist with these: "Job [%s] does not exist", "Job %s does not exist", and an
+# update's "Failed to update the job that does not exist".
+JOB_GONE_CODES = frozenset({"Cdm.0100", "Cdm.0054", "Cdm.0319"})
 # CDM reports "does not exist" with these codes, usually as HTTP 400 and sometimes 500 (reference §10.1).
-NOT_FOUND_CODES = frozenset({"Cdm.0100", "Cdm.0054", "Cdm.0101"})
+NOT_FOUND_CODES = JOB_GONE_CODES | {"Cdm.0101"}
 # CDM's own "no permission, check IAM" comes back as HTTP 400 but is an authorisation problem for the user.
 AUTH_CODES = frozenset({"Cdm.0032"})
 
@@ -332,3 +335,8 @@ def _scalar(value: Any) -> bool:
 
 def _scrub_body(body: str, secrets: Iterable[str]) -> str:
     return redact(body, secrets)
+
+
+def job_gone(error: CdmError) -> bool:
+    """Whether CDM said the job itself does not exist (not one of its links, not the cluster)."""
+    return error.code in JOB_GONE_CODES or (isinstance(error, CdmNotFound) and not error.code)

@@ -6,7 +6,7 @@ import base64
 import json
 from urllib.parse import quote, quote_plus
 
-from cdmweb.cdm.errors import REDACTED, clean_text, error_from_response
+from cdmweb.cdm.errors import REDACTED, CdmError, CdmNotFound, clean_text, error_from_response, job_gone
 
 PASSWORD = 'Quote"Back\\slash-Ümlaut pw'
 
@@ -45,3 +45,13 @@ def test_a_short_secret_and_a_secret_object_are_redacted_too():
     echoed = f"Invalid: {json.dumps(job)} and {quote(json.dumps(job))}"
     line = clean_text(echoed, secret_values(job), limit=10_000)
     assert "NestedSecret" not in line and "NestedSecret" not in clean_text(quote(echoed), secret_values(job), 10_000)
+
+
+def test_a_job_gone_is_told_apart_from_a_link_gone():
+    def answered(code: str) -> CdmError:
+        return error_from_response(400, f'{{"error_code": "{code}", "error_msg": "x"}}', {}, method="PUT", path="/p")
+
+    for code in ("Cdm.0100", "Cdm.0054", "Cdm.0319"):
+        assert job_gone(answered(code)) and isinstance(answered(code), CdmNotFound)
+    assert isinstance(answered("Cdm.0101"), CdmNotFound) and not job_gone(answered("Cdm.0101"))
+    assert not job_gone(answered("Cdm.0052"))

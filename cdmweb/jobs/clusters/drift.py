@@ -18,16 +18,13 @@ from django.db import transaction
 from django.utils import timezone
 
 from cdmweb.cdm.client import JOB_TYPES
-from cdmweb.cdm.errors import CdmError, CdmNotFound
+from cdmweb.cdm.errors import CdmError, job_gone
 from cdmweb.jobs.models import AuditEvent, JobDraft, Revision, Target
 from cdmweb.jobspec.deployed import drift_changes
 from cdmweb.jobspec.diffing import Change
 from cdmweb.jobspec.payload import parse_job
 
 from .inventory import ListedJob, client_for, job_pages, read_listed
-
-# CDM's answers for a job it does not have (show_job): "Job [%s] does not exist", "Job %s does not exist".
-GONE_CODES = frozenset({"Cdm.0100", "Cdm.0054"})
 
 
 class DriftRefused(Exception):
@@ -93,7 +90,7 @@ def check_one(draft: JobDraft, *, quick: bool = True) -> DriftResult:
         with closing(client):
             shown = client.show_job(draft.home_cluster_id, draft.tracked_name)
     except CdmError as exc:
-        if not (isinstance(exc, CdmNotFound) or exc.code in GONE_CODES):
+        if not job_gone(exc):
             return DriftResult(draft, draft.drift_state, error=f"not checked: {exc}")
         shown = {"jobs": []}
     jobs = shown.get("jobs") if isinstance(shown.get("jobs"), list) else []

@@ -20,15 +20,14 @@ from django.db import transaction
 from cdmweb.accounts.access import allows
 from cdmweb.accounts.models import Membership
 from cdmweb.cdm.client import SubmissionSummary, submission_summary
-from cdmweb.cdm.errors import CdmError, CdmNotFound
+from cdmweb.cdm.errors import CdmError, job_gone
 from cdmweb.jobs.access import EDIT, MANAGE
 from cdmweb.jobs.models import AuditEvent, ClusterJob, JobDraft, Submission, Target
 from cdmweb.jobspec.deployed import VARIABLE, variables
 
 from . import tasks
-from .submitting import SubmissionRefused, cluster_name, record_submission, target_problem
+from .submitting import SubmissionRefused, record_submission, target_problem
 from .targets import client_for
-from .worker import GONE_CODES
 
 START, STOP, DELETE = "start", "stop", "delete"
 NEEDS = {START: EDIT, STOP: EDIT, DELETE: MANAGE}
@@ -144,7 +143,7 @@ def run_job(draft: JobDraft, user: Any, key: str, given: dict[str, str] | None =
 def stop_job(draft: JobDraft, user: Any) -> str:
     """Stop the tracked job's run; what happened, in words."""
     _check(draft, user, STOP)
-    where = f"{draft.tracked_name} on cluster {cluster_name(draft.home_target, draft.home_cluster_id)}"
+    where = f"{draft.tracked_name} on cluster {draft.home_target.cluster_name(draft.home_cluster_id)}"
     try:
         with closing(client_for(draft.home_target)) as client:
             client.stop_job(draft.home_cluster_id, draft.tracked_name)
@@ -160,13 +159,13 @@ def delete_job(draft: JobDraft, user: Any) -> str:
     """Delete the tracked job on its cluster. The draft stays, no longer tracking anything: its
     design and history are still there to submit again."""
     _check(draft, user, DELETE)
-    where = f"{draft.tracked_name} on cluster {cluster_name(draft.home_target, draft.home_cluster_id)}"
+    where = f"{draft.tracked_name} on cluster {draft.home_target.cluster_name(draft.home_cluster_id)}"
     already = ""
     try:
         with closing(client_for(draft.home_target)) as client:
             client.delete_job(draft.home_cluster_id, draft.tracked_name)
     except CdmError as error:
-        if error.code in GONE_CODES or isinstance(error, CdmNotFound):
+        if job_gone(error):
             already = " (it was gone already)"
         else:
             detail = f"{where}: refused ({error.code or ''})"

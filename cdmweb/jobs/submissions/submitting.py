@@ -91,13 +91,9 @@ class NameTaken(SubmissionRefused):
     def __init__(self, target: Target, cluster_id: str, job_name: str) -> None:
         self.target, self.cluster_id, self.job_name = target, cluster_id, job_name
         super().__init__(
-            f"Cluster {cluster_name(target, cluster_id)} already has a job named {job_name}. Update that job with "
+            f"Cluster {target.cluster_name(cluster_id)} already has a job named {job_name}. Update that job with "
             "this draft (the draft then tracks it), or rename the draft to create a new one."
         )
-
-
-def cluster_name(target: Target, cluster_id: str) -> str:
-    return target.cluster_name(cluster_id)
 
 
 @dataclass(frozen=True)
@@ -124,7 +120,7 @@ def destination(
         guardian = team_guarding(draft, target, where.cluster_id, job_name)
         if guardian is not None:
             raise SubmissionRefused(
-                f"Job {job_name} on cluster {cluster_name(target, where.cluster_id)} is tracked by team "
+                f"Job {job_name} on cluster {target.cluster_name(where.cluster_id)} is tracked by team "
                 f"{guardian.team}'s draft #{guardian.pk}: it changes there, through that team's review."
             )
     return where
@@ -148,14 +144,14 @@ def _destination(
     if tracked_here and (pool or cluster_id == draft.home_cluster_id):
         if job_name != draft.tracked_name:
             raise SubmissionRefused(
-                f"This draft tracks job {draft.tracked_name} on cluster {cluster_name(target, draft.home_cluster_id)}, "
+                f"This draft tracks job {draft.tracked_name} on cluster {target.cluster_name(draft.home_cluster_id)}, "
                 f"but is now named {job_name}. CDM knows jobs by name: name it {draft.tracked_name} again to update "
                 "that job."
             )
         note = ""
         if pool:
             note = (
-                f"Sent to cluster {cluster_name(target, draft.home_cluster_id)}, which has this job, instead of a "
+                f"Sent to cluster {target.cluster_name(draft.home_cluster_id)}, which has this job, instead of a "
                 "random pick from the pool."
             )
         return Destination(Submission.Action.UPDATE, draft.home_cluster_id, list(pool or []), note)

@@ -19,7 +19,7 @@ from django.db.models import F
 from django.utils import timezone
 
 from cdmweb.cdm.client import CdmClient, submission_summary
-from cdmweb.cdm.errors import CdmClientError, CdmError, CdmNotFound, CdmValidationError
+from cdmweb.cdm.errors import CdmClientError, CdmError, CdmNotFound, CdmValidationError, job_gone
 from cdmweb.jobs.models import Submission
 from cdmweb.jobspec.constants import NEVER_EXECUTED, SUCCEEDED, TERMINAL_STATUSES
 from cdmweb.jobspec.deployed import drift_changes
@@ -37,9 +37,6 @@ def lease_seconds() -> float:
 
 
 MAX_ATTEMPTS = 5
-# CDM's answers for a job it does not have: "Job [%s] does not exist", "Job %s does not exist",
-# "Failed to update the job that does not exist".
-GONE_CODES = frozenset({"Cdm.0100", "Cdm.0054", "Cdm.0319"})
 # After a takeover could not tell what the dead worker did (CDM unreachable), try again this much later.
 UNSURE_RETRY_SECONDS = 10.0
 
@@ -242,7 +239,7 @@ def _send_to_existing(client: CdmClient, submission: Submission, previous_state:
             try:
                 submission.response = client.update_job(cluster_id, submission.job_name, submission.body)
             except CdmError as error:
-                if error.code not in GONE_CODES and not isinstance(error, CdmNotFound):
+                if not job_gone(error):
                     raise
                 # Deleted on the cluster since: create it again, in its place.
                 submission.response = client.create_job(cluster_id, submission.body)
@@ -285,7 +282,7 @@ def _reconcile_existing(client: CdmClient, submission: Submission, previous_stat
         shown = client.show_job(submission.cluster_id, submission.job_name)
         status = client.job_status(submission.cluster_id, submission.job_name)
     except CdmError as error:
-        if error.code in GONE_CODES or isinstance(error, CdmNotFound):
+        if job_gone(error):
             return State.PENDING  # gone: the update path creates it again
         raise _Unsure from error
     jobs = shown.get("jobs") if isinstance(shown.get("jobs"), list) else []

@@ -237,18 +237,13 @@ def drift_view(request: HtmxRequest, pk: int) -> HttpResponse:
         "draft": draft,
         "changes": drift.changes_for(draft),
         "can_edit": allows(role, EDIT),
-        "cluster_name": _cluster_name(draft),
+        "cluster_name": draft.home_target.cluster_name(draft.home_cluster_id)
+        if draft.home_target
+        else draft.home_cluster_id,
     }
     if request.htmx:
         return render(request, "jobs/drift.html#drift-panel", context)
     return render(request, "jobs/drift.html", context)
-
-
-def _cluster_name(draft: JobDraft) -> str:
-    if draft.home_target is None:
-        return draft.home_cluster_id
-    found = next((c for c in draft.home_target.clusters or [] if str(c.get("id")) == draft.home_cluster_id), None)
-    return str(found.get("name")) if found else draft.home_cluster_id
 
 
 @login_required

@@ -13,7 +13,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
 from cdmweb.jobs.access import EDIT, VIEW, get_draft_for_user
-from cdmweb.jobs.submissions import deployed, submitting, worker
+from cdmweb.jobs.submissions import deployed, worker
 
 from .common import HtmxRequest
 
@@ -26,7 +26,7 @@ def deployed_job(request: HtmxRequest, pk: int) -> HttpResponse:
     worker.settle_from_history(submissions, [run.raw for run in runs])
     context = {
         "draft": draft,
-        "cluster_name": submitting.cluster_name(draft.home_target, draft.home_cluster_id) if draft.tracked else "",
+        "cluster_name": draft.home_target.cluster_name(draft.home_cluster_id) if draft.tracked else "",
         "runs": runs[:20],
         "history_error": history_error,
         "submissions": submissions,

@@ -73,7 +73,7 @@ def link_create(request: HtmxRequest) -> HttpResponse:
         if "create" in request.POST:
             outcome = links.create_link(target, clusters, form.link(), request.user, draft)
             if outcome.ok:
-                names = ", ".join(_cluster_names(target, clusters))
+                names = ", ".join(target.cluster_name(c) for c in clusters)
                 messages.success(request, f"Link {form.cleaned_data['name']} created on {names}.")
                 if draft is None:
                     return redirect("dashboard")
@@ -94,11 +94,6 @@ def link_create(request: HtmxRequest) -> HttpResponse:
         "tested": outcome is not None and "test" in request.POST and outcome.ok,
     }
     return render(request, "jobs/link_create.html", context)
-
-
-def _cluster_names(target: Target, cluster_ids: list[str]) -> list[str]:
-    names = {c["id"]: str(c.get("name") or c["id"]) for c in target.clusters}
-    return [names.get(c, c) for c in cluster_ids]
 
 
 @login_required

@@ -95,7 +95,7 @@ def submit_view(request: HtmxRequest, pk: int) -> HttpResponse:
         "target_problem": refused.target,
         "waiting_for_clusters": waiting_for_clusters,
         "tracks_here": draft.tracked and draft.home_target_id == target.pk,
-        "home_cluster": submitting.cluster_name(target, draft.home_cluster_id),
+        "home_cluster": target.cluster_name(draft.home_cluster_id),
         "cluster_warnings": [
             (cluster, found["message"])
             for cluster in target.clusters
