@@ -155,6 +155,8 @@ class DesignerState:
     link_choices: list[tuple[str, str]] = field(default_factory=list)
     # ("target pk:cluster id", "target / cluster name") a draft may name as its home cluster.
     home_choices: list[tuple[str, str]] = field(default_factory=list)
+    # Each finding with where it points on the page: (finding, href, id of the control to focus).
+    finding_links: list[tuple[Finding, str, str]] = field(default_factory=list)
 
     @property
     def errors(self) -> list[Finding]:
@@ -168,6 +170,16 @@ class DesignerState:
     def side_list(self) -> list[SidePanel]:
         return [self.sides[s] for s in SIDES]
 
+
+# A header finding's input (the job's JSON key) -> the id of the header field that sets it.
+HEADER_FIELD_IDS = {
+    "name": "header_name",
+    "job_type": "header_job_type",
+    "from-connector-name": "header_from_connector",
+    "from-link-name": "header_from_link",
+    "to-connector-name": "header_to_connector",
+    "to-link-name": "header_to_link",
+}
 
 # Rows a group draws up front: about five screens of it. The rest loads as it scrolls into view, so
 # a 500-input draft's page renders a few hundred rows instead of all of them.
@@ -212,6 +224,7 @@ def designer_state(draft: JobDraft, catalog: Catalog | None = None, window: int 
         )
 
     header_findings: dict[str, list[Finding]] = {}
+    finding_links: list[tuple[Finding, str, str]] = []
     group_by_name = {(g.side, g.name): panels_by_id[g.id] for g in groups}
     for found in findings:
         where = found.get("where")
@@ -219,6 +232,8 @@ def designer_state(draft: JobDraft, catalog: Catalog | None = None, window: int 
             row = rows_at.get((where["side"], where["group"], where["index"]))
             if row is not None:
                 row.findings.append(found)
+                drawn = window is None or where["index"] < window
+                finding_links.append((found, f"{'' if drawn else '?all=1'}#input-{row.id_str}", f"value-{row.id_str}"))
                 continue
         spec_side = _side_of_input(found["input"])
         panel = group_by_name.get((spec_side, found["input"].split(".", 1)[0])) if spec_side else None
@@ -226,8 +241,11 @@ def designer_state(draft: JobDraft, catalog: Catalog | None = None, window: int 
             panel = next((p for (s, n), p in group_by_name.items() if n == found["input"]), None)
         if panel is not None:
             panel.findings.append(found)
+            finding_links.append((found, f"#group-{panel.group.id}", ""))
         else:
             header_findings.setdefault(found["input"] or "job", []).append(found)
+            field_id = HEADER_FIELD_IDS.get(found["input"], "")
+            finding_links.append((found, f"#{field_id or 'header'}", field_id))
     # The draft's links on its home cluster, from the local copy (no request to CDM per view).
     for found in links.link_findings(draft):
         header_findings.setdefault(found["input"], []).append(found)
@@ -241,6 +259,7 @@ def designer_state(draft: JobDraft, catalog: Catalog | None = None, window: int 
         panels_by_id=panels_by_id,
         link_choices=links.link_choices(draft),
         home_choices=links.home_choices(draft),
+        finding_links=finding_links,
     )
 
 

@@ -19,12 +19,13 @@ from django.urls import reverse
 from django.views.decorators.http import require_GET
 from django_htmx.http import reswap, retarget, trigger_client_event
 
-from cdmweb.jobs import reviewing
+from cdmweb.jobs import editing, reviewing
 from cdmweb.jobs.access import COMMENT, EDIT, MANAGE, OWNER, allows, get_draft_for_user, role_for
 from cdmweb.jobs.clusters import tasks as cluster_tasks
 from cdmweb.jobs.designer import ROW_WINDOW, DesignerState, InputRow, designer_state
 from cdmweb.jobs.forms import CommentForm, JobHeaderForm, ReviewRequestForm, ShareForm
 from cdmweb.jobs.importing import parse_clusters
+from cdmweb.jobs.input_search import search_inputs
 from cdmweb.jobs.models import AuditEvent, JobDraft
 from cdmweb.jobspec.characters import visible
 from cdmweb.jobspec.constants import SIDES
@@ -37,6 +38,8 @@ DESIGNER = "jobs/designer.html"
 # htmx events: regions that show something derived from the draft refresh themselves on them.
 DRAFT_CHANGED = "draft-changed"
 SIDES_CHANGED = "sides-changed"
+# After settling: focus the value of the input just added (or put back).
+INPUT_ADDED = "input-added"
 VERSION_HEADER = "X-Draft-Version"
 PAGE_HEADER = "X-Designer-Page"
 
@@ -158,7 +161,17 @@ def render_page(
     context.update(_review_context(request, state, role))
     context.update(comments_context(draft, role, comment_form))
     context.update(_preview_context(request, state))
+    context.update(_find_context(request, draft))
+    undo_token = request.GET.get("undo", "")
+    removed_name = editing.removed_input_name(draft, undo_token) if undo_token else None
+    if removed_name:  # after a plain form post removed an input: Undo, without JavaScript
+        context["undo"] = {"token": undo_token, "name": removed_name, "seconds": editing.UNDO_SECONDS}
     return render(request, DESIGNER, context, status=status)
+
+
+def _find_context(request: HtmxRequest, draft: JobDraft) -> dict[str, Any]:
+    query = request.GET.get("find", "")[:200]
+    return {"find_query": query, "find_matches": search_inputs(draft, query) if query.strip() else []}
 
 
 # --- GET views -------------------------------------------------------------------------------
@@ -170,6 +183,9 @@ def designer(request: HtmxRequest, pk: int) -> HttpResponse:
     draft = get_draft_for_user(request, pk)
     window = None if request.GET.get("all") else ROW_WINDOW
     partial = request.GET.get("partial") if request.htmx else None
+    if partial == "find":
+        context = {"draft": draft, "can_edit": allows(role_for(request.user, draft), EDIT)}
+        return render(request, f"{DESIGNER}#find-results", {**context, **_find_context(request, draft)})
     if partial not in ("rows", "sides", "group-footer"):
         if cluster_tasks.check_draft_soon(draft):  # a tracked draft: is its job still what was deployed?
             draft.refresh_from_db()
