@@ -16,6 +16,7 @@ from cdmweb.jobspec.pairing import taken_by_job_type
 from cdmweb.jobspec.validation import applies
 
 from .designer import ROW_WINDOW
+from .forms import INPUT_NAME
 from .models import JobDraft
 
 MAX_MATCHES = 12
@@ -75,9 +76,17 @@ def _searchable(name: str, spec: InputSpec | None, side: str) -> str:
     return " ".join(parts).lower()
 
 
+def split_query(text: str) -> tuple[str, str | None]:
+    """``name=value`` sets the value as it adds (or goes to) the input; input names hold no '='."""
+    name, equals, value = text.partition("=")
+    return name.strip(), (value if equals else None)
+
+
 def search_inputs(draft: JobDraft, query: str, catalog: Catalog | None = None) -> list[InputMatch]:
-    """The best matches for ``query``, those on the draft first among equals."""
-    query = " ".join(query.lower().split())[:200]
+    """The best matches for ``query`` (its name part, before any '='), those on the draft first
+    among equals; a full key of a group the draft has, found nowhere, is offered as a custom key."""
+    typed = split_query(query)[0]
+    query = " ".join(typed.lower().split())[:200]
     if not query:
         return []
     catalog = catalog or get_catalog()
@@ -139,4 +148,20 @@ def search_inputs(draft: JobDraft, query: str, catalog: Catalog | None = None) -
                     )
                 )
     matches.sort(key=lambda m: (m.rank, m.name))
-    return matches[:MAX_MATCHES]
+    custom = _custom_key(typed, groups, {name for _, name in present}, matches)
+    return ([custom] if custom else []) + matches[: MAX_MATCHES - (1 if custom else 0)]
+
+
+def _custom_key(
+    typed: str, groups: dict[tuple[str, str], object], present: set[str], matches: list[InputMatch]
+) -> InputMatch | None:
+    """``group.key`` typed in full, in a group the draft has, and neither documented nor present."""
+    group_name, dot, key = typed.partition(".")
+    if not dot or not key or not INPUT_NAME.match(typed) or typed in present:
+        return None
+    if any(m.name == typed for m in matches):
+        return None
+    side = next((side for side, name in groups if name == group_name), None)
+    if side is None:
+        return None
+    return InputMatch(name=typed, side=side, custom=True, rank=(0, 0))

@@ -29,12 +29,39 @@
 
   function resultsAreCurrent() {
     const results = document.getElementById("find-results");
-    return results && results.dataset.query === findInput().value && !findInput().classList.contains("htmx-request");
+    const box = findInput();
+    return results && results.dataset.query === namePart(box.value) && !box.classList.contains("htmx-request");
   }
 
+  // "name=value": only the name goes to the server while searching (a value never lands in a URL
+  // or an access log); Enter posts the value with the pick.
+  const namePart = (text) => text.split("=")[0];
+  const valuePart = (text) => (text.includes("=") ? text.slice(text.indexOf("=") + 1) : null);
+
+  document.body.addEventListener("htmx:configRequest", (event) => {
+    if (event.detail.elt.id === "find-input") event.detail.parameters.find = namePart(findInput().value);
+  });
+
+  // A pick is posted from the find box itself, not from the list: the list may be redrawn by a
+  // late search while the post is on its way, and the answer's events must still reach the page.
   function activate(option) {
     if (!option) return;
-    option.click();
+    const results = document.getElementById("find-results");
+    const pick = option.closest("li[data-name]");
+    const form = option.closest("form");
+    const typed = valuePart(findInput().value);
+    let values = null;
+    if (typed !== null && pick && results?.dataset.addUrl && !option.getAttribute("aria-disabled")) {
+      values = { side: pick.dataset.side, name: pick.dataset.name, value: typed };
+      if (pick.dataset.custom) values.custom = "1";
+    } else if (form) {
+      values = Object.fromEntries(new FormData(form));
+    }
+    if (!values) { option.click(); return; }
+    delete values.csrfmiddlewaretoken; // the page's headers carry the token and the version
+    delete values.version;
+    const url = results?.dataset.addUrl || form.getAttribute("hx-post");
+    htmx.ajax("POST", url, { source: "#find-box", values, target: "#find-status", swap: "outerHTML" });
   }
 
   function closeFind() {
@@ -69,10 +96,9 @@
     }
   });
 
-  document.body.addEventListener("htmx:afterSwap", (event) => {
-    if (event.detail.target.id !== "find-results" && event.target.id !== "find-results") return;
-    const results = document.getElementById("find-results");
-    if (results) results.dataset.query = findInput().value;
+  // The results swap in whole (outerHTML): "htmx:load" is the event the new element sends.
+  document.body.addEventListener("htmx:load", (event) => {
+    if (event.target.id !== "find-results") return;
     if (enterPending && resultsAreCurrent()) {
       enterPending = false;
       activate(options()[0]);
@@ -91,6 +117,14 @@
     if (link.classList.contains("find-go")) closeFind();
     (control.closest(".input-row") || control).scrollIntoView({ block: "center" });
     control.focus({ preventScroll: true });
+  });
+
+  // "name=value" set: say so, and stay in the box for the next one.
+  document.body.addEventListener("input-set", (event) => {
+    closeFind();
+    const status = document.getElementById("find-status");
+    if (status) { status.className = "small text-success"; status.textContent = `Set ${event.detail.name}.`; }
+    findInput()?.focus();
   });
 
   // After an add (here, in a group's footer, or an Undo): focus the new value.

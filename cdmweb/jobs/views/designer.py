@@ -25,7 +25,7 @@ from cdmweb.jobs.clusters import tasks as cluster_tasks
 from cdmweb.jobs.designer import ROW_WINDOW, DesignerState, InputRow, designer_state
 from cdmweb.jobs.forms import CommentForm, JobHeaderForm, ReviewRequestForm, ShareForm
 from cdmweb.jobs.importing import parse_clusters
-from cdmweb.jobs.input_search import search_inputs
+from cdmweb.jobs.input_search import search_inputs, split_query
 from cdmweb.jobs.models import AuditEvent, JobDraft
 from cdmweb.jobspec.characters import visible
 from cdmweb.jobspec.constants import SIDES
@@ -40,6 +40,8 @@ DRAFT_CHANGED = "draft-changed"
 SIDES_CHANGED = "sides-changed"
 # After settling: focus the value of the input just added (or put back).
 INPUT_ADDED = "input-added"
+# After settling: a value was set from the find box, which keeps the focus for the next one.
+INPUT_SET = "input-set"
 VERSION_HEADER = "X-Draft-Version"
 PAGE_HEADER = "X-Designer-Page"
 
@@ -170,8 +172,9 @@ def render_page(
 
 
 def _find_context(request: HtmxRequest, draft: JobDraft) -> dict[str, Any]:
-    query = request.GET.get("find", "")[:200]
-    return {"find_query": query, "find_matches": search_inputs(draft, query) if query.strip() else []}
+    query = request.GET.get("find", "")[:2000]
+    value = split_query(query)[1]
+    return {"find_query": query, "find_value": value, "find_matches": search_inputs(draft, query) if query.strip() else []}
 
 
 # --- GET views -------------------------------------------------------------------------------

@@ -25,15 +25,17 @@ from cdmweb.catalog.registry import get_catalog
 from cdmweb.jobs import editing
 from cdmweb.jobs.access import EDIT, get_draft_for_user
 from cdmweb.jobs.designer import ROW_WINDOW, DesignerState, designer_state
-from cdmweb.jobs.forms import AddGroupForm, AddInputForm, EditInputForm, JobHeaderForm
+from cdmweb.jobs.forms import INPUT_NAME, MAX_VALUE_CHARS, AddGroupForm, AddInputForm, EditInputForm, JobHeaderForm
 from cdmweb.jobs.models import ConfigGroup, DraftInput, JobDraft
-from cdmweb.jobspec.constants import SIDE_GROUP, SIDE_KEYS, SIDES
+from cdmweb.jobspec.constants import SIDE_GROUP, SIDE_KEYS, SIDE_LABELS, SIDES
+from cdmweb.jobspec.masking import is_secret
 from cdmweb.jobspec.pairing import taken_by_job_type
 
 from .common import HtmxRequest, back_to_designer, parse_int
 from .designer import (
     DESIGNER,
     INPUT_ADDED,
+    INPUT_SET,
     PAGE_HEADER,
     SIDES_CHANGED,
     VERSION_HEADER,
@@ -162,23 +164,56 @@ def input_add(request: HtmxRequest, draft: JobDraft, group_id: int) -> HttpRespo
 
 @draft_change
 def find_add(request: HtmxRequest, draft: JobDraft) -> HttpResponse:
-    """Add a catalogue input picked in the find box to its group, creating the group if needed."""
+    """The find box's Enter: add the input picked (to its group, created if needed) and focus its
+    value; or, with ``name=value`` typed, set the value as well (of an input already there too)
+    and stay in the box for the next one."""
     side, name = request.POST.get("side", ""), request.POST.get("name", "")[:255]
+    value = request.POST.get("value")
+    custom = bool(request.POST.get("custom"))
+    catalog = get_catalog()
+    spec = catalog.spec(getattr(draft, f"{side}_connector", None), side, name) if side in SIDES else None
     group_name = name.split(".", 1)[0]
-    spec = get_catalog().spec(getattr(draft, f"{side}_connector", None), side, name) if side in SIDES else None
-    if spec is None or group_name not in _groups_of(side):
-        message = f"{name or 'That'} is not a documented input of this draft's {side or 'job'}."
+    group = draft.groups.filter(side=side, name=group_name).first() if side in SIDES else None
+    if spec is None and not (custom and group is not None and INPUT_NAME.match(name)):
+        message = f"{name or 'That'} is not a documented input of this draft's {SIDE_LABELS.get(side, 'job').lower()}."
         return _find_refused(request, draft, message)
-    if not taken_by_job_type(spec, draft.job_type, get_catalog()):
+    if spec is not None and group_name not in _groups_of(side):
+        return _find_refused(request, draft, f"{name} belongs in {group_name}, which is not a group of this side.")
+    if spec is not None and not taken_by_job_type(spec, draft.job_type, catalog):
         return _find_refused(request, draft, f"A {draft.job_type} job does not take {name}.")
-    group = draft.groups.filter(side=side, name=group_name).first()
+    if value is not None and is_secret(spec, name):
+        return _find_refused(request, draft, f"Type {name} in its own box, where a secret is masked, not here.")
+    if value is not None and len(value) > MAX_VALUE_CHARS:
+        return _find_refused(request, draft, f"That value is over {MAX_VALUE_CHARS:,} characters.")
+    item = group.inputs.filter(name=name).first() if group is not None else None
+    if item is not None:
+        if value is None:
+            return _find_refused(request, draft, f"{name} is already in {group_name}.")
+        return _set_from_find(request, draft, item, value)
     new_group = group is None
     if group is None:
         group = editing.add_group(draft, side, group_name)
-    elif group.inputs.filter(name=name).exists():
-        return _find_refused(request, draft, f"{name} is already in {group_name}.")
-    item = editing.add_input(draft, group, name, editing.default_value(draft, group, name))
-    return _added(request, draft, item, f"added {name} to {group.name}", new_group=new_group)
+    item = editing.add_input(draft, group, name, value or editing.default_value(draft, group, name))
+    response = _added(request, draft, item, f"added {name} to {group.name}", new_group=new_group)
+    if request.htmx and value is not None:
+        del response["HX-Trigger-After-Settle"]
+        trigger_client_event(response, INPUT_SET, {"row": item.pk, "name": name}, after="settle")
+    return response
+
+
+def _set_from_find(request: HtmxRequest, draft: JobDraft, item: DraftInput, value: str) -> HttpResponse:
+    """``name=value`` for an input the draft has: the edit the row would make, its row redrawn."""
+    if value != item.value or item.value_is_json:
+        editing.update_input(item, value)
+        state = _recorded(request, draft, f"set {item.name}")
+    else:
+        state = designer_state(draft)
+    if not request.htmx:
+        return _back_to_input(draft, item)
+    response = render_rows(request, state, [state.rows_by_id[item.pk]], saved_input=item.pk)
+    response = reswap(retarget(response, f"#input-{item.pk}"), "outerHTML")
+    trigger_client_event(response, INPUT_SET, {"row": item.pk, "name": item.name}, after="settle")
+    return changed(response)
 
 
 def _groups_of(side: str) -> tuple[str, ...]:
