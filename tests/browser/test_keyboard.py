@@ -158,7 +158,7 @@ def test_alt_delete_removes_focuses_the_next_row_and_ctrl_z_undoes(page: Page, d
     expect(page.locator(f"#value-{nxt}")).to_be_focused()
     assert before[1] not in group.inputs.values_list("name", flat=True)
     page.keyboard.press("Control+z")
-    restored = page.locator(f"section.group-panel[data-group='throttlingConfig'] form.input-row:nth-child(2)")
+    restored = page.locator("section.group-panel[data-group='throttlingConfig'] form.input-row:nth-child(2)")
     expect(restored).to_contain_text(before[1].split(".")[1])
     assert list(group.inputs.values_list("name", flat=True)) == before
     expect(page.locator(f"#value-{row_id(draft, before[1])}")).to_be_focused()

@@ -174,7 +174,8 @@ def render_page(
 def _find_context(request: HtmxRequest, draft: JobDraft) -> dict[str, Any]:
     query = request.GET.get("find", "")[:2000]
     value = split_query(query)[1]
-    return {"find_query": query, "find_value": value, "find_matches": search_inputs(draft, query) if query.strip() else []}
+    matches = search_inputs(draft, query) if query.strip() else []
+    return {"find_query": query, "find_value": value, "find_matches": matches}
 
 
 # --- GET views -------------------------------------------------------------------------------
