@@ -163,3 +163,50 @@ def test_outsiders_get_404(outsider_client, draft):
     )
     response = outsider_client.post(reverse("find-add", args=[draft.pk]), {"side": "from", "name": "x"}, **hx())
     assert response.status_code == 404
+
+
+def test_name_equals_value_sets_an_input_already_there_and_refuses_secrets(owner_client, make_draft):
+    draft = make_draft()
+    item = draft.inputs.get(name="fromJobConfig.schemaName")
+    response = owner_client.post(
+        reverse("find-add", args=[draft.pk]), {"side": "from", "name": item.name, "value": "sales"}, **hx()
+    )
+    item.refresh_from_db()
+    assert item.value == "sales" and response["HX-Retarget"] == f"#input-{item.pk}"
+    assert json.loads(response["HX-Trigger-After-Settle"]) == {"input-set": {"row": item.pk, "name": item.name}}
+    assert AuditEvent.objects.filter(draft=draft, detail=f"set {item.name}").exists()
+    # A new catalogue input with its value, and a custom key of a group the draft has.
+    owner_client.post(
+        reverse("find-add", args=[draft.pk]),
+        {"side": "from", "name": "fromJobConfig.whereClause", "value": "a=1"},
+        **hx(),
+    )
+    owner_client.post(
+        reverse("find-add", args=[draft.pk]),
+        {"side": "to", "name": "toJobConfig.myOwnKey", "value": "42", "custom": "1"},
+        **hx(),
+    )
+    assert draft.inputs.get(name="fromJobConfig.whereClause").value == "a=1"
+    assert draft.inputs.get(name="toJobConfig.myOwnKey").value == "42"
+    # A secret is typed in its own (masked) box, never in the find box.
+    refused = owner_client.post(
+        reverse("find-add", args=[draft.pk]),
+        {"side": "to", "name": "toJobConfig.dbPassword", "value": "hunter2", "custom": "1"},
+        **hx(),
+    )
+    assert "Type toJobConfig.dbPassword in its own box" in refused.content.decode()
+    assert not draft.inputs.filter(name="toJobConfig.dbPassword").exists()
+
+
+def test_a_custom_key_is_offered_only_in_full_and_in_a_group_the_draft_has(draft):
+    assert search_inputs(draft, "toJobConfig.myOwnKey=1")[0].custom
+    assert not any(m.custom for m in search_inputs(draft, "myOwnKey"))
+    assert not any(m.custom for m in search_inputs(draft, "noSuchGroup.key"))
+
+
+def test_the_find_request_never_carries_the_value(owner_client, draft):
+    # The page sends only the name part while searching; a value typed on a plain page lands in a
+    # hidden field of each pick, never in a link.
+    html = owner_client.get(reverse("designer", args=[draft.pk]), {"find": "whereclause=secret-ish"}).content.decode()
+    assert 'name="value" value="secret-ish"' in html
+    assert "?find=" not in html
