@@ -119,6 +119,20 @@
     control.focus({ preventScroll: true });
   });
 
+  // The list drops below the box while the box (or the list) is in use, and folds away otherwise.
+  function showFindResults(show) {
+    const results = document.getElementById("find-results");
+    if (results) results.hidden = !(show && results.dataset.query);
+  }
+  document.addEventListener("focusin", (event) => {
+    const box = document.getElementById("find-box");
+    if (box) showFindResults(box.contains(event.target));
+  });
+  document.addEventListener("click", (event) => {
+    const box = document.getElementById("find-box");
+    if (box && !box.contains(event.target)) showFindResults(false);
+  });
+
   // "name=value" set: say so, and stay in the box for the next one.
   document.body.addEventListener("input-set", (event) => {
     closeFind();
