@@ -162,7 +162,6 @@
     shownText = text;
     shownForm = form;
     restoreFind();
-    showWidth();
     refresh(edited ? "change" : null);
   }
 
@@ -211,6 +210,7 @@
     findHadFocus = document.activeElement && document.activeElement.id === "preview-find";
   });
   document.body.addEventListener("htmx:afterSettle", previewDrawn);
+  document.body.addEventListener("htmx:afterSettle", () => showWidth()); // the header is redrawn too
 
   // --- the preview's width (1200 px and up) -----------------------------------------------------
 
