@@ -1,18 +1,16 @@
-// The designer's JSON preview: the lines of the last change marked and scrolled to, a find box, a
-// wider preview on request; below 992 px the parts of the job as tabs. Without this file the page
-// works as before: every part stacked, the preview as the server drew it.
-// app.js keeps the preview's redraw bookkeeping; this file only reads what each redraw brings.
+// The designer's JSON preview: the last change marked and scrolled to, find, a wider preview;
+// below 992 px the parts of the job as tabs. Without this file every part stays stacked and the
+// preview is as the server drew it. app.js keeps the redraw bookkeeping; this reads each redraw.
 (() => {
   document.documentElement.classList.add("preview-js");
   const designer = document.getElementById("designer");
   if (!designer) return;
 
-  const storage = {
-    get(store, key) { try { return window[store].getItem(key); } catch { return null; } },
-    set(store, key, value) { try { window[store].setItem(key, value); } catch { /* private mode */ } },
-  };
+  const load = (store, key) => { try { return window[store].getItem(key); } catch { return null; } };
+  const save = (store, key, value) => { try { window[store].setItem(key, value); } catch { /* private mode */ } };
+  const byId = (id) => document.getElementById(id);
 
-  // --- the last change and find ----------------------------------------------------------------
+  // --- the last change and find ---
 
   let shownPre = null; // the <pre> last looked at: a new one means the preview was redrawn
   let shownText = null;
@@ -41,12 +39,9 @@
 
   function matchesOf(text) {
     const found = [];
-    if (!query) return found;
-    const haystack = text.toLowerCase();
+    const hay = text.toLowerCase();
     const needle = query.toLowerCase();
-    for (let at = haystack.indexOf(needle); at !== -1; at = haystack.indexOf(needle, at + needle.length)) {
-      found.push(at);
-    }
+    for (let at = needle ? hay.indexOf(needle) : -1; at !== -1; at = hay.indexOf(needle, at + needle.length)) found.push(at);
     return found;
   }
 
@@ -56,7 +51,7 @@
     const text = pre.textContent;
     const hits = matchesOf(text);
     if (current >= hits.length) current = 0;
-    let marked = null; // [start, end) in characters, of the changed lines or the removal point
+    let marked = null; // where each marked line starts, in characters
     let lineClass = "pv-changed";
     if (change) {
       const lines = text.split("\n");
@@ -95,7 +90,7 @@
       }
       return html + escape(text.slice(at, to));
     };
-    const note = document.getElementById("preview-changes");
+    const note = byId("preview-changes");
     const title = note ? escape(lineClass === "pv-changed" ? note.dataset.changed : note.dataset.removed) : "";
     let html = "";
     let at = 0;
@@ -119,37 +114,27 @@
     }
   }
 
-  function showCount(total) {
-    const count = document.getElementById("preview-find-count");
-    if (!count) return;
-    if (!query) count.textContent = "";
-    else if (!total) count.textContent = count.dataset.none;
-    else count.textContent = count.dataset.count.replace("{current}", current + 1).replace("{total}", total);
-  }
-
-  function showChange() {
-    const note = document.getElementById("preview-changes");
-    if (!note) return;
-    if (!change) note.textContent = "";
-    else note.textContent = change.end > change.start ? note.dataset.changed : note.dataset.removed;
-  }
-
   // scrollTo: "change" after a redraw, "hit" after a find, or nothing.
   function refresh(scrollTo) {
-    const pre = document.getElementById("preview-json");
+    const pre = byId("preview-json");
     if (!pre) return;
-    const { hits } = decorate(pre);
-    showCount(hits.length);
-    showChange();
+    const total = decorate(pre).hits.length;
+    const count = byId("preview-find-count");
+    if (count) {
+      const { none, count: of } = count.dataset;
+      count.textContent = !query ? "" : !total ? none : of.replace("{current}", current + 1).replace("{total}", total);
+    }
+    const note = byId("preview-changes");
+    if (note) note.textContent = !change ? "" : change.end > change.start ? note.dataset.changed : note.dataset.removed;
     const target = scrollTo === "hit" ? pre.querySelector(".pv-current") : scrollTo === "change" ? pre.querySelector(".pv-line") : null;
     if (target) scrollWithin(pre, target, scrollTo === "hit");
   }
 
   // A redraw of the preview (any swap may bring one): compare the new text with the one shown.
   function previewDrawn() {
-    const pre = document.getElementById("preview-json");
+    const pre = byId("preview-json");
     if (!pre || pre === shownPre) return;
-    const section = document.getElementById("preview");
+    const section = byId("preview");
     const form = section ? section.dataset.form : null;
     const text = pre.textContent;
     const edited = shownText !== null && form === shownForm && text !== shownText;
@@ -166,7 +151,7 @@
   }
 
   function restoreFind() {
-    const box = document.getElementById("preview-find");
+    const box = byId("preview-find");
     if (!box) return;
     box.value = query;
     if (findHadFocus) {
@@ -177,7 +162,7 @@
   }
 
   function step(by) {
-    const pre = document.getElementById("preview-json");
+    const pre = byId("preview-json");
     const total = pre ? matchesOf(pre.textContent).length : 0;
     if (!total) return;
     current = (current + by + total) % total;
@@ -212,10 +197,10 @@
   document.body.addEventListener("htmx:afterSettle", previewDrawn);
   document.body.addEventListener("htmx:afterSettle", () => showWidth()); // the header is redrawn too
 
-  // --- the preview's width (1200 px and up) -----------------------------------------------------
+  // --- the preview's width (1200 px and up) ---
 
   const WIDTHS = ["normal", "wide", "full"];
-  let width = storage.get("localStorage", "cdmweb.previewWidth");
+  let width = load("localStorage", "cdmweb.previewWidth");
   if (!WIDTHS.includes(width)) width = "normal";
 
   function showWidth() {
@@ -227,25 +212,28 @@
     });
   }
 
+  function setWidth(mode) {
+    width = mode;
+    save("localStorage", "cdmweb.previewWidth", mode);
+    showWidth();
+  }
+
   document.addEventListener("click", (event) => {
     const button = event.target.closest("[data-preview-width]");
-    if (!button) return;
-    width = button.dataset.previewWidth;
-    storage.set("localStorage", "cdmweb.previewWidth", width);
-    showWidth();
+    if (button) setWidth(button.dataset.previewWidth);
   });
 
-  // --- tabs below 992 px ------------------------------------------------------------------------
+  // --- tabs below 992 px ---
 
   const narrow = window.matchMedia("(max-width: 991.98px)");
   const tablist = designer.querySelector(".designer-tabs");
-  const tabs = tablist ? Array.from(tablist.querySelectorAll("[role=tab]")) : [];
+  const tabs = tablist ? [...tablist.querySelectorAll("[role=tab]")] : [];
   const TABS = tabs.map((tab) => tab.dataset.tab);
 
   function selectTab(name, focus) {
     if (!TABS.includes(name)) return;
     designer.dataset.tab = name;
-    storage.set("sessionStorage", "cdmweb.designerTab", name);
+    save("sessionStorage", "cdmweb.designerTab", name);
     for (const tab of tabs) {
       const on = tab.dataset.tab === name;
       tab.setAttribute("aria-selected", String(on));
@@ -268,15 +256,21 @@
     });
   }
 
-  // Shows the tab holding el (a link's target, an input focused by another script).
+  // Shows the part of the page holding el (a link's target, an input another script will focus):
+  // its tab on a narrow screen; the inputs again if the full-width preview hid them.
   function reveal(el) {
-    const panel = el && el.closest ? el.closest("[data-tab-panel]") : null;
+    if (!el || !el.closest) return;
+    const panel = el.closest("[data-tab-panel]");
     if (panel && narrow.matches) selectTab(panel.dataset.tabPanel, false);
+    if (width === "full" && el.closest(".designer-main")) setWidth("normal");
   }
+  const revealHash = (hash) => {
+    try { if (hash.length > 1) reveal(byId(decodeURIComponent(hash.slice(1)))); } catch { /* not an id */ }
+  };
 
   if (tablist) {
     designer.classList.add("designer-tabbed");
-    selectTab(storage.get("sessionStorage", "cdmweb.designerTab") || "from", false);
+    selectTab(load("sessionStorage", "cdmweb.designerTab") || "from", false);
     markPanels();
     narrow.addEventListener("change", markPanels);
     document.body.addEventListener("htmx:afterSettle", markPanels);
@@ -306,10 +300,10 @@
     // A link to a part of the page (#input-12 in a comment, a finding) opens that part's tab first.
     document.addEventListener("click", (event) => {
       const link = event.target.closest("a[href^='#']");
-      if (link && link.hash.length > 1) reveal(document.getElementById(decodeURIComponent(link.hash.slice(1))));
+      if (link) revealHash(link.hash);
     });
-    window.addEventListener("hashchange", () => reveal(document.getElementById(decodeURIComponent(location.hash.slice(1)))));
-    if (location.hash.length > 1) reveal(document.getElementById(decodeURIComponent(location.hash.slice(1))));
+    window.addEventListener("hashchange", () => revealHash(location.hash));
+    revealHash(location.hash);
     // Other scripts (the lead's designer.js) dispatch this to show an element before focusing it.
     document.addEventListener("designer:reveal", (event) => reveal(event.detail));
   }

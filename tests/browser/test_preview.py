@@ -131,6 +131,12 @@ def test_a_changed_value_is_marked_and_scrolled_into_view(wide: Page, demo: JobD
     assert in_view_of_the_preview(page, changed)
     save_screenshot(page, "preview-change-1400.png")
 
+    # Another request form is not a change of the draft: nothing is marked.
+    page.get_by_role("link", name="Random cluster").click()
+    expect(page.locator("#preview-json")).to_contain_text('"clusters"')
+    expect(page.locator("#preview-json .pv-line")).to_have_count(0)
+    expect(page.locator("#preview-changes")).to_have_text("")
+
 
 def test_an_added_input_marks_its_lines_and_a_removed_one_where_it_was(wide: Page, demo: JobDraft) -> None:
     page = wide
@@ -214,6 +220,7 @@ def test_the_preview_takes_half_or_the_full_width_and_remembers_it(wide: Page, d
     half = measure_stuck(page)
     print(f"preview at 1400x900, wide: {half}")
     assert half["width"] > 600
+    save_screenshot(page, "preview-wide-1400.png")
 
     page.get_by_role("button", name="Full width").click()
     expect(page.locator("#sides")).to_be_hidden()
@@ -227,8 +234,15 @@ def test_the_preview_takes_half_or_the_full_width_and_remembers_it(wide: Page, d
     assert full["pageWidth"] <= WIDE["width"]
     save_screenshot(page, "preview-full-1400.png")
 
-    page.get_by_role("button", name="Normal").click()
+    # Another script about to focus an input (the find-an-input box) asks for it to be shown.
+    page.evaluate(
+        "() => document.dispatchEvent(new CustomEvent('designer:reveal', {detail: document.querySelector('#side-to')}))"
+    )
     expect(page.locator("#sides")).to_be_visible()
+    expect(page.get_by_role("button", name="Normal")).to_have_attribute("aria-pressed", "true")
+    page.get_by_role("button", name="Wide").click()
+    page.get_by_role("button", name="Normal").click()
+    expect(page.get_by_role("button", name="Wide")).to_have_attribute("aria-pressed", "false")
     assert measure(page)["width"] == before["width"]
 
 
