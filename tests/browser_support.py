@@ -24,7 +24,7 @@ from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
-from playwright.sync_api import Browser, Page, ViewportSize, expect, sync_playwright
+from playwright.sync_api import Browser, Locator, Page, ViewportSize, expect, sync_playwright
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 ARTIFACTS = REPO_ROOT / "test-artifacts"
@@ -91,6 +91,14 @@ def login(page: Page, username: str = "owner", password: str = PASSWORD) -> None
     page.locator("#id_password").fill(password)
     page.get_by_role("button", name="Log in").click()
     expect(page.get_by_role("heading", name="My drafts")).to_be_visible()
+
+
+def menu_link(page: Page, name: str) -> Locator:
+    """A link of the main menu, with the menu opened first where it is folded (below 992 px)."""
+    link = page.get_by_role("navigation", name="Main menu").get_by_role("link", name=name, exact=True)
+    if not link.is_visible():
+        page.locator("label[for=menu-toggle]").click()
+    return link
 
 
 def save_screenshot(page: Page, name: str) -> None:
