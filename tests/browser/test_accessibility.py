@@ -1,0 +1,173 @@
+"""Accessibility in real Chromium: axe-core (npm, injected by the test, never served) on every
+screen at 1400 px and 390 px, with no serious or critical violation; focus always visible; a
+finding says ERROR or WARNING in words, not by its colour alone."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pytest
+from playwright.sync_api import Browser, Page, ViewportSize, expect
+
+from cdmweb.accounts.models import Membership
+from cdmweb.jobs import editing, reviewing
+from cdmweb.jobs.clusters import drift, pulling
+from cdmweb.jobs.models import JobDraft, Review, Submission, Target
+from cdmweb.jobs.submissions import submitting, targets
+
+# browser_fixture and fast_passwords are fixtures: pytest finds them in this module's namespace.
+from ..browser_support import (  # noqa: F401
+    AXE_FAILING_IMPACTS,
+    axe_violations,
+    browser_fixture,
+    describe_violations,
+    fast_passwords,
+    logged_in_page,
+    login,
+    save_screenshot,
+)
+from ..jobs.clusters_support import cluster_id, demo_job, edit_on_cluster, put_jobs
+from ..jobs.test_submission import wait_until_terminal
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+WIDE: ViewportSize = {"width": 1400, "height": 1000}
+PHONE: ViewportSize = {"width": 390, "height": 844}
+TRACKED = "orders_nightly"
+
+
+@dataclass
+class World:
+    """One of everything a screen shows, so that every screen is audited with content."""
+
+    target: Target
+    findings_draft: JobDraft
+    team_draft: JobDraft
+    tracked_draft: JobDraft
+    review: Review
+    submission: Submission
+
+
+@pytest.fixture
+def world(sandbox, owner, crew, crew_draft, django_user_model) -> World:
+    # The owner is staff (the admin screens) and the team's admin (the team page's forms).
+    django_user_model.objects.filter(pk=owner.pk).update(is_staff=True, is_superuser=True)
+    Membership.objects.filter(user=owner, team=crew["team"]).update(role="admin")
+    # A draft as a new user leaves it: required inputs still empty (errors), a custom key (warning),
+    # an input that does not apply with the current values.
+    findings_draft = editing.create_draft(
+        owner,
+        name="orders_sync",
+        job_type="NORMAL_JOB",
+        from_connector="generic-jdbc-connector",
+        from_link="mysql_link",
+        to_connector="hive-connector",
+        to_link="hive_link",
+    )
+    group = findings_draft.groups.filter(side="from").first()
+    editing.add_input(findings_draft, group, "fromJobConfig.myOwnKey", "x")
+    editing.add_input(findings_draft, group, "fromJobConfig.sql", "select 1")  # applies only when useSql=true
+    # The team draft waits for review, with a comment, so the review page and the queue have rows.
+    review = reviewing.request_review(crew_draft, owner, "Nightly orders load, please check the table.")
+    # A tracked job, deployed once (runs on the job's page), then changed on the cluster (drift).
+    targets.refresh_clusters(sandbox)
+    put_jobs(demo_job(TRACKED))
+    (tracked_id,) = pulling.pull(sandbox, cluster_id(), owner).new_ids
+    tracked_draft = JobDraft.objects.get(pk=tracked_id)
+    submission = submitting.submit(tracked_draft, sandbox, owner, "a11y", cluster_id=cluster_id())
+    submission, _, _ = wait_until_terminal(submission)
+    edit_on_cluster(TRACKED, "orders_by_hand")
+    drift.check(JobDraft.objects.filter(pk=tracked_id))
+    tracked_draft.refresh_from_db()
+    return World(sandbox, findings_draft, crew_draft, tracked_draft, review, submission)
+
+
+def screens(world: World) -> dict[str, str]:
+    """Every screen of the app, by name, as the owner sees it."""
+    return {
+        "dashboard": "/",
+        "new draft": "/drafts/new/",
+        "import": "/drafts/import/",
+        "designer with findings": f"/drafts/{world.findings_draft.pk}/",
+        "designer of a team draft": f"/drafts/{world.team_draft.pk}/",
+        "designer of a tracked draft": f"/drafts/{world.tracked_draft.pk}/",
+        "designer, random-cluster preview": f"/drafts/{world.findings_draft.pk}/?form=random",
+        "history": f"/drafts/{world.team_draft.pk}/history/",
+        "review": f"/reviews/{world.review.pk}/",
+        "review queue": "/reviews/",
+        "submit": f"/drafts/{world.team_draft.pk}/submit/",
+        "submit, tracked": f"/drafts/{world.tracked_draft.pk}/submit/",
+        "submission": f"/submissions/{world.submission.pk}/",
+        "submissions": "/submissions/",
+        "clusters": "/clusters/",
+        "clusters, one cluster": f"/clusters/?target={world.target.name}&cluster={cluster_id()}",
+        "drift": f"/drafts/{world.tracked_draft.pk}/drift/",
+        "job on the cluster": f"/drafts/{world.tracked_draft.pk}/job/",
+        "link create": f"/links/new/?target={world.target.pk}&cluster={cluster_id()}",
+        "team": "/teams/crew/",
+        "password change": "/accounts/password/",
+        "admin index": "/admin/",
+        "admin changelist": "/admin/jobs/jobdraft/",
+        "admin change form": f"/admin/jobs/jobdraft/{world.team_draft.pk}/change/",
+    }
+
+
+class Audit:
+    """Collects every screen's violations, so one run names all of them, not just the first."""
+
+    def __init__(self, tag: str) -> None:
+        self.tag = tag
+        self.failing: list[str] = []
+        self.counts: dict[tuple[str, str], int] = {}
+
+    def check(self, page: Page, name: str) -> None:
+        violations = axe_violations(page)
+        for v in violations:
+            key = (v["id"], v["impact"])
+            self.counts[key] = self.counts.get(key, 0) + len(v["targets"])
+        failing = [v for v in violations if v["impact"] in AXE_FAILING_IMPACTS]
+        if failing:
+            self.failing.append(f"{name} ({page.url}):\n{describe_violations(failing)}")
+
+    def report(self) -> str:
+        lines = [f"axe at {self.tag} px: {impact} {rule} × {n}" for (rule, impact), n in sorted(self.counts.items())]
+        return "\n".join(lines) or f"axe at {self.tag} px: no violation"
+
+
+@pytest.mark.parametrize(("viewport", "tag"), [(WIDE, "1400"), (PHONE, "390")])
+def test_no_serious_or_critical_violation_on_any_screen(
+    browser: Browser, live_server, world: World, viewport: ViewportSize, tag: str
+) -> None:
+    audit = Audit(tag)
+    context = browser.new_context(base_url=live_server.url, viewport=viewport)
+    try:
+        page = context.new_page()
+        page.goto("/accounts/login/")
+        audit.check(page, "login")
+        login(page)
+        for name, url in screens(world).items():
+            response = page.goto(url)
+            assert response is not None and response.ok, f"{name}: {url} answered {response and response.status}"
+            audit.check(page, name)
+        # The designer's banner when a change is refused because someone else saved first.
+        draft = world.findings_draft
+        page.goto(f"/drafts/{draft.pk}/")
+        item = draft.inputs.get(name="fromJobConfig.myOwnKey")
+        editing.update_input(item, "changed elsewhere")
+        draft.record_change(world.team_draft.owner)
+        page.locator(f"#value-{item.pk}").fill("mine")
+        page.locator(f"#value-{item.pk}").press("Enter")
+        expect(page.locator("#conflict .alert-danger")).to_be_visible()
+        audit.check(page, "designer with a conflict banner")
+        save_screenshot(page, f"a11y-designer-conflict-{tag}.png")
+        # The review as a reviewer sees it: the decision form.
+        context.clear_cookies()
+        login(page, "crew-reviewer", "reviewer-pass-1234")
+        page.goto("/reviews/")
+        audit.check(page, "review queue, as a reviewer")
+        page.goto(f"/reviews/{world.review.pk}/")
+        audit.check(page, "review, as a reviewer")
+    finally:
+        context.close()
+    print(audit.report())
+    assert not audit.failing, "serious or critical accessibility violations:\n" + "\n".join(audit.failing)
