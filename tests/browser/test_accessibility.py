@@ -4,10 +4,12 @@ finding says ERROR or WARNING in words, not by its colour alone."""
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 import pytest
 from playwright.sync_api import Browser, Page, ViewportSize, expect
+from playwright.sync_api import Error as PlaywrightError
 
 from cdmweb.accounts.models import Membership
 from cdmweb.jobs import editing, reviewing
@@ -18,6 +20,7 @@ from cdmweb.jobs.submissions import submitting, targets
 # browser_fixture and fast_passwords are fixtures: pytest finds them in this module's namespace.
 from ..browser_support import (  # noqa: F401
     AXE_FAILING_IMPACTS,
+    assert_accessible,
     axe_violations,
     browser_fixture,
     describe_violations,
@@ -49,13 +52,10 @@ class World:
 
 
 @pytest.fixture
-def world(sandbox, owner, crew, crew_draft, django_user_model) -> World:
-    # The owner is staff (the admin screens) and the team's admin (the team page's forms).
-    django_user_model.objects.filter(pk=owner.pk).update(is_staff=True, is_superuser=True)
-    Membership.objects.filter(user=owner, team=crew["team"]).update(role="admin")
-    # A draft as a new user leaves it: required inputs still empty (errors), a custom key (warning),
-    # an input that does not apply with the current values.
-    findings_draft = editing.create_draft(
+def findings_draft(owner) -> JobDraft:
+    """A draft as a new user leaves it: required inputs still empty (errors), a custom key (a
+    warning), an input that does not apply with the current values."""
+    draft = editing.create_draft(
         owner,
         name="orders_sync",
         job_type="NORMAL_JOB",
@@ -64,9 +64,18 @@ def world(sandbox, owner, crew, crew_draft, django_user_model) -> World:
         to_connector="hive-connector",
         to_link="hive_link",
     )
-    group = findings_draft.groups.filter(side="from").first()
-    editing.add_input(findings_draft, group, "fromJobConfig.myOwnKey", "x")
-    editing.add_input(findings_draft, group, "fromJobConfig.sql", "select 1")  # applies only when useSql=true
+    group = draft.groups.get(side="from", name="fromJobConfig")
+    editing.add_input(draft, group, "fromJobConfig.myOwnKey", "x")
+    editing.add_input(draft, group, "fromJobConfig.sql", "select 1")  # applies only when useSql=true
+    draft.record_change(owner)
+    return draft
+
+
+@pytest.fixture
+def world(sandbox, owner, crew, crew_draft, findings_draft, django_user_model) -> World:
+    # The owner is staff (the admin screens) and the team's admin (the team page's forms).
+    django_user_model.objects.filter(pk=owner.pk).update(is_staff=True, is_superuser=True)
+    Membership.objects.filter(user=owner, team=crew["team"]).update(role="admin")
     # The team draft waits for review, with a comment, so the review page and the queue have rows.
     review = reviewing.request_review(crew_draft, owner, "Nightly orders load, please check the table.")
     # A tracked job, deployed once (runs on the job's page), then changed on the cluster (drift).
@@ -160,6 +169,12 @@ def test_no_serious_or_critical_violation_on_any_screen(
         expect(page.locator("#conflict .alert-danger")).to_be_visible()
         audit.check(page, "designer with a conflict banner")
         save_screenshot(page, f"a11y-designer-conflict-{tag}.png")
+        # Empty states, as someone with no draft, submission or review yet sees them.
+        context.clear_cookies()
+        login(page, "outsider", "outsider-pass-1234")
+        for name, url in {"empty dashboard": "/", "no submissions": "/submissions/", "no reviews": "/reviews/"}.items():
+            page.goto(url)
+            audit.check(page, name)
         # The review as a reviewer sees it: the decision form.
         context.clear_cookies()
         login(page, "crew-reviewer", "reviewer-pass-1234")
@@ -171,3 +186,63 @@ def test_no_serious_or_critical_violation_on_any_screen(
         context.close()
     print(audit.report())
     assert not audit.failing, "serious or critical accessibility violations:\n" + "\n".join(audit.failing)
+
+
+def test_axe_reaches_the_page_past_its_csp_which_stays_strict(browser: Browser, live_server, owner) -> None:
+    with logged_in_page(browser, live_server, WIDE) as page:
+        response = page.goto("/")
+        assert response is not None and "script-src" in (response.headers.get("content-security-policy") or "")
+        assert page.evaluate("() => typeof window.axe") == "undefined"  # no page ships it
+        # An inline <script> is refused by the policy; the helper's DevTools evaluation is not.
+        with pytest.raises(PlaywrightError, match="Content Security Policy"):
+            page.add_script_tag(content="window.inlineRan = true;")
+        assert page.evaluate("() => window.inlineRan") is None
+        assert_accessible(page)
+        assert page.evaluate("() => typeof window.axe.run") == "function"
+
+
+FOCUSED = """() => {
+    const el = document.activeElement;
+    const style = getComputedStyle(el);
+    const name = (el.getAttribute("aria-label") || el.textContent || "").trim().slice(0, 40);
+    return {
+        what: `${el.tagName.toLowerCase()}#${el.id} ${name}`,
+        outline: style.outlineStyle, width: parseFloat(style.outlineWidth),
+    };
+}"""
+
+
+@pytest.mark.parametrize(("viewport", "tag"), [(WIDE, "1400"), (PHONE, "390")])
+def test_keyboard_focus_is_always_visible(
+    browser: Browser, live_server, findings_draft: JobDraft, viewport: ViewportSize, tag: str
+) -> None:
+    with logged_in_page(browser, live_server, viewport) as page:
+        for url in ("/", f"/drafts/{findings_draft.pk}/"):
+            page.goto(url)
+            seen = []
+            for _ in range(60):
+                page.keyboard.press("Tab")
+                focused = page.evaluate(FOCUSED)
+                if focused["what"].startswith("body#"):
+                    break  # past the page's last control
+                seen.append(focused["what"])
+                assert focused["outline"] == "solid" and focused["width"] >= 2, f"{url}: {focused} has no visible focus"
+            assert len(seen) > 10 and any("Log out" in what for what in seen), seen
+        save_screenshot(page, f"a11y-focus-{tag}.png")
+
+
+def test_findings_say_error_or_warning_in_words_not_by_colour_alone(
+    browser: Browser, live_server, findings_draft: JobDraft
+) -> None:
+    with logged_in_page(browser, live_server, WIDE) as page:
+        page.goto(f"/drafts/{findings_draft.pk}/")
+        page.locator("#findings summary").click()  # "All findings"
+        findings = page.locator("#sides .finding, #findings .finding")
+        texts = [text.strip() for text in findings.all_inner_texts()]
+        assert len(texts) > 6
+        assert all(text.startswith(("Error", "Warning")) for text in texts), texts
+        assert any(text.startswith("Warning") for text in texts) and any(text.startswith("Error") for text in texts)
+        # A row that does not apply is greyed, and says so.
+        sql = page.locator(f"#input-{findings_draft.inputs.get(name='fromJobConfig.sql').pk}")
+        expect(sql).to_have_class(re.compile(r"\bnot-applicable\b"))
+        expect(sql.locator(".input-help")).to_contain_text("Does not apply with the current values: it applies when")
