@@ -93,10 +93,11 @@ def login(page: Page, username: str = "owner", password: str = PASSWORD) -> None
     expect(page.get_by_role("heading", name="My drafts")).to_be_visible()
 
 
-def save_screenshot(page: Page, name: str) -> None:
-    """A full-page screenshot in test-artifacts/, for a person to look at after the run."""
+def save_screenshot(page: Page, name: str, *, full_page: bool = True) -> None:
+    """A screenshot in test-artifacts/ (the full page, or what the window shows), for a person to
+    look at after the run."""
     ARTIFACTS.mkdir(exist_ok=True)
-    page.screenshot(path=str(ARTIFACTS / name), full_page=True)
+    page.screenshot(path=str(ARTIFACTS / name), full_page=full_page)
 
 
 # --- accessibility ----------------------------------------------------------------------------

@@ -217,7 +217,7 @@ def test_keyboard_focus_is_always_visible(
     browser: Browser, live_server, findings_draft: JobDraft, viewport: ViewportSize, tag: str
 ) -> None:
     with logged_in_page(browser, live_server, viewport) as page:
-        for url in ("/", f"/drafts/{findings_draft.pk}/"):
+        for screen, url in (("dashboard", "/"), ("designer", f"/drafts/{findings_draft.pk}/")):
             page.goto(url)
             seen = []
             for _ in range(60):
@@ -226,9 +226,10 @@ def test_keyboard_focus_is_always_visible(
                 if focused["what"].startswith("body#"):
                     break  # past the page's last control
                 seen.append(focused["what"])
+                if len(seen) == 14:
+                    save_screenshot(page, f"a11y-focus-{screen}-{tag}.png", full_page=False)
                 assert focused["outline"] == "solid" and focused["width"] >= 2, f"{url}: {focused} has no visible focus"
             assert len(seen) > 10 and any("Log out" in what for what in seen), seen
-        save_screenshot(page, f"a11y-focus-{tag}.png")
 
 
 def test_findings_say_error_or_warning_in_words_not_by_colour_alone(
