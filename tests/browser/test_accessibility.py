@@ -247,3 +247,19 @@ def test_findings_say_error_or_warning_in_words_not_by_colour_alone(
         sql = page.locator(f"#input-{findings_draft.inputs.get(name='fromJobConfig.sql').pk}")
         expect(sql).to_have_class(re.compile(r"\bnot-applicable\b"))
         expect(sql.locator(".input-help")).to_contain_text("Does not apply with the current values: it applies when")
+
+
+def test_the_designer_has_landmarks_and_a_heading_for_each_region(
+    browser: Browser, live_server, findings_draft: JobDraft
+) -> None:
+    with logged_in_page(browser, live_server, WIDE) as page:
+        page.goto(f"/drafts/{findings_draft.pk}/")
+        expect(page.get_by_role("navigation")).to_have_count(1)
+        expect(page.get_by_role("main")).to_have_count(1)
+        expect(page.get_by_role("heading", level=1)).to_have_text("orders_sync")
+        for name in ("Source", "Destination", "Driver", "Sharing and review", "Discussion"):
+            expect(page.get_by_role("heading", level=2, name=name)).to_have_count(1)
+        # One heading per group, under its side: a screen reader lists and jumps to them.
+        groups = findings_draft.groups.values_list("name", flat=True)
+        for name in groups:
+            expect(page.get_by_role("heading", level=3, name=name, exact=True)).to_have_count(1)
