@@ -153,11 +153,27 @@ def test_no_serious_or_critical_violation_on_any_screen(
         page = context.new_page()
         page.goto("/accounts/login/")
         audit.check(page, "login")
+        page.locator("#id_username").fill("owner")
+        page.locator("#id_password").fill("not the password")
+        page.get_by_role("button", name="Log in").click()
+        expect(page.locator("form .alert-danger, form .invalid-feedback").first).to_be_visible()
+        audit.check(page, "login refused")
         login(page)
         for name, url in screens(world).items():
             response = page.goto(url)
             assert response is not None and response.ok, f"{name}: {url} answered {response and response.status}"
             audit.check(page, name)
+        # Forms sent back with their errors.
+        page.goto("/drafts/import/")
+        page.locator("#import-form textarea").fill("{not json")
+        page.get_by_role("button", name="Import", exact=True).click()
+        expect(page.locator("#import-form .alert-danger, #import-form .invalid-feedback").first).to_be_visible()
+        audit.check(page, "import refused")
+        page.goto("/drafts/new/")
+        page.eval_on_selector("main form", "form => { form.noValidate = true; }")  # the server's refusal
+        page.locator("main form [type=submit]").click()
+        expect(page.locator("main form .invalid-feedback").first).to_be_visible()
+        audit.check(page, "new draft refused")
         # The designer's banner when a change is refused because someone else saved first.
         draft = world.findings_draft
         page.goto(f"/drafts/{draft.pk}/")
