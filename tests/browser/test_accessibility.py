@@ -121,6 +121,14 @@ def screens(world: World) -> dict[str, str]:
     }
 
 
+# Controls named only by a placeholder or a title: axe lets those pass, but a placeholder
+# disappears as soon as something is typed, and a title is read out by some screen readers only.
+UNLABELLED = """() => [...document.querySelectorAll("input, select, textarea")]
+    .filter((el) => !["hidden", "submit", "button"].includes(el.type))
+    .filter((el) => !el.labels?.length && !el.getAttribute("aria-label") && !el.getAttribute("aria-labelledby"))
+    .map((el) => el.outerHTML.slice(0, 120))"""
+
+
 class Audit:
     """Collects every screen's violations, so one run names all of them, not just the first."""
 
@@ -135,6 +143,9 @@ class Audit:
             key = (v["id"], v["impact"])
             self.counts[key] = self.counts.get(key, 0) + len(v["targets"])
         failing = [v for v in violations if v["impact"] in AXE_FAILING_IMPACTS]
+        unlabelled = page.evaluate(UNLABELLED)
+        if unlabelled:
+            self.failing.append(f"{name} ({page.url}): controls without a label: {', '.join(unlabelled)}")
         if failing:
             self.failing.append(f"{name} ({page.url}):\n{describe_violations(failing)}")
 
