@@ -101,8 +101,11 @@ class InputRow:
                 parts.append(spec.help)
             if spec.default is not None:
                 parts.append(f"Default: {spec.default!r}.")
-            if spec.when:
+            if spec.when and self.applies:
                 parts.append(f"Applies when {spec.describe_when()}.")
+            elif spec.when:
+                # Said in words: the row's grey background alone would not tell everyone.
+                parts.append(f"Does not apply with the current values: it applies when {spec.describe_when()}.")
             if spec.context:
                 parts.append(f"({spec.context})")
         return " ".join(parts)
