@@ -152,8 +152,8 @@ def describe(values: Mapping[str, str]) -> Description:
 
 @dataclass
 class ScheduleForm:
-    """What the editor posted, checked: the values to store (None removes the input) or the
-    messages that say what to fix."""
+    """What the editor posted, checked: the values to store (None removes the input, a name
+    left out is left as it is) or the messages that say what to fix."""
 
     values: dict[str, str | None]
     errors: dict[str, str]
@@ -197,9 +197,12 @@ def check_form(data: Mapping[str, str]) -> ScheduleForm:
             values[name] = from_picker(data.get(key) or "") or None
         except ValueError:
             errors[key] = f"The {label} date is not a date and time (yyyy-MM-dd HH:mm:ss)."
-    if enabled and not values.get(START) and "start" not in errors:
+        if values.get(name) is None and data.get(f"{key}_keep"):
+            # A stored value the picker cannot show (a macro, another format) stays as it is.
+            del values[name]
+    if enabled and values.get(START, "") is None and "start" not in errors:
         errors["start"] = "A scheduled job needs a start date and time."
     start, stop = values.get(START), values.get(STOP)
-    if start and stop and parse_cdm_time(stop) <= parse_cdm_time(start):
+    if start and stop and "start" not in errors and parse_cdm_time(stop) <= parse_cdm_time(start):
         errors["stop"] = "The stop date must come after the start date."
     return ScheduleForm(values, errors)
