@@ -57,6 +57,11 @@ class MacroView:
         self.picked = resolve(self.value, self.picked_at)
 
     @property
+    def now_label(self) -> str:
+        # Told in the cluster's zone, as resolved: the site's own time zone may be another.
+        return f"{self.now_at.day} {self.now_at:%b %Y %H:%M}" if self.now_at else ""
+
+    @property
     def picked_value(self) -> str:
         return self.picked_at.strftime("%Y-%m-%dT%H:%M:%S") if self.picked_at else ""
 
