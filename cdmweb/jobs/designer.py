@@ -44,26 +44,38 @@ class MacroView:
     now_at: datetime | None = None
     picked: Resolution | None = None
     picked_at: datetime | None = None
+    chosen: bool = False  # the run time is the user's, not the default: its picker stays open
 
     def __post_init__(self) -> None:
         if "${" in self.value:
             self.now_at = timezone.now().astimezone(DOC_TZ).replace(microsecond=0)
             self.now = resolve(self.value, self.now_at)
             # By default the picked run is the next midnight, when a daily incremental job runs.
-            self.pick(self.now_at.replace(hour=0, minute=0, second=0) + timedelta(days=1))
+            self.pick(self.now_at.replace(hour=0, minute=0, second=0) + timedelta(days=1), chosen=False)
 
-    def pick(self, at: datetime) -> None:
-        self.picked_at = at if at.tzinfo else at.replace(tzinfo=DOC_TZ)
+    def pick(self, at: datetime, chosen: bool = True) -> None:
+        self.picked_at = at.astimezone(DOC_TZ) if at.tzinfo else at.replace(tzinfo=DOC_TZ)
         self.picked = resolve(self.value, self.picked_at)
+        self.chosen = chosen
 
     @property
     def now_label(self) -> str:
         # Told in the cluster's zone, as resolved: the site's own time zone may be another.
-        return f"{self.now_at.day} {self.now_at:%b %Y %H:%M}" if self.now_at else ""
+        return _when(self.now_at)
+
+    @property
+    def picked_label(self) -> str:
+        return _when(self.picked_at)
 
     @property
     def picked_value(self) -> str:
         return self.picked_at.strftime("%Y-%m-%dT%H:%M:%S") if self.picked_at else ""
+
+
+def _when(moment: datetime | None) -> str:
+    if moment is None:
+        return ""
+    return f"{moment.day} {moment:%b %Y %H:%M}" + (f":{moment:%S}" if moment.second else "")
 
 
 def parse_run_time(text: str) -> datetime | None:

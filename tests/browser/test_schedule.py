@@ -123,19 +123,23 @@ def test_a_macro_resolves_now_and_for_a_picked_run_without_saving(
     with logged_in_page(browser, live_server, viewport) as page:
         page.goto(f"/drafts/{draft.pk}/")
         block = page.locator(f"#macros-{item.pk}")
-        expect(block).to_contain_text("Now (")
+        expect(block).to_contain_text("Now, ")
+        expect(block.locator(".macro-picked")).to_be_visible()  # the next midnight's run, in the summary
         version = JobDraft.objects.get(pk=draft.pk).version
-        block.get_by_label("For a run at").fill("2017-10-16T09:00")
+        # One tab stop: the summary opens with the keyboard on the run-time picker.
+        block.locator("summary").first.focus()
+        page.keyboard.press("Enter")
+        block.get_by_label("Run time").fill("2017-10-16T09:00")
         expect(page.locator(f"#macros-{item.pk} .macro-picked")).to_have_text("DS='2017-10-15'")
         # Enter in the picker draws too, and never saves the row it sits in.
-        picker = page.locator(f"#macros-{item.pk}").get_by_label("For a run at")
+        picker = page.locator(f"#macros-{item.pk}").get_by_label("Run time")
         picker.fill("2023-03-01T09:00")
         picker.focus()
         page.keyboard.press("Enter")
         expect(page.locator(f"#macros-{item.pk} .macro-picked")).to_have_text("DS='2023-02-28'")
         assert JobDraft.objects.get(pk=draft.pk).version == version
         expect(page.locator(f"#input-{item.pk} .saved-flash")).to_have_count(0)
-        page.locator(f"#macros-{item.pk} summary").click()
+        page.locator(f"#macros-{item.pk} .macro-reference summary").click()
         expect(page.locator(f"#macros-{item.pk} .macro-reference")).to_contain_text("${timestamp()}")
         width = viewport["width"]
         shot(page.locator(f"#input-{item.pk}"), f"macro-row-{width}.png")
@@ -170,7 +174,8 @@ def test_without_javascript_the_editor_posts_and_the_macro_picker_reloads(
         version = JobDraft.objects.get(pk=draft.pk).version
         page.goto(f"/drafts/{draft.pk}/")
         block = page.locator(f"#macros-{item.pk}")
-        block.get_by_label("For a run at").fill("2017-10-16T09:00")
+        block.locator("summary").first.click()
+        block.get_by_label("Run time").fill("2017-10-16T09:00")
         block.get_by_role("button", name="Show").click()
         expect(page.locator(f"#macros-{item.pk} .macro-picked")).to_have_text("DS='2017-10-15'")
         assert JobDraft.objects.get(pk=draft.pk).version == version
