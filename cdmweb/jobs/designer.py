@@ -18,7 +18,7 @@ from cdmweb.catalog.registry import Catalog, InputSpec, get_catalog
 from cdmweb.jobspec import schedule
 from cdmweb.jobspec.characters import invisible_characters, visible
 from cdmweb.jobspec.constants import SIDE_GROUP, SIDE_KEYS, SIDE_LABELS, SIDES
-from cdmweb.jobspec.macros import DOC_TZ, Resolution, resolve, takes_macros
+from cdmweb.jobspec.macros import DOC_TZ, Resolution, refused_offsets, resolve, takes_macros
 from cdmweb.jobspec.masking import is_secret, masked_job
 from cdmweb.jobspec.pairing import taken_by_job_type
 from cdmweb.jobspec.payload import dumps
@@ -40,6 +40,7 @@ class MacroView:
 
     value: str
     documented: bool
+    refused: str = ""  # why CDM would refuse a macro in this very input
     now: Resolution | None = None
     now_at: datetime | None = None
     picked: Resolution | None = None
@@ -93,7 +94,7 @@ def macro_view(name: str, help_text: str, value: str, widget: str) -> MacroView 
     documented = _takes_macros(name, help_text)
     if not documented and "${" not in value:
         return None
-    return MacroView(value=value, documented=documented)
+    return MacroView(value=value, documented=documented, refused=refused_offsets(name, value))
 
 
 @dataclass

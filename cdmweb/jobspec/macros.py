@@ -44,6 +44,20 @@ DOCUMENTED_INPUTS = frozenset(
 )
 
 
+# Names CDM fills in itself (a file prefix's table name and version, per the file prefix's help).
+FILLED_BY_CDM = frozenset({"tableName", "version"})
+# The time filter's start and end take no MONTH or YEAR offsets (the macro page's note).
+TIME_FILTER_INPUTS = frozenset({"fromJobConfig.startTime", "fromJobConfig.endTime"})
+_MONTH_YEAR_OFFSET = re.compile(r"[(,]\s*[+-]?\d+\s*,\s*(MONTH|YEAR)\s*\)")
+
+
+def refused_offsets(name: str, value: str) -> str:
+    """Why CDM would not take the value's MONTH or YEAR offsets in this input, or empty."""
+    if name in TIME_FILTER_INPUTS and _MONTH_YEAR_OFFSET.search(value):
+        return "CDM's time filter takes no MONTH or YEAR offsets: use DAY, HOUR, MINUTE or SECOND."
+    return ""
+
+
 def takes_macros(name: str, help_text: str = "") -> bool:
     """Whether CDM documents date macros for this input: one of the parameters its macro page
     lists, or one whose catalogue help says it takes them."""
@@ -116,7 +130,9 @@ def resolve(value: str, run_time: datetime, tz: tzinfo = DOC_TZ) -> Resolution:
 def _evaluate(body: str, now: datetime, tz: tzinfo) -> str:
     call = _CALL.match(body)
     if call is None:
-        raise MacroError("Not a date macro: CDM fills this in from elsewhere (a job variable or parameter).")
+        if body.strip() in FILLED_BY_CDM:
+            raise MacroError("Not a date macro: CDM fills this in itself as it names the files it writes.")
+        raise MacroError("Not a date macro: a job variable or a DataArts Studio parameter fills this in at run time.")
     name, args = call[1], call[2]
     if name == "dateformat":
         pattern, moment = _dateformat_args(args, now)

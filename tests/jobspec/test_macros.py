@@ -12,7 +12,7 @@ from datetime import UTC, datetime, timedelta, timezone
 
 import pytest
 
-from cdmweb.jobspec.macros import DOC_TZ, format_java, has_macro, resolve, shift, takes_macros
+from cdmweb.jobspec.macros import DOC_TZ, format_java, has_macro, refused_offsets, resolve, shift, takes_macros
 
 # "Suppose that the current time is 2017-10-16 09:00:00" (Table 1 and the dateformat section).
 DOC_NOW = datetime(2017, 10, 16, 9, 0, 0)
@@ -140,10 +140,10 @@ def test_week_year_differs_from_the_year_at_the_turn_of_the_year():
 @pytest.mark.parametrize(
     ("value", "problem"),
     [
-        ("${tableName}", "Not a date macro"),
-        ("${version}", "Not a date macro"),
-        ("${currentTime}", "Not a date macro"),
-        ("${var}", "Not a date macro"),
+        ("${tableName}", "Not a date macro: CDM fills this in itself"),
+        ("${version}", "Not a date macro: CDM fills this in itself"),
+        ("${currentTime}", "Not a date macro: a job variable or a DataArts Studio parameter"),
+        ("${var}", "Not a date macro: a job variable"),
         ("${dateformat(yyyy-MM-dd, -1, WEEK)}", "WEEK is not a unit CDM documents"),
         ("${dateformat(yyyy-MM-dd, -1, day)}", "in capitals"),
         ("${dateformat(yyyy-MM-dd, -1)}", "a format, an offset and a unit"),
@@ -189,3 +189,12 @@ def test_inputs_that_take_macros_are_the_documented_ones_or_say_so_in_their_help
     assert takes_macros("toJobConfig.filePrefix", "Custom file-name prefix; may use ${tableName} and date macros.")
     assert not takes_macros("fromJobConfig.columnList", "Fields to extract, joined with &.")
     assert not takes_macros("toJobConfig.whereClause", "Delete condition applied before loading.")
+
+
+def test_the_time_filter_refuses_month_and_year_offsets():
+    # "These two offset types cannot be used for the start time and end time in the Time Filter".
+    assert "no MONTH or YEAR offsets" in refused_offsets(
+        "fromJobConfig.startTime", "${dateformat(yyyy-MM-dd, -1, MONTH)}"
+    )
+    assert refused_offsets("fromJobConfig.startTime", "${dateformat(yyyy-MM-dd HH:mm:ss, -1, DAY)}") == ""
+    assert refused_offsets("fromJobConfig.whereClause", "${dateformat(yyyy-MM-dd, -1, YEAR)}") == ""
