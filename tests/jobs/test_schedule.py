@@ -248,3 +248,10 @@ def test_a_custom_input_with_a_macro_says_cdm_may_not_resolve_it(owner_client, d
 
 def test_outsiders_see_no_macro_preview(outsider_client, draft, where):
     assert outsider_client.get(reverse("macro-preview", args=[draft.pk, where.pk]), **hx()).status_code == 404
+
+
+def test_the_time_filter_warns_of_month_and_year_offsets(owner_client, draft):
+    group = draft.groups.get(name="fromJobConfig")
+    item = editing.add_input(draft, group, "fromJobConfig.startTime", "${dateformat(yyyy-MM-dd HH:mm:ss, -1, MONTH)}")
+    html = owner_client.get(reverse("macro-preview", args=[draft.pk, item.pk]), **hx()).content.decode()
+    assert "time filter takes no MONTH or YEAR offsets" in html
