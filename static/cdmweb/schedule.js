@@ -1,17 +1,8 @@
-// The schedule editor and the macro previews. Everything here also works without it: the
-// editor posts as a form, and a macro preview's "Show" reloads the page for the picked time.
+// The macro previews' run-time picker. Everything here also works without it: "Show" reloads
+// the page for the picked time. (The schedule editor needs no script: it posts as a form, and
+// CSS shows runAt for the cycles it applies to.)
 (function () {
   "use strict";
-
-  const RUN_AT_TYPES = ["hour", "week", "month"];
-
-  // runAt is offered only for the cycles it applies to.
-  document.addEventListener("change", (event) => {
-    const select = event.target.closest && event.target.closest("[data-schedule-type]");
-    if (!select) return;
-    const runAt = select.form && select.form.querySelector("[data-schedule-run-at]");
-    if (runAt) runAt.hidden = !RUN_AT_TYPES.includes(select.value);
-  });
 
   // A macro preview's run time only draws: it must not reach the row's form, whose change
   // event saves the value. Captured at the document, before the row form hears it.

@@ -155,7 +155,11 @@ def test_without_javascript_the_editor_posts_and_the_macro_picker_reloads(
         panel = editor(page)
         panel.get_by_label("Run on a schedule").check()
         panel.get_by_label("Every").fill("1")
+        run_at = panel.get_by_label("Run at", exact=True)
+        panel.get_by_label("Unit").select_option("month")
+        expect(run_at).to_be_visible()  # CSS follows the chosen cycle, no script needed
         panel.get_by_label("Unit").select_option("day")
+        expect(run_at).to_be_hidden()
         panel.get_by_label("Start: the first run", exact=False).fill("2026-12-01T02:30")
         panel.get_by_role("button", name="Save schedule").click()
         expect(page.get_by_text("Schedule saved.")).to_be_visible()
