@@ -115,6 +115,9 @@ def resolve(value: str, run_time: datetime, tz: tzinfo = DOC_TZ) -> Resolution:
             macro = Macro(match[0], match.start(), match.end(), value=_evaluate(match[1], now, tz))
         except MacroError as error:
             macro = Macro(match[0], match.start(), match.end(), problem=str(error))
+        except (OverflowError, ValueError):
+            problem = "The date falls outside the years 1 to 9999."
+            macro = Macro(match[0], match.start(), match.end(), problem=problem)
         macros.append(macro)
         out.append(value[last : match.start()])
         out.append(macro.value if macro.value is not None else macro.text)

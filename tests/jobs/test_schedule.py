@@ -255,3 +255,26 @@ def test_the_time_filter_warns_of_month_and_year_offsets(owner_client, draft):
     item = editing.add_input(draft, group, "fromJobConfig.startTime", "${dateformat(yyyy-MM-dd HH:mm:ss, -1, MONTH)}")
     html = owner_client.get(reverse("macro-preview", args=[draft.pk, item.pk]), **hx()).content.decode()
     assert "time filter takes no MONTH or YEAR offsets" in html
+
+
+@pytest.mark.parametrize("at", ["9999-12-31T23:59:59", "0001-01-01T00:00", "2026-02-30T00:00", "x" * 500])
+def test_an_extreme_or_malformed_run_time_is_never_a_500(owner_client, draft, where, at):
+    response = owner_client.get(reverse("macro-preview", args=[draft.pk, where.pk]), {"at": at}, **hx())
+    assert response.status_code == 200
+    page = owner_client.get(reverse("designer", args=[draft.pk]), {"macro_input": where.pk, f"macro_at_{where.pk}": at})
+    assert page.status_code == 200
+
+
+@pytest.mark.parametrize(
+    "posted",
+    [
+        {"cycle": "9" * 40},
+        {"start": "99999-01-01T00:00"},
+        {"cycle_type": ["day", "week"]},
+        {"enabled": "yes please", "cycle": "１"},
+        {"start": "2026-12-01T02:30\x00"},
+    ],
+)
+def test_odd_posts_are_never_a_500(owner_client, draft, posted):
+    response = owner_client.post(url(draft), {**WEEKLY, **posted}, **hx())
+    assert response.status_code == 200

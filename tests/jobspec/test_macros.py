@@ -154,6 +154,8 @@ def test_week_year_differs_from_the_year_at_the_turn_of_the_year():
         ("${timestamp(dateformat(EEE yyyy))}", "not resolved here"),
         ("${now()}", "not one of CDM's date macros"),
         ("a ${dateformat(yyyy)", "not closed with }"),
+        ("${dateformat(yyyy, 99999999999, DAY)}", "outside the years 1 to 9999"),
+        ("${dateformat(yyyy, 8000, YEAR)}", "outside the years 1 to 9999"),
     ],
 )
 def test_what_is_not_resolvable_here_is_reported_not_guessed(value, problem):
