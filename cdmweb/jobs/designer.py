@@ -8,7 +8,7 @@ from __future__ import annotations
 import functools
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
-from typing import Any
+from typing import Any, ClassVar
 
 from django.urls import reverse
 from django.utils import timezone
@@ -214,6 +214,7 @@ class ScheduleView:
     """The schedule editor of the driver's schedulerConfig group: its fields as the pickers take
     them and the sentence that tells the stored schedule."""
 
+    cycle_types: ClassVar[tuple[str, ...]] = schedule.CYCLE_TYPES
     values: dict[str, str]
     description: schedule.Description = field(init=False)
     fields: dict[str, Any] = field(init=False)
@@ -231,9 +232,6 @@ class ScheduleView:
             self.fields[key] = schedule.to_picker(stored)
             # What the picker cannot show is kept as stored unless a date is picked instead.
             self.fields[f"{key}_keep"] = stored if stored and not self.fields[key] else ""
-
-    cycle_types = schedule.CYCLE_TYPES
-    run_at_types = " ".join(sorted(schedule.TAKES_RUN_AT))
 
 
 def posted_schedule_fields(data: Any) -> dict[str, Any]:
