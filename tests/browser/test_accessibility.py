@@ -256,7 +256,9 @@ def test_keyboard_focus_is_always_visible(
                 if len(seen) == 14:
                     save_screenshot(page, f"a11y-focus-{screen}-{tag}.png", full_page=False)
                 assert focused["outline"] == "solid" and focused["width"] >= 2, f"{url}: {focused} has no visible focus"
-            assert len(seen) > 10 and any("Log out" in what for what in seen), seen
+            # On a phone the menu is folded: its toggle is the stop, and the links behind it are not.
+            menu = "Log out" if viewport["width"] >= 992 else "menu-toggle"
+            assert len(seen) >= 5 and any(menu in what for what in seen), seen
 
 
 def test_findings_say_error_or_warning_in_words_not_by_colour_alone(

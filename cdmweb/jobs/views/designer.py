@@ -22,7 +22,7 @@ from django_htmx.http import reswap, retarget, trigger_client_event
 from cdmweb.jobs import editing, reviewing
 from cdmweb.jobs.access import COMMENT, EDIT, MANAGE, OWNER, allows, get_draft_for_user, role_for
 from cdmweb.jobs.clusters import tasks as cluster_tasks
-from cdmweb.jobs.designer import ROW_WINDOW, DesignerState, InputRow, designer_state
+from cdmweb.jobs.designer import ROW_WINDOW, DesignerState, InputRow, designer_state, parse_run_time
 from cdmweb.jobs.forms import CommentForm, JobHeaderForm, ReviewRequestForm, ShareForm
 from cdmweb.jobs.importing import parse_clusters
 from cdmweb.jobs.input_search import search_inputs, split_query
@@ -156,6 +156,7 @@ def render_page(
     """The whole designer: what a GET draws, and what a refused plain form post answers with its
     message in place (``extra``: the errors, a conflict, a header form as posted)."""
     state = designer_state(draft, window=window)
+    _apply_macro_pick(request, state)
     extra.setdefault("header_form", header_form(draft))
     context = region_context(request, state, page_id=uuid.uuid4().hex, **extra)
     context.setdefault("watch_ms", int(settings.CDMWEB_DESIGNER_WATCH_SECONDS * 1000))
@@ -178,6 +179,16 @@ def _find_context(request: HtmxRequest, draft: JobDraft) -> dict[str, Any]:
     return {"find_query": query, "find_value": value, "find_matches": matches}
 
 
+def _apply_macro_pick(request: HtmxRequest, state: DesignerState) -> None:
+    """A plain GET's picked run time for one row's macros (``?macro_input=<id>&macro_at_<id>=…``);
+    the page's script asks ``macro-preview`` for the row alone instead."""
+    input_id = parse_int(request.GET.get("macro_input"))
+    row = state.rows_by_id.get(input_id) if input_id else None
+    at = parse_run_time(request.GET.get(f"macro_at_{input_id}", "")) if row is not None else None
+    if row is not None and row.macros is not None and at is not None:
+        row.macros.pick(at)
+
+
 # --- GET views -------------------------------------------------------------------------------
 
 
@@ -191,6 +202,9 @@ def designer(request: HtmxRequest, pk: int) -> HttpResponse:
         context = {"draft": draft, "can_edit": allows(role_for(request.user, draft), EDIT)}
         return render(request, f"{DESIGNER}#find-results", {**context, **_find_context(request, draft)})
     if partial not in ("rows", "sides", "group-footer"):
+
+
+    if partial not in ("rows", "sides", "group-footer", "schedule"):
         if cluster_tasks.check_draft_soon(draft):  # a tracked draft: is its job still what was deployed?
             draft.refresh_from_db()
         return render_page(request, draft, window=window)
@@ -199,10 +213,10 @@ def designer(request: HtmxRequest, pk: int) -> HttpResponse:
         return _row_window(request, state, parse_int(request.GET.get("group")), parse_int(request.GET.get("offset")))
     if partial == "sides":
         return render_region(request, state, "sides")
-    panel = state.panels_by_id.get(parse_int(request.GET.get("group")))  # the group footer
-    if panel is None:
+    panel = state.panels_by_id.get(parse_int(request.GET.get("group")))  # the group footer or schedule
+    if panel is None or (partial == "schedule" and panel.schedule is None):
         return HttpResponse(status=404)
-    return render_region(request, state, "group-footer", panel=panel)
+    return render_region(request, state, "schedule-editor" if partial == "schedule" else "group-footer", panel=panel)
 
 
 def _row_window(request: HtmxRequest, state: DesignerState, group_id: int, offset: int) -> HttpResponse:

@@ -258,6 +258,8 @@ def input_update(request: HtmxRequest, draft: JobDraft, input_id: int) -> HttpRe
         panel = state.panels_by_id[item.group_id]
         rows += [other for other in panel.rows if other.spec and any(c.input == item.name for c in other.spec.when)]
         events.append(group_changed(item.group_id))
+    elif state.panels_by_id[item.group_id].schedule is not None:
+        events.append(group_changed(item.group_id))  # the schedule editor tells the new schedule
     return changed(render_rows(request, state, rows, saved_input=item.pk), *events)
 
 
