@@ -201,9 +201,6 @@ def designer(request: HtmxRequest, pk: int) -> HttpResponse:
     if partial == "find":
         context = {"draft": draft, "can_edit": allows(role_for(request.user, draft), EDIT)}
         return render(request, f"{DESIGNER}#find-results", {**context, **_find_context(request, draft)})
-    if partial not in ("rows", "sides", "group-footer"):
-
-
     if partial not in ("rows", "sides", "group-footer", "schedule"):
         if cluster_tasks.check_draft_soon(draft):  # a tracked draft: is its job still what was deployed?
             draft.refresh_from_db()
