@@ -39,6 +39,13 @@ def test_every_bootstrap_class_a_template_uses_is_in_our_build():
     crispy_templates = Path(crispy_bootstrap5.__file__).parent / "templates"
     used = _classes_used([Path(settings.BASE_DIR) / "templates", crispy_templates])
     python_sources = "".join(p.read_text(encoding="utf-8") for p in (Path(settings.BASE_DIR) / "cdmweb").rglob("*.py"))
+    # Classes the scripts set, and the layout classes the forms name in Python.
+    scripts = "".join(p.read_text(encoding="utf-8") for p in (Path(settings.BASE_DIR) / "static").rglob("*.js"))
+    for names in re.findall(r'(?:classList\.(?:add|toggle|remove)\(|className = )"([^"]+)"', scripts) + re.findall(
+        r'css_class="([^"]+)"', python_sources
+    ):
+        for name in names.split():
+            used.setdefault(name, "static/ or cdmweb/")
     assert not re.search(r"\b(Accordion|AccordionGroup|Modal)\(", python_sources)
     assert {"navbar", "btn-primary", "alert-danger", "progress-bar-animated", "spinner-border"} <= set(used)
     dropped = {name: where for name, where in used.items() if name in bootstrap and name not in ours}
