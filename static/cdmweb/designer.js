@@ -5,9 +5,13 @@
   const findInput = () => document.getElementById("find-input");
   const isTyping = (el) => el && (el.isContentEditable || /^(INPUT|TEXTAREA|SELECT)$/.test(el.tagName));
 
+  // On a phone the parts of the job are tabs (preview.js): show the one that holds the control.
+  const reveal = (el) => document.dispatchEvent(new CustomEvent("designer:reveal", { detail: el }));
+
   function focusValue(rowId, { scroll = true } = {}) {
     const value = document.getElementById(`value-${rowId}`);
     if (!value) return false;
+    reveal(value);
     if (scroll) value.closest(".input-row")?.scrollIntoView({ block: "center" });
     value.focus({ preventScroll: true });
     return true;
@@ -115,6 +119,7 @@
     if (!control) return; // the plain link does the rest
     event.preventDefault();
     if (link.classList.contains("find-go")) closeFind();
+    reveal(control);
     (control.closest(".input-row") || control).scrollIntoView({ block: "center" });
     control.focus({ preventScroll: true });
   });

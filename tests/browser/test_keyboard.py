@@ -44,6 +44,7 @@ def page(browser: Browser, live_server, owner) -> Iterator[Page]:
 def open_designer(page: Page, draft: JobDraft) -> None:
     page.goto(f"/drafts/{draft.pk}/")
     expect(page.locator("#find-input")).to_be_visible()
+    page.wait_for_load_state()  # the page's scripts (deferred) have run: a person cannot type faster
 
 
 def value_of(draft: JobDraft, name: str) -> str | None:
@@ -212,6 +213,15 @@ def test_the_find_box_on_a_phone(browser: Browser, live_server, owner, draft):
         width = page.evaluate("document.documentElement.scrollWidth")
         assert width <= 390
         save_screenshot(page, "keyboard-find-390.png")
+        # The parts of the job are tabs on a phone: an input added on another tab opens that tab.
+        page.get_by_role("tab", name="Source").click()
+        page.locator("#find-input").fill("maxerrorrec")
+        expect(page.locator("#find-results .find-option").first).to_contain_text("throttlingConfig.maxErrorRecords")
+        page.locator("#find-input").press("Enter")
+        expect(page.locator("form.input-row", has_text="maxErrorRecords")).to_be_attached()
+        value = page.locator(f"#value-{row_id(draft, 'throttlingConfig.maxErrorRecords')}")
+        expect(value).to_be_focused()
+        expect(value).to_be_visible()
 
 
 # --- a whole job from the keyboard ----------------------------------------------------------
@@ -259,6 +269,7 @@ def test_a_mysql_to_hive_job_built_with_the_keyboard_only(browser: Browser, live
         keys.type("hive_link")
         keys.press("Enter")
         expect(page.locator("#find-input")).to_be_visible()
+        page.wait_for_load_state()
         draft = JobDraft.objects.get(name="orders_daily")
         assert (draft.from_connector, draft.to_connector) == ("generic-jdbc-connector", "hive-connector")
 
