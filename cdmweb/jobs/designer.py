@@ -80,11 +80,13 @@ def _when(moment: datetime | None) -> str:
 
 
 def parse_run_time(text: str) -> datetime | None:
-    """A run time the user picked (a datetime-local value); None when it is not one."""
+    """A run time the user picked (a datetime-local value); None when it is not one. A time with
+    its own offset is none either: the picker never sends one, and converting it can overflow."""
     try:
-        return datetime.fromisoformat(text.strip()) if text.strip() else None
+        moment = datetime.fromisoformat(text.strip()) if text.strip() else None
     except ValueError:
         return None
+    return None if moment is None or moment.tzinfo is not None else moment
 
 
 def macro_view(name: str, help_text: str, value: str, widget: str) -> MacroView | None:

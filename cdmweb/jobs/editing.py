@@ -12,7 +12,7 @@ from typing import Any
 
 from django.core.cache import cache
 from django.db import transaction
-from django.db.models import Max
+from django.db.models import F, Max
 
 from cdmweb.catalog.registry import SIDE_GROUP, get_catalog
 from cdmweb.crypto import SecretUnreadable, decrypt, encrypt
@@ -157,12 +157,12 @@ def remove_input_for_undo(item: DraftInput) -> str:
 
 def removed_input_name(draft: JobDraft, token: str) -> str | None:
     """The name of the input ``token`` can still put back, or None once it cannot."""
-    kept = _kept(draft, token)
+    kept = _kept(draft, token[:40])
     return kept["name"] if kept else None
 
 
 def _kept(draft: JobDraft, token: str) -> dict[str, Any] | None:
-    stored = cache.get(_undo_key(draft.pk, token[:40])) if token else None
+    stored = cache.get(_undo_key(draft.pk, token)) if token else None
     if not stored:
         return None
     try:
@@ -177,8 +177,8 @@ class CannotRestore(Exception):
 
 @transaction.atomic
 def restore_input(draft: JobDraft, token: str) -> DraftInput:
-    """Put a removed input back in its group, at the place it had (positions are never reused,
-    so its old one still sorts it between the same neighbours). Once only."""
+    """Put a removed input back in its group, at the place it had. Once only."""
+    token = token[:40]
     kept = _kept(draft, token)
     if kept is None:
         raise CannotRestore("Too late to undo: a removed input can be put back for a few seconds only.")
@@ -188,6 +188,9 @@ def restore_input(draft: JobDraft, token: str) -> DraftInput:
     if group.inputs.filter(name=kept["name"]).exists():
         raise CannotRestore(f"{kept['name']} is already back in {group.name}.")
     cache.delete(_undo_key(draft.pk, token))
+    # Its old place may have been taken since (the newest input removed, another added): make room
+    # there, so that it sorts between the same neighbours and no two inputs share a position.
+    draft.inputs.filter(position__gte=kept["position"]).update(position=F("position") + 1)
     item = DraftInput.objects.create(
         draft=draft,
         group=group,

@@ -19,7 +19,8 @@ from .models import Target
 from .submissions.endpoints import endpoint_problem
 from .submissions.targets import team_variable_prefix
 
-INPUT_NAME = re.compile(r"^[A-Za-z_][\w.\-]*$")
+# Used with fullmatch: "$" would also match before a final newline.
+INPUT_NAME = re.compile(r"[A-Za-z_][\w.\-]*")
 GROUP_NAME = re.compile(r"^[A-Za-z][A-Za-z0-9_]*$")
 MAX_VALUE_CHARS = 1_000_000
 
@@ -116,7 +117,7 @@ class AddInputForm(forms.Form):
             raise forms.ValidationError("Choose an input from the list or type a custom key.")
         if "." not in name:
             name = f"{self.group_name}.{name}"
-        if not INPUT_NAME.match(name):
+        if not INPUT_NAME.fullmatch(name):
             raise forms.ValidationError(
                 f"{name!r} is not a usable key: start with a letter and use letters, digits, '.', '_' or '-'."
             )

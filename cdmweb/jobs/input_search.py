@@ -12,6 +12,7 @@ from dataclasses import dataclass
 
 from cdmweb.catalog.registry import Catalog, InputSpec, get_catalog
 from cdmweb.jobspec.constants import SIDE_GROUP, SIDE_LABELS, SIDES
+from cdmweb.jobspec.masking import is_secret, is_secret_name
 from cdmweb.jobspec.pairing import taken_by_job_type
 from cdmweb.jobspec.validation import applies
 
@@ -37,6 +38,8 @@ class InputMatch:
     refused: str = ""
     when: str = ""
     group_missing: bool = False
+    # A secret's value is typed in its own masked box: the find box never sets or echoes one.
+    secret: bool = False
     rank: tuple[int, int] = (0, 0)
 
     @property
@@ -119,6 +122,7 @@ def search_inputs(draft: JobDraft, query: str, catalog: Catalog | None = None) -
                     input_id=input_id,
                     drawn_up_front=drawn[input_id],
                     custom=spec is None,
+                    secret=is_secret(spec, name),
                     rank=(rank, 0),
                 )
             )
@@ -144,6 +148,7 @@ def search_inputs(draft: JobDraft, query: str, catalog: Catalog | None = None) -
                         refused="" if taken else f"A {draft.job_type} job does not take it.",
                         when="" if applies(spec, by_name, group_values) else spec.describe_when(),
                         group_missing=(side, group_name) not in groups,
+                        secret=spec.secret,
                         rank=(rank, 1 if taken else 2),
                     )
                 )
@@ -157,11 +162,11 @@ def _custom_key(
 ) -> InputMatch | None:
     """``group.key`` typed in full, in a group the draft has, and neither documented nor present."""
     group_name, dot, key = typed.partition(".")
-    if not dot or not key or not INPUT_NAME.match(typed) or typed in present:
+    if not dot or not key or not INPUT_NAME.fullmatch(typed) or typed in present:
         return None
     if any(m.name == typed for m in matches):
         return None
     side = next((side for side, name in groups if name == group_name), None)
     if side is None:
         return None
-    return InputMatch(name=typed, side=side, custom=True, rank=(0, 0))
+    return InputMatch(name=typed, side=side, custom=True, secret=is_secret_name(typed), rank=(0, 0))

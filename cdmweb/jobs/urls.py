@@ -20,6 +20,7 @@ urlpatterns = [
     path("drafts/<int:pk>/inputs/<int:input_id>/delete/", editing.input_delete, name="input-delete"),
     path("drafts/<int:pk>/inputs/<int:input_id>/move/", editing.input_move, name="input-move"),
     path("drafts/<int:pk>/inputs/restore/", editing.input_restore, name="input-restore"),
+    path("drafts/<int:pk>/find/", designer.draft_find, name="draft-find"),
     path("drafts/<int:pk>/find/add/", editing.find_add, name="find-add"),
     path("drafts/<int:pk>/groups/<int:group_id>/schedule/", schedule_views.schedule_update, name="schedule-update"),
     path("drafts/<int:pk>/inputs/<int:input_id>/macros/", schedule_views.macro_preview, name="macro-preview"),

@@ -9,6 +9,7 @@ of day comes from ``startDate`` (a daily job started at 02:30 runs at 02:30).
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -33,6 +34,9 @@ _UNIT.update({"week": ("week", "weeks"), "month": ("month", "months")})
 _FULL_DAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
 _DAY_NAMES = dict(zip(WEEKDAYS, _FULL_DAYS, strict=True))
 
+# The catalogue's upper bound for schedulerConfig.cycle (a Java int).
+MAX_CYCLE = 2_147_483_647
+
 
 def parse_cdm_time(text: str) -> datetime:
     """A CDM date-time (``yyyy-MM-dd HH:mm:ss``); ValueError otherwise."""
@@ -47,9 +51,12 @@ def from_picker(text: str) -> str:
         return ""
     for form in ("%Y-%m-%dT%H:%M", "%Y-%m-%dT%H:%M:%S", "%Y-%m-%dT%H:%M:%S.%f", CDM_FORMAT, "%Y-%m-%d %H:%M"):
         try:
-            return datetime.strptime(text, form).strftime(CDM_FORMAT)
+            moment = datetime.strptime(text, form)
         except ValueError:
             continue
+        if moment.year < 1000:  # strftime would not pad it to CDM's four digits
+            raise ValueError(text)
+        return moment.strftime(CDM_FORMAT)
     raise ValueError(text)
 
 
@@ -176,12 +183,13 @@ def check_form(data: Mapping[str, str]) -> ScheduleForm:
     else:
         errors["cycle_type"] = "Choose how often it runs: minute, hour, day, week or month."
     cycle_text = (data.get("cycle") or "").strip()
-    if cycle_text.isdigit() and 1 <= int(cycle_text) <= 10_000:
+    # ASCII digits only: str.isdigit() takes "²", which int() refuses.
+    if re.fullmatch(r"[0-9]{1,10}", cycle_text) and 1 <= int(cycle_text) <= MAX_CYCLE:
         values[CYCLE] = str(int(cycle_text))
     elif not enabled and not cycle_text:
         values[CYCLE] = None
     else:
-        errors["cycle"] = "The interval is a whole number from 1 to 10000."
+        errors["cycle"] = f"The interval is a whole number from 1 to {MAX_CYCLE}."
     run_at = (data.get("run_at") or "").strip()
     if cycle_type in TAKES_RUN_AT and run_at:
         kind, fits = RUN_AT[cycle_type]
@@ -199,7 +207,7 @@ def check_form(data: Mapping[str, str]) -> ScheduleForm:
             errors[key] = f"The {label} date is not a date and time (yyyy-MM-dd HH:mm:ss)."
         if values.get(name) is None and data.get(f"{key}_keep"):
             # A stored value the picker cannot show (a macro, another format) stays as it is.
-            del values[name]
+            values.pop(name, None)
     if enabled and values.get(START, "") is None and "start" not in errors:
         errors["start"] = "A scheduled job needs a start date and time."
     start, stop = values.get(START), values.get(STOP)

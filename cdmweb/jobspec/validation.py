@@ -455,12 +455,19 @@ def _check_conditions(
 
 
 WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+
+
 # What runAt's comma-separated points are for each period (job parameter description): minutes of
 # the hour, weekday names, days of the month.
+def _digits(text: str) -> bool:
+    """ASCII digits, a few of them: str.isdigit() takes "²" (which int() refuses) and any length."""
+    return bool(re.fullmatch(r"[0-9]{1,9}", text))
+
+
 RUN_AT = {
-    "hour": ("minutes of the hour, 0 to 59", lambda p: p.isdigit() and 0 <= int(p) <= 59),
+    "hour": ("minutes of the hour, 0 to 59", lambda p: _digits(p) and 0 <= int(p) <= 59),
     "week": ("weekday names (mon, tue, wed, thu, fri, sat, sun)", lambda p: p.lower() in WEEKDAYS),
-    "month": ("days of the month, 1 to 31", lambda p: p.isdigit() and 1 <= int(p) <= 31),
+    "month": ("days of the month, 1 to 31", lambda p: _digits(p) and 1 <= int(p) <= 31),
 }
 
 
@@ -532,7 +539,7 @@ def check_for_cluster(job: Any, flavour: str, catalog: Catalog | None = None) ->
     groups = _config_groups(driver) or []
     values = {k: v for g in groups for k, v in _string_values(_group_inputs(g) or []).items()}
     asked = values.get("throttlingConfig.numExtractors", "").strip()
-    if cap is None or not asked.isdigit() or int(asked) <= cap:
+    if cap is None or not _digits(asked) or int(asked) <= cap:
         return []
     message = f"This job asks for {asked} extractors; a {flavour} cluster runs {cap} at once and queues the rest."
     return [finding(WARNING, message, "", "throttlingConfig.numExtractors")]

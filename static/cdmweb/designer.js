@@ -29,7 +29,9 @@
   });
 
   const options = () => [...document.querySelectorAll("#find-results .find-go:not([aria-disabled])")];
-  let enterPending = false;
+  // Enter pressed before the list for what was typed came back: the query it was pressed on.
+  let enterPending = null;
+  let picking = false; // a pick on its way: a second Enter must not add it twice
 
   function resultsAreCurrent() {
     const results = document.getElementById("find-results");
@@ -65,7 +67,10 @@
     delete values.csrfmiddlewaretoken; // the page's headers carry the token and the version
     delete values.version;
     const url = results?.dataset.addUrl || form.getAttribute("hx-post");
-    htmx.ajax("POST", url, { source: "#find-box", values, target: "#find-status", swap: "outerHTML" });
+    if (picking) return;
+    picking = true;
+    htmx.ajax("POST", url, { source: "#find-box", values, target: "#find-status", swap: "outerHTML" })
+      .finally(() => { picking = false; });
   }
 
   function closeFind() {
@@ -96,18 +101,23 @@
       event.preventDefault();
       if (!box.value.trim()) return;
       if (resultsAreCurrent()) activate(list[0]);
-      else { enterPending = true; htmx.trigger(box, "search"); }
+      else { enterPending = namePart(box.value); htmx.trigger(box, "search"); }
     }
   });
 
   // The results swap in whole (outerHTML): "htmx:load" is the event the new element sends.
   document.body.addEventListener("htmx:load", (event) => {
-    if (event.target.id !== "find-results") return;
-    if (enterPending && resultsAreCurrent()) {
-      enterPending = false;
+    if (event.target.id !== "find-results" || enterPending === null) return;
+    if (resultsAreCurrent() && event.target.dataset.query === enterPending) {
+      enterPending = null;
       activate(options()[0]);
     }
   });
+  // Typing on, or a search that failed, drops an Enter still waiting: it was meant for that query.
+  document.addEventListener("input", (event) => { if (event.target.id === "find-input") enterPending = null; });
+  for (const failed of ["htmx:responseError", "htmx:sendError"]) {
+    document.body.addEventListener(failed, (event) => { if (event.detail.elt.id === "find-input") enterPending = null; });
+  }
 
   // A match already on the draft: go to its value (or load the page with every row, when the
   // row lies past the ones drawn up front).
@@ -190,10 +200,12 @@
 
   // --- Undo -------------------------------------------------------------------------------------
 
+  const undoBars = []; // in the order the removals were made: Ctrl+Z undoes the latest first
   function armUndo(bar) {
     const seconds = Number(bar.dataset.undoSeconds);
     if (!seconds || bar.dataset.armed) return;
     bar.dataset.armed = "1";
+    undoBars.push(bar);
     setTimeout(() => {
       if (!bar.isConnected) return;
       const hadFocus = bar.contains(document.activeElement);
@@ -202,6 +214,14 @@
       next?.focus();
     }, seconds * 1000);
   }
+
+  document.body.addEventListener("htmx:afterRequest", (event) => {
+    // A refused removal (someone else changed the draft) leaves the row, and the focus, in place.
+    const elt = event.detail.elt;
+    if (elt.matches && elt.matches("button[formaction$='/delete/']") && event.detail.xhr?.status !== 200) {
+      focusAfterRemove = null;
+    }
+  });
 
   document.body.addEventListener("htmx:afterSettle", () => {
     document.querySelectorAll(".removed-row[data-undo-seconds]").forEach(armUndo);
@@ -217,8 +237,8 @@
     if (!(event.ctrlKey || event.metaKey) || event.shiftKey || event.altKey || event.key.toLowerCase() !== "z") return;
     const el = event.target;
     if (isTyping(el) && "defaultValue" in el && el.value !== el.defaultValue) return;
-    const buttons = document.querySelectorAll(".removed-row .undo-remove");
-    const last = buttons[buttons.length - 1];
+    while (undoBars.length && !undoBars[undoBars.length - 1].isConnected) undoBars.pop();
+    const last = undoBars[undoBars.length - 1]?.querySelector(".undo-remove");
     if (!last) return;
     event.preventDefault();
     last.click();
@@ -237,7 +257,8 @@
     const select = event.target;
     if (!(select instanceof HTMLSelectElement) || !select.closest("form.input-row")) return;
     if (event.altKey) return;
-    if (STEP_KEYS.has(event.key) || event.key.length === 1) browsing.add(select);
+    if (event.key === " ") browsing.delete(select); // opens the list: what is picked there is a choice
+    else if (STEP_KEYS.has(event.key) || event.key.length === 1) browsing.add(select);
     else if (event.key === "Enter") {
       event.preventDefault();
       browsing.delete(select);

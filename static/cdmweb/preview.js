@@ -106,11 +106,16 @@
   }
 
   // Scrolls the <pre> (never the page: the user is busy with an input elsewhere) to show el.
+  // Measured against the <pre> itself: offsetTop would be relative to a marked line (positioned).
   function scrollWithin(pre, el, horizontally) {
-    pre.scrollTop = Math.max(0, el.offsetTop - pre.clientHeight / 3);
+    const box = pre.getBoundingClientRect();
+    const at = el.getBoundingClientRect();
+    const top = at.top - box.top + pre.scrollTop;
+    const left = at.left - box.left + pre.scrollLeft;
+    pre.scrollTop = Math.max(0, top - pre.clientHeight / 3);
     if (!horizontally) { pre.scrollLeft = 0; return; }
-    if (el.offsetLeft < pre.scrollLeft || el.offsetLeft + el.offsetWidth > pre.scrollLeft + pre.clientWidth) {
-      pre.scrollLeft = Math.max(0, el.offsetLeft - pre.clientWidth / 3);
+    if (left < pre.scrollLeft || left + at.width > pre.scrollLeft + pre.clientWidth) {
+      pre.scrollLeft = Math.max(0, left - pre.clientWidth / 3);
     }
   }
 

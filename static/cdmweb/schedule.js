@@ -6,26 +6,36 @@
 
   // A macro preview's run time only draws: it must not reach the row's form, whose change
   // event saves the value. Captured at the document, before the row form hears it.
-  function showPicked(input) {
+  function showPicked(input, { refocus = true } = {}) {
     const block = input.closest(".macro-block");
     if (!block || !window.htmx) return;
     const url = input.dataset.macroUrl + "?at=" + encodeURIComponent(input.value);
     window.htmx.ajax("GET", url, { target: block, swap: "outerHTML" }).then(() => {
       const again = document.getElementById(input.id);
-      if (again) again.focus();
+      if (again && refocus) again.focus();
     });
   }
 
+  // A date-time box fires "change" at each segment typed (the day, then the month…): redrawing
+  // then would replace the box under the user's fingers. Show on Enter, "Show", or leaving the box.
+  const edited = new WeakSet();
   document.addEventListener(
     "change",
     (event) => {
       const input = event.target.closest && event.target.closest("[data-macro-time]");
       if (!input) return;
       event.stopPropagation();
-      showPicked(input);
+      edited.add(input);
     },
     true,
   );
+
+  document.addEventListener("focusout", (event) => {
+    const input = event.target.closest && event.target.closest("[data-macro-time]");
+    if (!input || !edited.has(input)) return;
+    edited.delete(input);
+    showPicked(input, { refocus: false });
+  });
 
   document.addEventListener(
     "keydown",
@@ -34,6 +44,7 @@
       if (!input || event.key !== "Enter") return;
       event.preventDefault();
       event.stopPropagation();
+      edited.delete(input);
       showPicked(input);
     },
     true,

@@ -358,6 +358,19 @@ def test_undo_puts_the_input_back_where_it_was_with_its_value(owner_client, draf
     assert names(g) == original
 
 
+def test_undo_after_the_place_was_taken_keeps_positions_distinct(owner_client, draft):
+    g = group(draft, "retryJobConfig")
+    newest = DraftInput.objects.filter(draft=draft).order_by("-position").first()
+    token = undo_token(owner_client.post(reverse("input-delete", args=[draft.pk, newest.pk]), **hx()))
+    owner_client.post(reverse("input-add", args=[draft.pk, g.pk]), {"custom_name": "taker", "value": "1"}, **hx())
+    owner_client.post(reverse("input-restore", args=[draft.pk]), {"token": token}, **hx())
+    positions = list(DraftInput.objects.filter(draft=draft).values_list("position", flat=True))
+    assert len(positions) == len(set(positions))
+    restored = DraftInput.objects.get(draft=draft, name=newest.name)
+    taker = DraftInput.objects.get(draft=draft, name="retryJobConfig.taker")
+    assert restored.position < taker.position  # back where it was: before what came after it
+
+
 def test_undo_keeps_a_secret_without_showing_it(owner_client, make_draft):
     draft = make_draft()
     g = group(draft, "fromJobConfig")

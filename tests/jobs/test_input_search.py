@@ -8,6 +8,7 @@ import pytest
 from django.urls import reverse
 
 from cdmweb.jobs.designer import ROW_WINDOW
+from cdmweb.jobs.importing import import_text
 from cdmweb.jobs.input_search import MAX_MATCHES, search_inputs
 from cdmweb.jobs.models import AuditEvent, ConfigGroup, DraftInput
 
@@ -131,7 +132,7 @@ def test_find_add_of_what_the_job_type_does_not_take_is_refused(owner_client, ma
 
 
 def test_find_and_add_without_javascript(owner_client, draft):
-    page = owner_client.get(reverse("designer", args=[draft.pk]), {"find": "whereclause"}).content.decode()
+    page = owner_client.post(reverse("draft-find", args=[draft.pk]), {"find": "whereclause"}).content.decode()
     assert 'value="whereclause"' in page and "fromJobConfig.whereClause" in page
     response = owner_client.post(
         reverse("find-add", args=[draft.pk]),
@@ -204,9 +205,43 @@ def test_a_custom_key_is_offered_only_in_full_and_in_a_group_the_draft_has(draft
     assert not any(m.custom for m in search_inputs(draft, "noSuchGroup.key"))
 
 
-def test_the_find_request_never_carries_the_value(owner_client, draft):
-    # The page sends only the name part while searching; a value typed on a plain page lands in a
-    # hidden field of each pick, never in a link.
-    html = owner_client.get(reverse("designer", args=[draft.pk]), {"find": "whereclause=secret-ish"}).content.decode()
-    assert 'name="value" value="secret-ish"' in html
-    assert "?find=" not in html
+def test_without_javascript_the_find_box_posts_and_never_echoes_a_secret(owner_client, draft):
+    # A plain find is a POST: a value typed as name=value never lands in a URL or an access log.
+    html = owner_client.get(reverse("designer", args=[draft.pk])).content.decode()
+    assert f'method="post" action="{reverse("draft-find", args=[draft.pk])}"' in html
+    assert owner_client.get(reverse("draft-find", args=[draft.pk])).status_code == 405
+    plain = owner_client.post(reverse("draft-find", args=[draft.pk]), {"find": "whereclause=a > 1"}).content.decode()
+    assert 'name="value" value="a &gt; 1"' in plain
+    # A secret's value is dropped: not in the box, not in a hidden field, not in the list.
+    secret = owner_client.post(reverse("draft-find", args=[draft.pk]), {"find": "toJobConfig.dbPassword=hunter2"})
+    assert "hunter2" not in secret.content.decode()
+    assert 'value="toJobConfig.dbPassword="' in secret.content.decode()
+
+
+def test_find_add_refuses_what_the_row_and_the_group_would_refuse(owner_client, draft):
+    url = reverse("find-add", args=[draft.pk])
+    nul = owner_client.post(url, {"side": "from", "name": "fromJobConfig.whereClause", "value": "a\x00b"}, **hx())
+    assert nul["HX-Retarget"] == "#find-status" and not draft.inputs.filter(name="fromJobConfig.whereClause").exists()
+    newline = owner_client.post(
+        url, {"side": "to", "name": "toJobConfig.foo\nbar", "value": "1", "custom": "1"}, **hx()
+    )
+    assert (
+        newline["HX-Retarget"] == "#find-status"
+        and not draft.inputs.filter(name__startswith="toJobConfig.foo").exists()
+    )
+    # A trailing newline is trimmed, as the group's own add form does.
+    owner_client.post(url, {"side": "to", "name": "toJobConfig.trimmed\n", "value": "1", "custom": "1"}, **hx())
+    assert draft.inputs.filter(name="toJobConfig.trimmed").exists()
+    # An explicit empty value is kept, not replaced by the catalogue's default.
+    owner_client.post(url, {"side": "driver", "name": "throttlingConfig.splitRetryTime", "value": ""}, **hx())
+    assert draft.inputs.get(name="throttlingConfig.splitRetryTime").value == ""
+
+
+def test_find_add_refuses_a_side_the_designer_cannot_edit(owner_client, owner):
+    body = {"to-link-name": "b", "to-connector-name": "hive-connector", "to-config-values": {"configs": "weird"}}
+    (draft,), _ = import_text(json.dumps(body), owner)
+    response = owner_client.post(
+        reverse("find-add", args=[draft.pk]), {"side": "to", "name": "toJobConfig.table", "value": "t"}, **hx()
+    )
+    assert "has a shape the designer cannot edit" in response.content.decode()
+    assert not draft.groups.filter(side="to").exists()

@@ -92,8 +92,8 @@ def test_posting_the_same_schedule_again_is_not_a_change(owner_client, draft):
     ("changes", "message"),
     [
         ({"stop": "2026-11-30T00:00"}, "The stop date must come after the start date."),
-        ({"cycle": "0"}, "The interval is a whole number from 1 to 10000."),
-        ({"cycle": "abc"}, "The interval is a whole number from 1 to 10000."),
+        ({"cycle": "0"}, "The interval is a whole number from 1 to 2147483647."),
+        ({"cycle": "abc"}, "The interval is a whole number from 1 to 2147483647."),
         ({"start": "2026-02-31T00:00"}, "The start date is not a date and time"),
         ({"start": "not a date"}, "The start date is not a date and time"),
         ({"run_at": "someday"}, "runAt takes weekday names"),
@@ -257,7 +257,17 @@ def test_the_time_filter_warns_of_month_and_year_offsets(owner_client, draft):
     assert "time filter takes no MONTH or YEAR offsets" in html
 
 
-@pytest.mark.parametrize("at", ["9999-12-31T23:59:59", "0001-01-01T00:00", "2026-02-30T00:00", "x" * 500])
+@pytest.mark.parametrize(
+    "at",
+    [
+        "9999-12-31T23:59:59",
+        "0001-01-01T00:00",
+        "2026-02-30T00:00",
+        "x" * 500,
+        "9999-12-31T23:59:59-10:00",  # an offset the picker never sends: converting it overflowed
+        "0001-01-01T00:00:00+14:00",
+    ],
+)
 def test_an_extreme_or_malformed_run_time_is_never_a_500(owner_client, draft, where, at):
     response = owner_client.get(reverse("macro-preview", args=[draft.pk, where.pk]), {"at": at}, **hx())
     assert response.status_code == 200
@@ -273,6 +283,12 @@ def test_an_extreme_or_malformed_run_time_is_never_a_500(owner_client, draft, wh
         {"cycle_type": ["day", "week"]},
         {"enabled": "yes please", "cycle": "１"},
         {"start": "2026-12-01T02:30\x00"},
+        {"cycle": "²"},  # str.isdigit() takes it, int() does not
+        {"cycle": "9" * 5000},  # past Python's int conversion limit
+        {"cycle_type": "hour", "run_at": "²"},
+        {"cycle_type": "month", "run_at": "9" * 5000},
+        {"start": "not a date", "start_keep": "1"},
+        {"start": "0999-01-01T00:00"},  # a year strftime would write with three digits
     ],
 )
 def test_odd_posts_are_never_a_500(owner_client, draft, posted):

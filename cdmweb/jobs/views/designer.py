@@ -16,7 +16,7 @@ from django.http import HttpResponse
 from django.shortcuts import render
 from django.template.loader import render_to_string
 from django.urls import reverse
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_GET, require_POST
 from django_htmx.http import reswap, retarget, trigger_client_event
 
 from cdmweb.jobs import editing, reviewing
@@ -151,6 +151,7 @@ def render_page(
     window: int | None = ROW_WINDOW,
     status: int = 200,
     comment_form: CommentForm | None = None,
+    find_text: str = "",
     **extra: Any,
 ) -> HttpResponse:
     """The whole designer: what a GET draws, and what a refused plain form post answers with its
@@ -164,19 +165,27 @@ def render_page(
     context.update(_review_context(request, state, role))
     context.update(comments_context(draft, role, comment_form))
     context.update(_preview_context(request, state))
-    context.update(_find_context(request, draft))
+    context.update(_find_context(draft, find_text))
     undo_token = request.GET.get("undo", "")
     removed_name = editing.removed_input_name(draft, undo_token) if undo_token else None
-    if removed_name:  # after a plain form post removed an input: Undo, without JavaScript
+    if removed_name and context["can_edit"]:  # after a plain form post removed an input: Undo, without JavaScript
         context["undo"] = {"token": undo_token, "name": removed_name, "seconds": editing.UNDO_SECONDS}
     return render(request, DESIGNER, context, status=status)
 
 
-def _find_context(request: HtmxRequest, draft: JobDraft) -> dict[str, Any]:
-    query = request.GET.get("find", "")[:2000]
-    value = split_query(query)[1]
-    matches = search_inputs(draft, query) if query.strip() else []
-    return {"find_query": query, "find_value": value, "find_matches": matches}
+def _find_context(draft: JobDraft, text: str) -> dict[str, Any]:
+    """The find box's list. A value typed as ``name=value`` is echoed only where it would be set,
+    and never for a secret (its value belongs in its own masked box)."""
+    text = text[:2000]
+    name, value = split_query(text)
+    matches = search_inputs(draft, text) if name else []
+    secret = value is not None and (is_secret_name(name) or any(m.secret for m in matches))
+    return {
+        "find_query": f"{name}=" if secret else text,
+        "find_name": name,
+        "find_value": None if secret else value,
+        "find_matches": matches,
+    }
 
 
 def _apply_macro_pick(request: HtmxRequest, state: DesignerState) -> None:
@@ -200,7 +209,8 @@ def designer(request: HtmxRequest, pk: int) -> HttpResponse:
     partial = request.GET.get("partial") if request.htmx else None
     if partial == "find":
         context = {"draft": draft, "can_edit": allows(role_for(request.user, draft), EDIT)}
-        return render(request, f"{DESIGNER}#find-results", {**context, **_find_context(request, draft)})
+        context.update(_find_context(draft, request.GET.get("find", "")))
+        return render(request, f"{DESIGNER}#find-results", context)
     if partial not in ("rows", "sides", "group-footer", "schedule"):
         if cluster_tasks.check_draft_soon(draft):  # a tracked draft: is its job still what was deployed?
             draft.refresh_from_db()
@@ -226,6 +236,15 @@ def _row_window(request: HtmxRequest, state: DesignerState, group_id: int, offse
     return render_region(
         request, state, "row-chunk", panel=panel, chunk=panel.rows[offset:end], next_offset=next_offset
     )
+
+
+@login_required
+@require_POST
+def draft_find(request: HtmxRequest, pk: int) -> HttpResponse:
+    """The find box without JavaScript: the whole page with the list. A POST, so that a value typed
+    as ``name=value`` never lands in a URL, the browser's history or an access log."""
+    draft = get_draft_for_user(request, pk)
+    return render_page(request, draft, find_text=request.POST.get("find", ""))
 
 
 @login_required

@@ -25,7 +25,7 @@ from cdmweb.catalog.registry import get_catalog
 from cdmweb.jobs import editing
 from cdmweb.jobs.access import EDIT, get_draft_for_user
 from cdmweb.jobs.designer import ROW_WINDOW, DesignerState, designer_state
-from cdmweb.jobs.forms import INPUT_NAME, MAX_VALUE_CHARS, AddGroupForm, AddInputForm, EditInputForm, JobHeaderForm
+from cdmweb.jobs.forms import INPUT_NAME, AddGroupForm, AddInputForm, EditInputForm, JobHeaderForm
 from cdmweb.jobs.models import ConfigGroup, DraftInput, JobDraft
 from cdmweb.jobspec.constants import SIDE_GROUP, SIDE_KEYS, SIDE_LABELS, SIDES
 from cdmweb.jobspec.masking import is_secret
@@ -84,7 +84,7 @@ def draft_change(view: Callable[..., HttpResponse] | None = None, *, repeats_ref
     return login_required(require_POST(wrapper))
 
 
-def _recorded(request: HtmxRequest, draft: JobDraft, detail: str) -> DesignerState:
+def recorded(request: HtmxRequest, draft: JobDraft, detail: str) -> DesignerState:
     """The draft as the change left it, with the change recorded (``JobDraft.record_change``),
     validated once for both."""
     state = designer_state(draft)
@@ -117,7 +117,7 @@ def header_update(request: HtmxRequest, draft: JobDraft) -> HttpResponse:
         return render_region(request, designer_state(draft), "header", header_form=form)
     fields = editing.update_header(draft, form.cleaned_data)
     detail = "header: " + ", ".join(f for f in fields if f != "extra")
-    state = _recorded(request, draft, detail) if fields else designer_state(draft)
+    state = recorded(request, draft, detail) if fields else designer_state(draft)
     if not request.htmx:
         messages.success(request, "Saved.")
         return back_to_designer(draft)
@@ -129,7 +129,7 @@ def header_update(request: HtmxRequest, draft: JobDraft) -> HttpResponse:
 def _added(request: HtmxRequest, draft: JobDraft, item: DraftInput, detail: str, *, new_group: bool) -> HttpResponse:
     """After an input was added: back to its row (a plain post), or the row appended to its group,
     or the side redrawn when the group is new; either way the page then focuses the new value."""
-    state = _recorded(request, draft, detail)
+    state = recorded(request, draft, detail)
     if not request.htmx:
         return _back_to_input(draft, item)
     group_id = item.group_id
@@ -166,25 +166,32 @@ def input_add(request: HtmxRequest, draft: JobDraft, group_id: int) -> HttpRespo
 def find_add(request: HtmxRequest, draft: JobDraft) -> HttpResponse:
     """The find box's Enter: add the input picked (to its group, created if needed) and focus its
     value; or, with ``name=value`` typed, set the value as well (of an input already there too)
-    and stay in the box for the next one."""
-    side, name = request.POST.get("side", ""), request.POST.get("name", "")[:255]
+    and stay in the box for the next one. The same checks as the group's own add form and a row's
+    edit: a usable name, a value the row would take, a side the designer can edit."""
+    side, name = request.POST.get("side", ""), request.POST.get("name", "").strip()[:255]
     value = request.POST.get("value")
     custom = bool(request.POST.get("custom"))
     catalog = get_catalog()
     spec = catalog.spec(getattr(draft, f"{side}_connector", None), side, name) if side in SIDES else None
     group_name = name.split(".", 1)[0]
     group = draft.groups.filter(side=side, name=group_name).first() if side in SIDES else None
-    if spec is None and not (custom and group is not None and INPUT_NAME.match(name)):
+    if side in SIDES and SIDE_KEYS[side] in draft.extra:
+        message = f"This draft's {SIDE_LABELS[side].lower()} has a shape the designer cannot edit."
+        return _find_refused(request, draft, message)
+    if spec is None and not (custom and group is not None and INPUT_NAME.fullmatch(name)):
         message = f"{name or 'That'} is not a documented input of this draft's {SIDE_LABELS.get(side, 'job').lower()}."
         return _find_refused(request, draft, message)
     if spec is not None and group_name not in _groups_of(side):
         return _find_refused(request, draft, f"{name} belongs in {group_name}, which is not a group of this side.")
     if spec is not None and not taken_by_job_type(spec, draft.job_type, catalog):
         return _find_refused(request, draft, f"A {draft.job_type} job does not take {name}.")
-    if value is not None and is_secret(spec, name):
-        return _find_refused(request, draft, f"Type {name} in its own box, where a secret is masked, not here.")
-    if value is not None and len(value) > MAX_VALUE_CHARS:
-        return _find_refused(request, draft, f"That value is over {MAX_VALUE_CHARS:,} characters.")
+    if value is not None:
+        if is_secret(spec, name):
+            return _find_refused(request, draft, f"Type {name} in its own box, where a secret is masked, not here.")
+        form = EditInputForm({"value": value})
+        if not form.is_valid():
+            return _find_refused(request, draft, " ".join(form.errors["value"]))
+        value = form.cleaned_data["value"]
     item = group.inputs.filter(name=name).first() if group is not None else None
     if item is not None:
         if value is None:
@@ -193,7 +200,7 @@ def find_add(request: HtmxRequest, draft: JobDraft) -> HttpResponse:
     new_group = group is None
     if group is None:
         group = editing.add_group(draft, side, group_name)
-    item = editing.add_input(draft, group, name, value or editing.default_value(draft, group, name))
+    item = editing.add_input(draft, group, name, editing.default_value(draft, group, name) if value is None else value)
     response = _added(request, draft, item, f"added {name} to {group.name}", new_group=new_group)
     if request.htmx and value is not None:
         del response["HX-Trigger-After-Settle"]
@@ -205,7 +212,7 @@ def _set_from_find(request: HtmxRequest, draft: JobDraft, item: DraftInput, valu
     """``name=value`` for an input the draft has: the edit the row would make, its row redrawn."""
     if value != item.value or item.value_is_json:
         editing.update_input(item, value)
-        state = _recorded(request, draft, f"set {item.name}")
+        state = recorded(request, draft, f"set {item.name}")
     else:
         state = designer_state(draft)
     if not request.htmx:
@@ -246,7 +253,7 @@ def input_update(request: HtmxRequest, draft: JobDraft, input_id: int) -> HttpRe
         state = designer_state(draft)
     else:
         editing.update_input(item, value)
-        state = _recorded(request, draft, f"set {item.name}")
+        state = recorded(request, draft, f"set {item.name}")
     if not request.htmx:
         return _back_to_input(draft, item)
     row = state.rows_by_id[item.pk]
@@ -268,7 +275,7 @@ def input_delete(request: HtmxRequest, draft: JobDraft, input_id: int) -> HttpRe
     item = _get_input(draft, input_id)
     group_id = item.group_id
     token = editing.remove_input_for_undo(item)
-    _recorded(request, draft, f"removed {item.name}")
+    recorded(request, draft, f"removed {item.name}")
     if not request.htmx:
         url = reverse("designer", args=[draft.pk])
         return redirect(f"{url}?undo={token}#group-{group_id}")
@@ -293,7 +300,7 @@ def input_restore(request: HtmxRequest, draft: JobDraft) -> HttpResponse:
             return back_to_designer(draft)
         context = {"draft": draft, "undo": {"token": token, "name": "", "error": str(refusal)}}
         return render(request, f"{DESIGNER}#removed-row", context)
-    state = _recorded(request, draft, f"restored {item.name}")
+    state = recorded(request, draft, f"restored {item.name}")
     if not request.htmx:
         return _back_to_input(draft, item)
     panel = state.panels_by_id[item.group_id]
@@ -313,7 +320,7 @@ def input_move(request: HtmxRequest, draft: JobDraft, input_id: int) -> HttpResp
         return HttpResponse("Move up or down.", status=400)
     neighbour = editing.move_input(item, direction)
     if neighbour is not None:
-        _recorded(request, draft, f"moved {item.name} {direction}")
+        recorded(request, draft, f"moved {item.name} {direction}")
     if not request.htmx:
         return _back_to_input(draft, item)
     response = HttpResponse("")
@@ -336,7 +343,7 @@ def group_add(request: HtmxRequest, draft: JobDraft, side: str) -> HttpResponse:
         state = designer_state(draft)
         return render_region(request, state, "side", side=state.sides[side], **errors)
     group = editing.add_group(draft, side, form.cleaned_data["name"])
-    state = _recorded(request, draft, f"added group {group.name} ({side})")
+    state = recorded(request, draft, f"added group {group.name} ({side})")
     if not request.htmx:
         return back_to_designer(draft, f"group-{group.pk}")
     return changed(render_region(request, state, "side", side=state.sides[side]))
@@ -347,7 +354,7 @@ def group_delete(request: HtmxRequest, draft: JobDraft, group_id: int) -> HttpRe
     group = _get_group(draft, group_id)
     side = group.side
     editing.remove_group(group)
-    state = _recorded(request, draft, f"removed group {group.name} ({side})")
+    state = recorded(request, draft, f"removed group {group.name} ({side})")
     if not request.htmx:
         return back_to_designer(draft, f"side-{side}")
     return changed(render_region(request, state, "side", side=state.sides[side]))

@@ -22,7 +22,7 @@ from cdmweb.jobspec import schedule
 
 from .common import HtmxRequest, back_to_designer
 from .designer import DESIGNER, changed, render_page, render_region
-from .editing import _recorded, draft_change
+from .editing import draft_change, recorded
 
 
 def _refused(request: HtmxRequest, draft: JobDraft, errors: dict[str, str]) -> HttpResponse:
@@ -59,7 +59,7 @@ def schedule_update(request: HtmxRequest, draft: JobDraft, group_id: int) -> Htt
     state: DesignerState
     if changed_names:
         short = ", ".join(name.split(".", 1)[1] for name in changed_names)
-        state = _recorded(request, draft, f"set the schedule: {short}")
+        state = recorded(request, draft, f"set the schedule: {short}")
     else:
         state = designer_state(draft)
     if not request.htmx:
