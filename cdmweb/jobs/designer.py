@@ -6,6 +6,7 @@ Views call ``designer_state(draft)`` and render; templates only iterate what is 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Any
 
 from django.urls import reverse
@@ -41,11 +42,7 @@ class InputRow:
     url: str = ""  # this input's URL, without the trailing slash; actions append to it
     name: str = ""
     label: str = ""
-    title: str = ""
     value: str = ""
-    widget: str = "text"
-    options: list[tuple[str, str, bool]] = field(default_factory=list)
-    note: str = ""
     required: bool = False
     custom: bool = False
 
@@ -60,13 +57,29 @@ class InputRow:
         self.value = item.value
         self.required = bool(spec and spec.required)
         self.custom = spec is None
-        self.title = f"{item.name} — {spec.help}" if spec and spec.help else item.name
-        self.widget = self._widget()
+
+    # What only a drawn row shows is worked out when it is drawn: a 500-input draft's page draws a
+    # window of its rows, and the rest would pay for help texts and options nobody sees.
+    @cached_property
+    def title(self) -> str:
+        spec = self.spec
+        return f"{self.name} — {spec.help}" if spec and spec.help else self.name
+
+    @cached_property
+    def widget(self) -> str:
+        return self._widget()
+
+    @cached_property
+    def options(self) -> list[tuple[str, str, bool]]:
         if self.widget == "boolean":
-            self.options = self._options(("true", "false"), "(empty)")
-        elif self.widget == "select":
-            self.options = self._options(spec.choices if spec else (), "(choose)")
-        self.note = self._note()
+            return self._options(("true", "false"), "(empty)")
+        if self.widget == "select":
+            return self._options(self.spec.choices if self.spec else (), "(choose)")
+        return []
+
+    @cached_property
+    def note(self) -> str:
+        return self._note()
 
     def _widget(self) -> str:
         if is_secret(self.spec, self.item.name):
@@ -169,9 +182,12 @@ class DesignerState:
         return [self.sides[s] for s in SIDES]
 
 
-# Rows a group draws up front: about five screens of it. The rest loads as it scrolls into view, so
-# a 500-input draft's page renders a few hundred rows instead of all of them.
-ROW_WINDOW = 50
+# Rows a group draws up front: a screen and a bit of it, what the first look reaches. The rest loads
+# as it scrolls into view, ROW_CHUNK rows a request (fewer round trips once someone scrolls). Rows
+# are most of a big draft's page: with 12, a 500-input draft's page costs under twice a 10-input
+# one's (bench/designer_bench.py checks it); with 50 it cost three times, with 20 just over twice.
+ROW_WINDOW = 12
+ROW_CHUNK = 50
 
 
 def designer_state(draft: JobDraft, catalog: Catalog | None = None, window: int | None = ROW_WINDOW) -> DesignerState:
