@@ -24,7 +24,7 @@ from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
-from playwright.sync_api import Browser, Page, ViewportSize, expect, sync_playwright
+from playwright.sync_api import Browser, Locator, Page, ViewportSize, expect, sync_playwright
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 ARTIFACTS = REPO_ROOT / "test-artifacts"
@@ -93,7 +93,62 @@ def login(page: Page, username: str = "owner", password: str = PASSWORD) -> None
     expect(page.get_by_role("heading", name="My drafts")).to_be_visible()
 
 
-def save_screenshot(page: Page, name: str) -> None:
-    """A full-page screenshot in test-artifacts/, for a person to look at after the run."""
+def menu_link(page: Page, name: str) -> Locator:
+    """A link of the main menu, with the menu opened first where it is folded (below 992 px)."""
+    link = page.get_by_role("navigation", name="Main menu").get_by_role("link", name=name, exact=True)
+    if not link.is_visible():
+        page.locator("label[for=menu-toggle]").click()
+    return link
+
+
+def save_screenshot(page: Page, name: str, *, full_page: bool = True) -> None:
+    """A screenshot in test-artifacts/ (the full page, or what the window shows), for a person to
+    look at after the run."""
     ARTIFACTS.mkdir(exist_ok=True)
-    page.screenshot(path=str(ARTIFACTS / name), full_page=True)
+    page.screenshot(path=str(ARTIFACTS / name), full_page=full_page)
+
+
+# --- accessibility ----------------------------------------------------------------------------
+
+# axe-core comes from npm (package.json's devDependencies, installed by scripts/setup-env) and only
+# ever reaches a page here: it is no static file, so no user is sent it.
+AXE_SOURCE = REPO_ROOT / "node_modules" / "axe-core" / "axe.min.js"
+# What fails a test; "moderate" and "minor" findings are printed, not failed on.
+AXE_FAILING_IMPACTS = ("serious", "critical")
+
+
+def axe_violations(page: Page, context: str | dict[str, list[list[str]]] | None = None) -> list[dict]:
+    """Every axe-core violation on the page as it is now (``context``: axe's include/exclude).
+
+    The script is evaluated through the DevTools protocol, which the page's Content-Security-Policy
+    does not apply to (a ``<script>`` tag with inline code would be refused by it)."""
+    if not page.evaluate("() => typeof window.axe === 'object'"):
+        page.evaluate(f"() => {{ {AXE_SOURCE.read_text()}\n}}")
+    return page.evaluate(
+        """async (context) => {
+            const results = await window.axe.run(context || document, {resultTypes: ["violations"]});
+            return results.violations.map((v) => ({
+                id: v.id, impact: v.impact, help: v.help,
+                targets: v.nodes.map((node) => node.target.join(" ")),
+                why: v.nodes.map((node) => [...node.any, ...node.all, ...node.none].map((c) => c.message).join("; ")),
+            }));
+        }""",
+        context,
+    )
+
+
+def describe_violations(violations: list[dict]) -> str:
+    return "\n".join(
+        f"  [{v['impact']}] {v['id']}: {v['help']} ({len(v['targets'])})\n"
+        + "\n".join(f"      {target}: {why}" for target, why in zip(v["targets"], v["why"], strict=True))
+        for v in violations
+    )
+
+
+def assert_accessible(page: Page, context: str | dict[str, list[list[str]]] | None = None) -> list[dict]:
+    """Fail on any serious or critical axe-core violation, naming each with its rule, impact, help
+    and the elements concerned. Returns every violation found (the milder ones too)."""
+    violations = axe_violations(page, context)
+    failing = [v for v in violations if v["impact"] in AXE_FAILING_IMPACTS]
+    assert not failing, f"accessibility violations on {page.url}:\n{describe_violations(failing)}"
+    return violations

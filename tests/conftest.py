@@ -26,7 +26,7 @@ def corpus_files(folder: str, pattern: str = "*") -> list[Path]:
 
 # The views that change a draft under its lock (jobs/views/editing.py, restore).
 DRAFT_CHANGE = re.compile(
-    r"^/drafts/(\d+)/(header|sides/[^/]+/groups|groups/\d+/(delete|inputs)|inputs/\d+(/delete|/move)?|revisions/\d+/restore)/$"
+    r"^/drafts/(\d+)/(header|sides/[^/]+/groups|groups/\d+/(delete|inputs|schedule)|inputs/(\d+(/delete|/move)?|restore)|find/add|revisions/\d+/restore)/$"
 )
 
 

@@ -112,7 +112,7 @@ class JobDraftAdmin(admin.ModelAdmin):
         if obj.pk is None:
             return "—"
         body = build_request_body([masked_job(obj.build())])
-        return format_html('<pre class="admin-preview">{}</pre>', visible(dumps(body)))
+        return format_html('<pre class="admin-preview" tabindex="0">{}</pre>', visible(dumps(body)))
 
     def save_model(self, request: HttpRequest, obj: JobDraft, form: Any, change: bool) -> None:
         if change:
@@ -251,7 +251,7 @@ class SubmissionAdmin(admin.ModelAdmin):
 
     @admin.display(description="Request body sent (secrets masked)")
     def body_preview(self, obj: Submission) -> str:
-        return format_html('<pre class="admin-preview">{}</pre>', visible(dumps(masked_job(obj.body))))
+        return format_html('<pre class="admin-preview" tabindex="0">{}</pre>', visible(dumps(masked_job(obj.body))))
 
 
 class ReadOnlyAdmin(admin.ModelAdmin):
@@ -292,7 +292,7 @@ class RevisionAdmin(KeptWithDraftAdmin):
 
     @admin.display(description="Payload (secrets masked)")
     def payload_preview(self, obj: Revision) -> str:
-        return format_html('<pre class="admin-preview">{}</pre>', visible(dumps(masked_job(obj.payload))))
+        return format_html('<pre class="admin-preview" tabindex="0">{}</pre>', visible(dumps(masked_job(obj.payload))))
 
 
 @admin.register(Review)

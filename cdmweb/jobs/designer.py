@@ -5,16 +5,21 @@ Views call ``designer_state(draft)`` and render; templates only iterate what is 
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass, field
+from datetime import datetime, timedelta
 from functools import cached_property
-from typing import Any
+from typing import Any, ClassVar
 
 from django.urls import reverse
+from django.utils import timezone
 
 from cdmweb.catalog.input_types import InputType, input_type
 from cdmweb.catalog.registry import Catalog, InputSpec, get_catalog
+from cdmweb.jobspec import schedule
 from cdmweb.jobspec.characters import invisible_characters, visible
 from cdmweb.jobspec.constants import SIDE_GROUP, SIDE_KEYS, SIDE_LABELS, SIDES
+from cdmweb.jobspec.macros import DOC_TZ, Resolution, refused_offsets, resolve, takes_macros
 from cdmweb.jobspec.masking import is_secret, masked_job
 from cdmweb.jobspec.pairing import taken_by_job_type
 from cdmweb.jobspec.payload import dumps
@@ -22,6 +27,75 @@ from cdmweb.jobspec.validation import ERROR, Finding, applies, validate_job
 
 from .clusters import links
 from .models import ConfigGroup, DraftInput, JobDraft, LoadedInput
+
+
+@functools.lru_cache(maxsize=4096)
+def _takes_macros(name: str, help_text: str) -> bool:
+    return takes_macros(name, help_text)
+
+
+@dataclass
+class MacroView:
+    """What a row says about date macros: the reference, for an input CDM documents them in,
+    and, for a value holding one, what it resolves to now and at a run time the user picks."""
+
+    value: str
+    documented: bool
+    refused: str = ""  # why CDM would refuse a macro in this very input
+    now: Resolution | None = None
+    now_at: datetime | None = None
+    picked: Resolution | None = None
+    picked_at: datetime | None = None
+    chosen: bool = False  # the run time is the user's, not the default: its picker stays open
+
+    def __post_init__(self) -> None:
+        if "${" in self.value:
+            self.now_at = timezone.now().astimezone(DOC_TZ).replace(microsecond=0)
+            self.now = resolve(self.value, self.now_at)
+            # By default the picked run is the next midnight, when a daily incremental job runs.
+            self.pick(self.now_at.replace(hour=0, minute=0, second=0) + timedelta(days=1), chosen=False)
+
+    def pick(self, at: datetime, chosen: bool = True) -> None:
+        self.picked_at = at.astimezone(DOC_TZ) if at.tzinfo else at.replace(tzinfo=DOC_TZ)
+        self.picked = resolve(self.value, self.picked_at)
+        self.chosen = chosen
+
+    @property
+    def now_label(self) -> str:
+        # Told in the cluster's zone, as resolved: the site's own time zone may be another.
+        return _when(self.now_at)
+
+    @property
+    def picked_label(self) -> str:
+        return _when(self.picked_at)
+
+    @property
+    def picked_value(self) -> str:
+        return self.picked_at.strftime("%Y-%m-%dT%H:%M:%S") if self.picked_at else ""
+
+
+def _when(moment: datetime | None) -> str:
+    if moment is None:
+        return ""
+    return f"{moment.day} {moment:%b %Y %H:%M}" + (f":{moment:%S}" if moment.second else "")
+
+
+def parse_run_time(text: str) -> datetime | None:
+    """A run time the user picked (a datetime-local value); None when it is not one."""
+    try:
+        return datetime.fromisoformat(text.strip()) if text.strip() else None
+    except ValueError:
+        return None
+
+
+def macro_view(name: str, help_text: str, value: str, widget: str) -> MacroView | None:
+    """None for the many rows that neither take macros nor hold one, so drawing them costs nothing."""
+    if widget == "secret":
+        return None
+    documented = _takes_macros(name, help_text)
+    if not documented and "${" not in value:
+        return None
+    return MacroView(value=value, documented=documented, refused=refused_offsets(name, value))
 
 
 @dataclass
@@ -81,6 +155,11 @@ class InputRow:
     def note(self) -> str:
         return self._note()
 
+    @cached_property
+    def macros(self) -> MacroView | None:
+        # Cached: a view may pick a run time on it (MacroView.pick) before the row is drawn.
+        return macro_view(self.name, self.spec.help if self.spec else "", self.value, self.widget)
+
     def _widget(self) -> str:
         if is_secret(self.spec, self.item.name):
             return "secret"  # before anything else: a secret is never drawn, whatever its type
@@ -114,8 +193,11 @@ class InputRow:
                 parts.append(spec.help)
             if spec.default is not None:
                 parts.append(f"Default: {spec.default!r}.")
-            if spec.when:
+            if spec.when and self.applies:
                 parts.append(f"Applies when {spec.describe_when()}.")
+            elif spec.when:
+                # Said in words: the row's grey background alone would not tell everyone.
+                parts.append(f"Does not apply with the current values: it applies when {spec.describe_when()}.")
             if spec.context:
                 parts.append(f"({spec.context})")
         return " ".join(parts)
@@ -143,6 +225,40 @@ class GroupPanel:
     # The first rows drawn with the page; a big group loads the rest as it scrolls into view.
     visible_rows: list[InputRow] = field(default_factory=list)
     next_offset: int = 0
+    schedule: ScheduleView | None = None
+
+
+@dataclass
+class ScheduleView:
+    """The schedule editor of the driver's schedulerConfig group: its fields as the pickers take
+    them and the sentence that tells the stored schedule."""
+
+    cycle_types: ClassVar[tuple[str, ...]] = schedule.CYCLE_TYPES
+    values: dict[str, str]
+    description: schedule.Description = field(init=False)
+    fields: dict[str, Any] = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.description = schedule.describe(self.values)
+        self.fields = {
+            "enabled": self.values.get(schedule.ENABLED, "").strip().lower() == "true",
+            "cycle_type": self.values.get(schedule.CYCLE_TYPE, ""),
+            "cycle": self.values.get(schedule.CYCLE, ""),
+            "run_at": self.values.get(schedule.RUN_AT_NAME, ""),
+        }
+        for key, name in (("start", schedule.START), ("stop", schedule.STOP)):
+            stored = self.values.get(name, "")
+            self.fields[key] = schedule.to_picker(stored)
+            # What the picker cannot show is kept as stored unless a date is picked instead.
+            self.fields[f"{key}_keep"] = stored if stored and not self.fields[key] else ""
+
+
+def posted_schedule_fields(data: Any) -> dict[str, Any]:
+    """The editor's fields as a refused post sent them, to draw them again as typed."""
+    keys = ("cycle_type", "cycle", "run_at", "start", "stop", "start_keep", "stop_keep")
+    fields: dict[str, Any] = {key: data.get(key, "") for key in keys}
+    fields["enabled"] = data.get("enabled") in ("true", "on", "1")
+    return fields
 
 
 @dataclass
@@ -168,6 +284,8 @@ class DesignerState:
     link_choices: list[tuple[str, str]] = field(default_factory=list)
     # ("target pk:cluster id", "target / cluster name") a draft may name as its home cluster.
     home_choices: list[tuple[str, str]] = field(default_factory=list)
+    # Each finding with where it points on the page: (finding, href, id of the control to focus).
+    finding_links: list[tuple[Finding, str, str]] = field(default_factory=list)
 
     @property
     def errors(self) -> list[Finding]:
@@ -181,6 +299,16 @@ class DesignerState:
     def side_list(self) -> list[SidePanel]:
         return [self.sides[s] for s in SIDES]
 
+
+# A header finding's input (the job's JSON key) -> the id of the header field that sets it.
+HEADER_FIELD_IDS = {
+    "name": "header_name",
+    "job_type": "header_job_type",
+    "from-connector-name": "header_from_connector",
+    "from-link-name": "header_from_link",
+    "to-connector-name": "header_to_connector",
+    "to-link-name": "header_to_link",
+}
 
 # Rows a group draws up front: about two screens of it (a row is 80 to 150 px tall), what a first
 # look reaches. The rest loads as it scrolls into view, ROW_CHUNK rows a request (fewer round trips
@@ -229,6 +357,7 @@ def designer_state(draft: JobDraft, catalog: Catalog | None = None, window: int 
         )
 
     header_findings: dict[str, list[Finding]] = {}
+    finding_links: list[tuple[Finding, str, str]] = []
     group_by_name = {(g.side, g.name): panels_by_id[g.id] for g in groups}
     for found in findings:
         where = found.get("where")
@@ -236,6 +365,8 @@ def designer_state(draft: JobDraft, catalog: Catalog | None = None, window: int 
             row = rows_at.get((where["side"], where["group"], where["index"]))
             if row is not None:
                 row.findings.append(found)
+                drawn = window is None or where["index"] < window
+                finding_links.append((found, f"{'' if drawn else '?all=1'}#input-{row.id_str}", f"value-{row.id_str}"))
                 continue
         spec_side = _side_of_input(found["input"])
         panel = group_by_name.get((spec_side, found["input"].split(".", 1)[0])) if spec_side else None
@@ -243,8 +374,11 @@ def designer_state(draft: JobDraft, catalog: Catalog | None = None, window: int 
             panel = next((p for (s, n), p in group_by_name.items() if n == found["input"]), None)
         if panel is not None:
             panel.findings.append(found)
+            finding_links.append((found, f"#group-{panel.group.id}", ""))
         else:
             header_findings.setdefault(found["input"] or "job", []).append(found)
+            field_id = HEADER_FIELD_IDS.get(found["input"], "")
+            finding_links.append((found, f"#{field_id or 'header'}", field_id))
     # The draft's links on its home cluster, from the local copy (no request to CDM per view).
     for found in links.link_findings(draft):
         header_findings.setdefault(found["input"], []).append(found)
@@ -258,6 +392,7 @@ def designer_state(draft: JobDraft, catalog: Catalog | None = None, window: int 
         panels_by_id=panels_by_id,
         link_choices=links.link_choices(draft),
         home_choices=links.home_choices(draft),
+        finding_links=finding_links,
     )
 
 
@@ -305,6 +440,7 @@ def _group_panel(
             continue
         (addable if applies(spec, specs, values) else not_applicable).append(spec)
     documented = bool(specs) or (side == "driver" and group.name in catalog.driver)
+    scheduled = ScheduleView(values) if side == "driver" and group.name == schedule.GROUP else None
     return GroupPanel(
         group=group,
         rows=rows,
@@ -313,6 +449,7 @@ def _group_panel(
         documented=documented,
         not_taken=sorted(k.split(".", 1)[-1] for k in not_taken),
         job_type=job_type,
+        schedule=scheduled,
     )
 
 

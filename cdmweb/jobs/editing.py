@@ -6,12 +6,16 @@ size of the draft; the caller re-validates (``designer_state``) and records the 
 
 from __future__ import annotations
 
+import json
+import secrets
 from typing import Any
 
+from django.core.cache import cache
 from django.db import transaction
 from django.db.models import Max
 
 from cdmweb.catalog.registry import SIDE_GROUP, get_catalog
+from cdmweb.crypto import SecretUnreadable, decrypt, encrypt
 from cdmweb.jobspec.pairing import taken_by_job_type
 from cdmweb.jobspec.payload import JOB_FIELDS
 from cdmweb.jobspec.validation import applies
@@ -120,6 +124,83 @@ def update_input(item: DraftInput, value: str) -> None:
 
 def remove_input(item: DraftInput) -> None:
     item.delete()
+
+
+# The page offers Undo for UNDO_SECONDS; the server keeps the removed input a little longer, so a
+# click in the last second (or a slow request) still lands.
+UNDO_SECONDS = 10
+_UNDO_KEPT_SECONDS = 60
+
+
+def _undo_key(draft_id: int, token: str) -> str:
+    return f"cdmweb:undo-remove:{draft_id}:{token}"
+
+
+def remove_input_for_undo(item: DraftInput) -> str:
+    """Remove an input, keeping what Undo needs to put it back where it was; returns the token
+    that names it. The copy is encrypted (a removed password must not sit in the cache in plain)
+    and lives in the shared cache, so any app server can undo it."""
+    kept = {
+        "group": item.group_id,
+        "name": item.name,
+        "value": item.value,
+        "value_is_json": item.value_is_json,
+        "value_key": item.value_key,
+        "extra": item.extra,
+        "position": item.position,
+    }
+    token = secrets.token_urlsafe(12)
+    cache.set(_undo_key(item.draft_id, token), encrypt(json.dumps(kept)), _UNDO_KEPT_SECONDS)
+    remove_input(item)
+    return token
+
+
+def removed_input_name(draft: JobDraft, token: str) -> str | None:
+    """The name of the input ``token`` can still put back, or None once it cannot."""
+    kept = _kept(draft, token)
+    return kept["name"] if kept else None
+
+
+def _kept(draft: JobDraft, token: str) -> dict[str, Any] | None:
+    stored = cache.get(_undo_key(draft.pk, token[:40])) if token else None
+    if not stored:
+        return None
+    try:
+        return json.loads(decrypt(stored))
+    except (SecretUnreadable, ValueError):
+        return None
+
+
+class CannotRestore(Exception):
+    """Undo came too late, or what the input went back to is gone or taken."""
+
+
+@transaction.atomic
+def restore_input(draft: JobDraft, token: str) -> DraftInput:
+    """Put a removed input back in its group, at the place it had (positions are never reused,
+    so its old one still sorts it between the same neighbours). Once only."""
+    kept = _kept(draft, token)
+    if kept is None:
+        raise CannotRestore("Too late to undo: a removed input can be put back for a few seconds only.")
+    group = ConfigGroup.objects.filter(pk=kept["group"], draft=draft).first()
+    if group is None:
+        raise CannotRestore(f"{kept['name']} cannot be put back: its group has been removed.")
+    if group.inputs.filter(name=kept["name"]).exists():
+        raise CannotRestore(f"{kept['name']} is already back in {group.name}.")
+    cache.delete(_undo_key(draft.pk, token))
+    item = DraftInput.objects.create(
+        draft=draft,
+        group=group,
+        name=kept["name"],
+        value=kept["value"],
+        value_is_json=kept["value_is_json"],
+        value_key=kept["value_key"],
+        extra=kept["extra"],
+        position=kept["position"],
+    )
+    if group.inputs_form != "list":
+        ConfigGroup.objects.filter(pk=group.pk).update(inputs_form="list")
+    return item
 
 
 @transaction.atomic

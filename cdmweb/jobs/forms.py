@@ -172,6 +172,7 @@ class CreateDraftForm(JobHeaderForm):
     def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["team"].queryset = teams_to_create_in(user)
+        self.fields["name"].widget.attrs["autofocus"] = True  # the page is this form: start typing
         self.helper.layout.insert(len(self.helper.layout) - 1, "team")
 
 

@@ -1,6 +1,7 @@
 from django.urls import path
 
 from .views import clusters, dashboard, deployed, designer, drafts, editing, links, reviews, submissions, teams
+from .views import schedule as schedule_views
 
 urlpatterns = [
     path("", dashboard.dashboard, name="dashboard"),
@@ -18,6 +19,10 @@ urlpatterns = [
     path("drafts/<int:pk>/inputs/<int:input_id>/", editing.input_update, name="input-update"),
     path("drafts/<int:pk>/inputs/<int:input_id>/delete/", editing.input_delete, name="input-delete"),
     path("drafts/<int:pk>/inputs/<int:input_id>/move/", editing.input_move, name="input-move"),
+    path("drafts/<int:pk>/inputs/restore/", editing.input_restore, name="input-restore"),
+    path("drafts/<int:pk>/find/add/", editing.find_add, name="find-add"),
+    path("drafts/<int:pk>/groups/<int:group_id>/schedule/", schedule_views.schedule_update, name="schedule-update"),
+    path("drafts/<int:pk>/inputs/<int:input_id>/macros/", schedule_views.macro_preview, name="macro-preview"),
     path("drafts/<int:pk>/history/", reviews.history, name="history"),
     path("drafts/<int:pk>/revisions/<int:number>/restore/", reviews.restore, name="restore"),
     path("drafts/<int:pk>/share/", reviews.draft_share, name="draft-share"),

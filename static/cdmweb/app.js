@@ -29,9 +29,12 @@ document.body.addEventListener("input-moved", (event) => {
   const row = document.getElementById(`input-${event.detail.row}`);
   const other = document.getElementById(`input-${event.detail.other}`);
   if (!row || !other) return;
+  // Moving a node drops the focus inside it: put it back where it was (the value, after Alt+↑/↓).
+  const onValue = document.activeElement?.name === "value" && row.contains(document.activeElement);
   if (event.detail.direction === "up") other.before(row); else other.after(row);
   markEnds(row.parentElement);
-  row.querySelector(`button[value=${event.detail.direction}]:not(:disabled)`)?.focus();
+  if (onValue) row.querySelector("[name=value]")?.focus();
+  else row.querySelector(`button[value=${event.detail.direction}]:not(:disabled)`)?.focus();
 });
 
 // After any swap (a row added, removed or redrawn) the ends may have changed.

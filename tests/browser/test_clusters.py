@@ -9,7 +9,7 @@ from playwright.sync_api import Browser, Page, ViewportSize, expect
 from cdmweb.jobs.models import JobDraft
 
 # browser_fixture and fast_passwords are fixtures: pytest finds them in this module's namespace.
-from ..browser_support import browser_fixture, fast_passwords, logged_in_page, save_screenshot  # noqa: F401
+from ..browser_support import browser_fixture, fast_passwords, logged_in_page, menu_link, save_screenshot  # noqa: F401
 from ..jobs.clusters_support import cluster_id, demo_job, edit_on_cluster, input_value, put_jobs
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -29,7 +29,7 @@ def test_pull_then_drift_then_take_the_cluster_version(
     browser: Browser, live_server, owner, jobs_on_cluster, viewport, tag
 ) -> None:
     with logged_in_page(browser, live_server, viewport) as page:
-        page.get_by_role("link", name="Clusters").click()
+        menu_link(page, "Clusters").click()
         expect(page.get_by_role("heading", name="Clusters of sandbox")).to_be_visible()
         page.goto(f"/clusters/?target=sandbox&cluster={cluster_id()}")
         expect(page.locator("#cluster-jobs")).to_contain_text("stock_batch")
@@ -54,7 +54,7 @@ def test_pull_then_drift_then_take_the_cluster_version(
         expect(page.locator("#drift-panel [data-drift]")).to_have_text("drifted")
         expect(page.locator("#diff")).to_contain_text("orders_by_hand")
         save_screenshot(page, f"clusters-drift-{tag}.png")
-        page.get_by_role("link", name="Drafts").click()
+        menu_link(page, "Drafts").click()
         expect(page.locator('tr:has-text("orders_03") [data-drift]')).to_have_text("drifted")
         page.locator('tr:has-text("orders_03") [data-drift]').click()
         page.get_by_role("button", name="Take the cluster's version").click()

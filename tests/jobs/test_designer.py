@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import json
+import re
 
 import pytest
 from django.urls import reverse
 
 from cdmweb.jobs.importing import import_text
-from cdmweb.jobs.models import ConfigGroup, DraftInput, JobDraft
+from cdmweb.jobs.models import AuditEvent, ConfigGroup, DraftInput, JobDraft
 
 from ..conftest import hx
 
@@ -316,12 +317,91 @@ def test_imported_non_string_value_becomes_a_string_when_edited(owner_client, ow
     ]
 
 
-def test_remove_input(owner_client, draft):
+def undo_token(response) -> str:
+    return re.search(r'name="token" value="([^"]+)"', response.content.decode()).group(1)
+
+
+def test_remove_input_offers_undo_in_its_place(owner_client, draft):
     item = draft.inputs.get(name="throttlingConfig.numLoaders")
     response = owner_client.post(reverse("input-delete", args=[draft.pk, item.pk]), **hx())
-    assert response.status_code == 200 and response.content == b""  # the row swaps itself out
+    html = response.content.decode()
+    assert (
+        response.status_code == 200
+        and "removed-row" in html
+        and "Removed <code>throttlingConfig.numLoaders</code>" in html
+    )
+    assert 'data-undo-seconds="10"' in html and undo_token(response)
     assert json.loads(response["HX-Trigger"]) == {"draft-changed": {}, f"group-changed-{item.group_id}": {}}
     assert not DraftInput.objects.filter(pk=item.pk).exists()
+
+
+def test_undo_puts_the_input_back_where_it_was_with_its_value(owner_client, draft):
+    g = group(draft, "throttlingConfig")
+    original = names(g)
+    item = g.inputs.get(name=original[1])
+    item.value = "7"
+    item.save()
+    version = JobDraft.objects.get(pk=draft.pk).version
+    token = undo_token(owner_client.post(reverse("input-delete", args=[draft.pk, item.pk]), **hx()))
+    assert names(g) == [original[0], *original[2:]]
+    restored = owner_client.post(reverse("input-restore", args=[draft.pk]), {"token": token}, **hx())
+    assert restored.status_code == 200 and restored["HX-Retarget"] == f"#group-{g.pk}"
+    assert names(g) == original and g.inputs.get(name=original[1]).value == "7"
+    new_id = g.inputs.get(name=original[1]).pk
+    assert json.loads(restored["HX-Trigger-After-Settle"]) == {"input-added": {"row": new_id}}
+    assert f'id="value-{new_id}"' in restored.content.decode()
+    assert JobDraft.objects.get(pk=draft.pk).version == version + 2
+    assert AuditEvent.objects.filter(draft=draft, detail=f"restored {original[1]}").exists()
+    # Once only: a second Undo says so in place, and changes nothing.
+    again = owner_client.post(reverse("input-restore", args=[draft.pk]), {"token": token}, **hx())
+    assert again.status_code == 200 and "Too late to undo" in again.content.decode()
+    assert names(g) == original
+
+
+def test_undo_keeps_a_secret_without_showing_it(owner_client, make_draft):
+    draft = make_draft()
+    g = group(draft, "fromJobConfig")
+    item = DraftInput.objects.create(
+        draft=draft, group=g, name="fromJobConfig.dbPassword", value="s3cret-Pa55", position=99
+    )
+    response = owner_client.post(reverse("input-delete", args=[draft.pk, item.pk]), **hx())
+    assert "s3cret-Pa55" not in response.content.decode()
+    owner_client.post(reverse("input-restore", args=[draft.pk]), {"token": undo_token(response)}, **hx())
+    assert draft.inputs.get(name=item.name).value == "s3cret-Pa55"
+
+
+def test_undo_refusals(owner_client, draft, make_draft):
+    item = draft.inputs.get(name="throttlingConfig.numLoaders")
+    token = undo_token(owner_client.post(reverse("input-delete", args=[draft.pk, item.pk]), **hx()))
+    other = make_draft()
+    foreign = owner_client.post(reverse("input-restore", args=[other.pk]), {"token": token}, **hx())
+    assert "Too late to undo" in foreign.content.decode()  # a token names one draft's removal only
+    assert not other.inputs.filter(name=item.name, group__name="throttlingConfig").count() > 1
+    owner_client.post(reverse("input-add", args=[draft.pk, item.group_id]), {"catalog_name": item.name}, **hx())
+    taken = owner_client.post(reverse("input-restore", args=[draft.pk]), {"token": token}, **hx())
+    assert "already back in throttlingConfig" in taken.content.decode()
+    token = undo_token(
+        owner_client.post(reverse("input-delete", args=[draft.pk, draft.inputs.get(name=item.name).pk]), **hx())
+    )
+    owner_client.post(reverse("group-delete", args=[draft.pk, item.group_id]), **hx())
+    gone = owner_client.post(reverse("input-restore", args=[draft.pk]), {"token": token}, **hx())
+    assert "its group has been removed" in gone.content.decode()
+
+
+def test_remove_and_undo_without_javascript(owner_client, draft):
+    item = draft.inputs.get(name="throttlingConfig.numLoaders")
+    response = owner_client.post(reverse("input-delete", args=[draft.pk, item.pk]), {"version": draft.version})
+    assert response.status_code == 302 and "?undo=" in response["Location"]
+    page = owner_client.get(response["Location"].split("#")[0])
+    html = page.content.decode()
+    assert "Removed <code>throttlingConfig.numLoaders</code>" in html
+    token = re.search(r'name="token" value="([^"]+)"', html).group(1)
+    version = JobDraft.objects.get(pk=draft.pk).version
+    back = owner_client.post(reverse("input-restore", args=[draft.pk]), {"token": token, "version": version})
+    assert back.status_code == 302 and draft.inputs.filter(name=item.name).exists()
+    late = owner_client.post(reverse("input-restore", args=[draft.pk]), {"token": token, "version": version + 1})
+    assert late.status_code == 302
+    assert "Too late to undo" in owner_client.get(late["Location"]).content.decode()
 
 
 def test_reorder_inputs_within_their_group(owner_client, draft):

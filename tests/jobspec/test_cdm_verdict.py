@@ -96,24 +96,40 @@ def test_what_the_tables_refuse_stays_refused():
 
 
 @pytest.mark.parametrize(
-    ("switch", "dependent", "value"),
+    ("switch", "dependent", "value", "also"),
     [
-        ("schedulerConfig.isSchedulerJob", "schedulerConfig.cycleType", "day"),
-        ("schedulerConfig.isSchedulerJob", "schedulerConfig.runAt", "1"),
-        ("throttlingConfig.recordDirtyData", "throttlingConfig.dirtyDataDirectory", "/dirty"),
-        ("throttlingConfig.throttling", "throttlingConfig.byteRate", "20"),
+        ("schedulerConfig.isSchedulerJob", "schedulerConfig.cycleType", "day", []),
+        # runAt also needs a cycle it applies to (hour, week or month).
+        ("schedulerConfig.isSchedulerJob", "schedulerConfig.runAt", "1", [("schedulerConfig.cycleType", "month")]),
+        ("throttlingConfig.recordDirtyData", "throttlingConfig.dirtyDataDirectory", "/dirty", []),
+        ("throttlingConfig.throttling", "throttlingConfig.byteRate", "20", []),
     ],
 )
-def test_an_input_that_acts_only_with_its_switch_on_is_flagged_when_set_with_it_off(switch, dependent, value):
+def test_an_input_that_acts_only_with_its_switch_on_is_flagged_when_set_with_it_off(switch, dependent, value, also):
     group = switch.split(".", 1)[0]
     body = job("hdfs-connector", FILES)
     configs = body["driver-config-values"]["configs"]
     inputs = [{"name": switch, "value": "false"}, {"name": dependent, "value": value}]
+    inputs += [{"name": name, "value": other} for name, other in also]
     configs[:] = [c for c in configs if c["name"] != group] + [{"name": group, "inputs": inputs}]
     flagged = [f for f in validate_job(body) if f["input"] == dependent and "applies only when" in f["message"]]
     assert flagged and flagged[0]["status"] == WARNING
     inputs[0]["value"] = "true"
     assert not [f for f in validate_job(body) if f["input"] == dependent and "applies only when" in f["message"]]
+
+
+def test_run_at_is_flagged_for_a_cycle_it_does_not_apply_to():
+    body = job("hdfs-connector", FILES)
+    configs = body["driver-config-values"]["configs"]
+    inputs = [
+        {"name": "schedulerConfig.isSchedulerJob", "value": "true"},
+        {"name": "schedulerConfig.cycleType", "value": "day"},
+        {"name": "schedulerConfig.runAt", "value": "1"},
+    ]
+    others = [c for c in configs if c["name"] != "schedulerConfig"]
+    configs[:] = [*others, {"name": "schedulerConfig", "inputs": inputs}]
+    flagged = [f for f in validate_job(body) if f["input"] == "schedulerConfig.runAt"]
+    assert flagged and "cycleType=hour or week or month" in flagged[0]["message"]
 
 
 @pytest.mark.parametrize(

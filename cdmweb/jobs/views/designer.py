@@ -19,12 +19,13 @@ from django.urls import reverse
 from django.views.decorators.http import require_GET
 from django_htmx.http import reswap, retarget, trigger_client_event
 
-from cdmweb.jobs import reviewing
+from cdmweb.jobs import editing, reviewing
 from cdmweb.jobs.access import COMMENT, EDIT, MANAGE, OWNER, allows, get_draft_for_user, role_for
 from cdmweb.jobs.clusters import tasks as cluster_tasks
-from cdmweb.jobs.designer import ROW_CHUNK, ROW_WINDOW, DesignerState, InputRow, designer_state
+from cdmweb.jobs.designer import ROW_CHUNK, ROW_WINDOW, DesignerState, InputRow, designer_state, parse_run_time
 from cdmweb.jobs.forms import CommentForm, JobHeaderForm, ReviewRequestForm, ShareForm
 from cdmweb.jobs.importing import parse_clusters
+from cdmweb.jobs.input_search import search_inputs, split_query
 from cdmweb.jobs.models import AuditEvent, JobDraft
 from cdmweb.jobspec.characters import visible
 from cdmweb.jobspec.constants import SIDES
@@ -37,6 +38,10 @@ DESIGNER = "jobs/designer.html"
 # htmx events: regions that show something derived from the draft refresh themselves on them.
 DRAFT_CHANGED = "draft-changed"
 SIDES_CHANGED = "sides-changed"
+# After settling: focus the value of the input just added (or put back).
+INPUT_ADDED = "input-added"
+# After settling: a value was set from the find box, which keeps the focus for the next one.
+INPUT_SET = "input-set"
 VERSION_HEADER = "X-Draft-Version"
 PAGE_HEADER = "X-Designer-Page"
 
@@ -155,6 +160,7 @@ def render_page(
     """The whole designer: what a GET draws, and what a refused plain form post answers with its
     message in place (``extra``: the errors, a conflict, a header form as posted)."""
     state = designer_state(draft, window=window)
+    _apply_macro_pick(request, state)
     extra.setdefault("header_form", header_form(draft))
     context = region_context(request, state, page_id=uuid.uuid4().hex, **extra)
     context.setdefault("watch_ms", int(settings.CDMWEB_DESIGNER_WATCH_SECONDS * 1000))
@@ -162,7 +168,29 @@ def render_page(
     context.update(_review_context(request, state, role))
     context.update(comments_context(draft, role, comment_form))
     context.update(_preview_context(request, state))
+    context.update(_find_context(request, draft))
+    undo_token = request.GET.get("undo", "")
+    removed_name = editing.removed_input_name(draft, undo_token) if undo_token else None
+    if removed_name:  # after a plain form post removed an input: Undo, without JavaScript
+        context["undo"] = {"token": undo_token, "name": removed_name, "seconds": editing.UNDO_SECONDS}
     return render(request, DESIGNER, context, status=status)
+
+
+def _find_context(request: HtmxRequest, draft: JobDraft) -> dict[str, Any]:
+    query = request.GET.get("find", "")[:2000]
+    value = split_query(query)[1]
+    matches = search_inputs(draft, query) if query.strip() else []
+    return {"find_query": query, "find_value": value, "find_matches": matches}
+
+
+def _apply_macro_pick(request: HtmxRequest, state: DesignerState) -> None:
+    """A plain GET's picked run time for one row's macros (``?macro_input=<id>&macro_at_<id>=…``);
+    the page's script asks ``macro-preview`` for the row alone instead."""
+    input_id = parse_int(request.GET.get("macro_input"))
+    row = state.rows_by_id.get(input_id) if input_id else None
+    at = parse_run_time(request.GET.get(f"macro_at_{input_id}", "")) if row is not None else None
+    if row is not None and row.macros is not None and at is not None:
+        row.macros.pick(at)
 
 
 # --- GET views -------------------------------------------------------------------------------
@@ -174,7 +202,10 @@ def designer(request: HtmxRequest, pk: int) -> HttpResponse:
     draft = get_draft_for_user(request, pk)
     window = None if request.GET.get("all") else ROW_WINDOW
     partial = request.GET.get("partial") if request.htmx else None
-    if partial not in ("rows", "sides", "group-footer"):
+    if partial == "find":
+        context = {"draft": draft, "can_edit": allows(role_for(request.user, draft), EDIT)}
+        return render(request, f"{DESIGNER}#find-results", {**context, **_find_context(request, draft)})
+    if partial not in ("rows", "sides", "group-footer", "schedule"):
         if cluster_tasks.check_draft_soon(draft):  # a tracked draft: is its job still what was deployed?
             draft.refresh_from_db()
         return render_page(request, draft, window=window)
@@ -183,10 +214,10 @@ def designer(request: HtmxRequest, pk: int) -> HttpResponse:
         return _row_window(request, state, parse_int(request.GET.get("group")), parse_int(request.GET.get("offset")))
     if partial == "sides":
         return render_region(request, state, "sides")
-    panel = state.panels_by_id.get(parse_int(request.GET.get("group")))  # the group footer
-    if panel is None:
+    panel = state.panels_by_id.get(parse_int(request.GET.get("group")))  # the group footer or schedule
+    if panel is None or (partial == "schedule" and panel.schedule is None):
         return HttpResponse(status=404)
-    return render_region(request, state, "group-footer", panel=panel)
+    return render_region(request, state, "schedule-editor" if partial == "schedule" else "group-footer", panel=panel)
 
 
 def _row_window(request: HtmxRequest, state: DesignerState, group_id: int, offset: int) -> HttpResponse:

@@ -16,20 +16,26 @@ from django.contrib.auth.decorators import login_required
 from django.db import transaction
 from django.db.models import Q
 from django.http import HttpResponse, HttpResponseRedirect
-from django.shortcuts import get_object_or_404, redirect
+from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 from django_htmx.http import reswap, retarget, trigger_client_event
 
+from cdmweb.catalog.registry import get_catalog
 from cdmweb.jobs import editing
 from cdmweb.jobs.access import EDIT, get_draft_for_user
 from cdmweb.jobs.designer import ROW_WINDOW, DesignerState, designer_state
-from cdmweb.jobs.forms import AddGroupForm, AddInputForm, EditInputForm, JobHeaderForm
+from cdmweb.jobs.forms import INPUT_NAME, MAX_VALUE_CHARS, AddGroupForm, AddInputForm, EditInputForm, JobHeaderForm
 from cdmweb.jobs.models import ConfigGroup, DraftInput, JobDraft
-from cdmweb.jobspec.constants import SIDE_KEYS, SIDES
+from cdmweb.jobspec.constants import SIDE_GROUP, SIDE_KEYS, SIDE_LABELS, SIDES
+from cdmweb.jobspec.masking import is_secret
+from cdmweb.jobspec.pairing import taken_by_job_type
 
 from .common import HtmxRequest, back_to_designer, parse_int
 from .designer import (
+    DESIGNER,
+    INPUT_ADDED,
+    INPUT_SET,
     PAGE_HEADER,
     SIDES_CHANGED,
     VERSION_HEADER,
@@ -120,6 +126,25 @@ def header_update(request: HtmxRequest, draft: JobDraft) -> HttpResponse:
     return changed(response, *([SIDES_CHANGED] if connectors_changed else []))
 
 
+def _added(request: HtmxRequest, draft: JobDraft, item: DraftInput, detail: str, *, new_group: bool) -> HttpResponse:
+    """After an input was added: back to its row (a plain post), or the row appended to its group,
+    or the side redrawn when the group is new; either way the page then focuses the new value."""
+    state = _recorded(request, draft, detail)
+    if not request.htmx:
+        return _back_to_input(draft, item)
+    group_id = item.group_id
+    if new_group:
+        side = state.sides[item.group.side]
+        response = retarget(render_region(request, state, "side", side=side), f"#side-{side.side}")
+        response = reswap(response, "outerHTML")
+    else:
+        # The new row goes at the end of the group's rows; the footer (picker, findings) reloads itself.
+        row = render_rows(request, state, [state.rows_by_id[item.pk]])
+        response = reswap(retarget(row, f"#rows-{group_id}"), "beforeend")
+    trigger_client_event(response, INPUT_ADDED, {"row": item.pk}, after="settle")
+    return changed(response, group_changed(group_id))
+
+
 @draft_change
 def input_add(request: HtmxRequest, draft: JobDraft, group_id: int) -> HttpResponse:
     group = _get_group(draft, group_id)
@@ -134,12 +159,72 @@ def input_add(request: HtmxRequest, draft: JobDraft, group_id: int) -> HttpRespo
     name = form.cleaned_data["name"]
     value = form.cleaned_data["value"] or editing.default_value(draft, group, name)
     item = editing.add_input(draft, group, name, value)
-    state = _recorded(request, draft, f"added {name} to {group.name}")
+    return _added(request, draft, item, f"added {name} to {group.name}", new_group=False)
+
+
+@draft_change
+def find_add(request: HtmxRequest, draft: JobDraft) -> HttpResponse:
+    """The find box's Enter: add the input picked (to its group, created if needed) and focus its
+    value; or, with ``name=value`` typed, set the value as well (of an input already there too)
+    and stay in the box for the next one."""
+    side, name = request.POST.get("side", ""), request.POST.get("name", "")[:255]
+    value = request.POST.get("value")
+    custom = bool(request.POST.get("custom"))
+    catalog = get_catalog()
+    spec = catalog.spec(getattr(draft, f"{side}_connector", None), side, name) if side in SIDES else None
+    group_name = name.split(".", 1)[0]
+    group = draft.groups.filter(side=side, name=group_name).first() if side in SIDES else None
+    if spec is None and not (custom and group is not None and INPUT_NAME.match(name)):
+        message = f"{name or 'That'} is not a documented input of this draft's {SIDE_LABELS.get(side, 'job').lower()}."
+        return _find_refused(request, draft, message)
+    if spec is not None and group_name not in _groups_of(side):
+        return _find_refused(request, draft, f"{name} belongs in {group_name}, which is not a group of this side.")
+    if spec is not None and not taken_by_job_type(spec, draft.job_type, catalog):
+        return _find_refused(request, draft, f"A {draft.job_type} job does not take {name}.")
+    if value is not None and is_secret(spec, name):
+        return _find_refused(request, draft, f"Type {name} in its own box, where a secret is masked, not here.")
+    if value is not None and len(value) > MAX_VALUE_CHARS:
+        return _find_refused(request, draft, f"That value is over {MAX_VALUE_CHARS:,} characters.")
+    item = group.inputs.filter(name=name).first() if group is not None else None
+    if item is not None:
+        if value is None:
+            return _find_refused(request, draft, f"{name} is already in {group_name}.")
+        return _set_from_find(request, draft, item, value)
+    new_group = group is None
+    if group is None:
+        group = editing.add_group(draft, side, group_name)
+    item = editing.add_input(draft, group, name, value or editing.default_value(draft, group, name))
+    response = _added(request, draft, item, f"added {name} to {group.name}", new_group=new_group)
+    if request.htmx and value is not None:
+        del response["HX-Trigger-After-Settle"]
+        trigger_client_event(response, INPUT_SET, {"row": item.pk, "name": name}, after="settle")
+    return response
+
+
+def _set_from_find(request: HtmxRequest, draft: JobDraft, item: DraftInput, value: str) -> HttpResponse:
+    """``name=value`` for an input the draft has: the edit the row would make, its row redrawn."""
+    if value != item.value or item.value_is_json:
+        editing.update_input(item, value)
+        state = _recorded(request, draft, f"set {item.name}")
+    else:
+        state = designer_state(draft)
     if not request.htmx:
         return _back_to_input(draft, item)
-    # The new row goes at the end of the group's rows; the footer (picker, findings) reloads itself.
-    row = render_rows(request, state, [state.rows_by_id[item.pk]])
-    return changed(reswap(retarget(row, f"#rows-{group.pk}"), "beforeend"), group_changed(group.pk))
+    response = render_rows(request, state, [state.rows_by_id[item.pk]], saved_input=item.pk)
+    response = reswap(retarget(response, f"#input-{item.pk}"), "outerHTML")
+    trigger_client_event(response, INPUT_SET, {"row": item.pk, "name": item.name}, after="settle")
+    return changed(response)
+
+
+def _groups_of(side: str) -> tuple[str, ...]:
+    return get_catalog().driver_order if side == "driver" else (SIDE_GROUP[side],)
+
+
+def _find_refused(request: HtmxRequest, draft: JobDraft, message: str) -> HttpResponse:
+    if not request.htmx:
+        return render_page(request, draft, status=400, find_error=message)
+    response = render(request, f"{DESIGNER}#find-error", {"find_error": message})
+    return reswap(retarget(response, "#find-status"), "outerHTML")
 
 
 @draft_change(repeats_refused_value=True)
@@ -173,6 +258,8 @@ def input_update(request: HtmxRequest, draft: JobDraft, input_id: int) -> HttpRe
         panel = state.panels_by_id[item.group_id]
         rows += [other for other in panel.rows if other.spec and any(c.input == item.name for c in other.spec.when)]
         events.append(group_changed(item.group_id))
+    elif state.panels_by_id[item.group_id].schedule is not None:
+        events.append(group_changed(item.group_id))  # the schedule editor tells the new schedule
     return changed(render_rows(request, state, rows, saved_input=item.pk), *events)
 
 
@@ -180,11 +267,40 @@ def input_update(request: HtmxRequest, draft: JobDraft, input_id: int) -> HttpRe
 def input_delete(request: HtmxRequest, draft: JobDraft, input_id: int) -> HttpResponse:
     item = _get_input(draft, input_id)
     group_id = item.group_id
-    editing.remove_input(item)
+    token = editing.remove_input_for_undo(item)
     _recorded(request, draft, f"removed {item.name}")
     if not request.htmx:
-        return back_to_designer(draft, f"group-{group_id}")
-    return changed(HttpResponse(""), group_changed(group_id))  # the row swaps itself out
+        url = reverse("designer", args=[draft.pk])
+        return redirect(f"{url}?undo={token}#group-{group_id}")
+    # The row gives way to a line that offers Undo for a few seconds.
+    response = render(request, f"{DESIGNER}#removed-row", {"draft": draft, "undo": removed(token, item.name)})
+    return changed(response, group_changed(group_id))
+
+
+def removed(token: str, name: str) -> dict[str, Any]:
+    return {"token": token, "name": name, "seconds": editing.UNDO_SECONDS}
+
+
+@draft_change
+def input_restore(request: HtmxRequest, draft: JobDraft) -> HttpResponse:
+    """Undo a removal: the input goes back where it was, with its value (a secret included)."""
+    token = request.POST.get("token", "")
+    try:
+        item = editing.restore_input(draft, token)
+    except editing.CannotRestore as refusal:
+        if not request.htmx:
+            messages.error(request, str(refusal))
+            return back_to_designer(draft)
+        context = {"draft": draft, "undo": {"token": token, "name": "", "error": str(refusal)}}
+        return render(request, f"{DESIGNER}#removed-row", context)
+    state = _recorded(request, draft, f"restored {item.name}")
+    if not request.htmx:
+        return _back_to_input(draft, item)
+    panel = state.panels_by_id[item.group_id]
+    response = retarget(render_region(request, state, "group", panel=panel), f"#group-{item.group_id}")
+    response = reswap(response, "outerHTML")
+    trigger_client_event(response, INPUT_ADDED, {"row": item.pk}, after="settle")
+    return changed(response)
 
 
 @draft_change

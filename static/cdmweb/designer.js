@@ -1,0 +1,263 @@
+// The designer from the keyboard: the find box ("/"), focus after add and remove, Undo, row
+// shortcuts, selects that save once a choice is made, findings that lead to their input.
+// Everything here is a shortcut: each action also works as a plain form post without this file.
+(() => {
+  const findInput = () => document.getElementById("find-input");
+  const isTyping = (el) => el && (el.isContentEditable || /^(INPUT|TEXTAREA|SELECT)$/.test(el.tagName));
+
+  // On a phone the parts of the job are tabs (preview.js): show the one that holds the control.
+  const reveal = (el) => document.dispatchEvent(new CustomEvent("designer:reveal", { detail: el }));
+
+  function focusValue(rowId, { scroll = true } = {}) {
+    const value = document.getElementById(`value-${rowId}`);
+    if (!value) return false;
+    reveal(value);
+    if (scroll) value.closest(".input-row")?.scrollIntoView({ block: "center" });
+    value.focus({ preventScroll: true });
+    return true;
+  }
+
+  // --- the find box ---------------------------------------------------------------------------
+
+  document.addEventListener("keydown", (event) => {
+    if (event.key !== "/" || event.ctrlKey || event.metaKey || event.altKey || isTyping(event.target)) return;
+    const box = findInput();
+    if (!box) return;
+    event.preventDefault();
+    box.focus();
+    box.select();
+  });
+
+  const options = () => [...document.querySelectorAll("#find-results .find-go:not([aria-disabled])")];
+  let enterPending = false;
+
+  function resultsAreCurrent() {
+    const results = document.getElementById("find-results");
+    const box = findInput();
+    return results && results.dataset.query === namePart(box.value) && !box.classList.contains("htmx-request");
+  }
+
+  // "name=value": only the name goes to the server while searching (a value never lands in a URL
+  // or an access log); Enter posts the value with the pick.
+  const namePart = (text) => text.split("=")[0];
+  const valuePart = (text) => (text.includes("=") ? text.slice(text.indexOf("=") + 1) : null);
+
+  document.body.addEventListener("htmx:configRequest", (event) => {
+    if (event.detail.elt.id === "find-input") event.detail.parameters.find = namePart(findInput().value);
+  });
+
+  // A pick is posted from the find box itself, not from the list: the list may be redrawn by a
+  // late search while the post is on its way, and the answer's events must still reach the page.
+  function activate(option) {
+    if (!option) return;
+    const results = document.getElementById("find-results");
+    const pick = option.closest("li[data-name]");
+    const form = option.closest("form");
+    const typed = valuePart(findInput().value);
+    let values = null;
+    if (typed !== null && pick && results?.dataset.addUrl && !option.getAttribute("aria-disabled")) {
+      values = { side: pick.dataset.side, name: pick.dataset.name, value: typed };
+      if (pick.dataset.custom) values.custom = "1";
+    } else if (form) {
+      values = Object.fromEntries(new FormData(form));
+    }
+    if (!values) { option.click(); return; }
+    delete values.csrfmiddlewaretoken; // the page's headers carry the token and the version
+    delete values.version;
+    const url = results?.dataset.addUrl || form.getAttribute("hx-post");
+    htmx.ajax("POST", url, { source: "#find-box", values, target: "#find-status", swap: "outerHTML" });
+  }
+
+  function closeFind() {
+    const box = findInput();
+    const results = document.getElementById("find-results");
+    if (box) box.value = "";
+    if (results) { results.hidden = true; results.innerHTML = ""; results.dataset.query = ""; }
+  }
+
+  document.addEventListener("keydown", (event) => {
+    const box = findInput();
+    if (!box) return;
+    const inResults = event.target.closest && event.target.closest("#find-results");
+    if (event.target !== box && !inResults) return;
+    const list = options();
+    const index = list.indexOf(event.target);
+    if (event.key === "Escape") {
+      event.preventDefault();
+      closeFind();
+      box.focus();
+    } else if (event.key === "ArrowDown") {
+      event.preventDefault();
+      (list[index + 1] || list[0])?.focus();
+    } else if (event.key === "ArrowUp") {
+      event.preventDefault();
+      if (index <= 0) box.focus(); else list[index - 1].focus();
+    } else if (event.key === "Enter" && event.target === box) {
+      event.preventDefault();
+      if (!box.value.trim()) return;
+      if (resultsAreCurrent()) activate(list[0]);
+      else { enterPending = true; htmx.trigger(box, "search"); }
+    }
+  });
+
+  // The results swap in whole (outerHTML): "htmx:load" is the event the new element sends.
+  document.body.addEventListener("htmx:load", (event) => {
+    if (event.target.id !== "find-results") return;
+    if (enterPending && resultsAreCurrent()) {
+      enterPending = false;
+      activate(options()[0]);
+    }
+  });
+
+  // A match already on the draft: go to its value (or load the page with every row, when the
+  // row lies past the ones drawn up front).
+  document.addEventListener("click", (event) => {
+    const link = event.target.closest("a.find-go[data-row], a.finding-link[data-focus]");
+    if (!link) return;
+    const target = link.dataset.row ? `value-${link.dataset.row}` : link.dataset.focus;
+    const control = document.getElementById(target);
+    if (!control) return; // the plain link does the rest
+    event.preventDefault();
+    if (link.classList.contains("find-go")) closeFind();
+    reveal(control);
+    (control.closest(".input-row") || control).scrollIntoView({ block: "center" });
+    control.focus({ preventScroll: true });
+  });
+
+  // The list drops below the box while the box (or the list) is in use, and folds away otherwise.
+  function showFindResults(show) {
+    const results = document.getElementById("find-results");
+    if (results) results.hidden = !(show && results.dataset.query);
+  }
+  document.addEventListener("focusin", (event) => {
+    const box = document.getElementById("find-box");
+    if (box) showFindResults(box.contains(event.target));
+  });
+  document.addEventListener("click", (event) => {
+    const box = document.getElementById("find-box");
+    if (box && !box.contains(event.target)) showFindResults(false);
+  });
+
+  // "name=value" set: say so, and stay in the box for the next one.
+  document.body.addEventListener("input-set", (event) => {
+    closeFind();
+    const status = document.getElementById("find-status");
+    if (status) { status.className = "small text-success"; status.textContent = `Set ${event.detail.name}.`; }
+    findInput()?.focus();
+  });
+
+  // After an add (here, in a group's footer, or an Undo): focus the new value.
+  document.body.addEventListener("input-added", (event) => {
+    if (document.activeElement === findInput() || document.activeElement?.closest("#find-results")) closeFind();
+    focusValue(event.detail.row);
+  });
+
+  // --- row shortcuts: Alt+↑/↓ moves the row, Alt+Delete removes it --------------------------------
+
+  let focusAfterRemove = null;
+
+  function nextFocus(row) {
+    const sibling = (direction) => {
+      let el = row[direction];
+      while (el && !el.matches(".input-row")) el = el[direction];
+      return el;
+    };
+    const other = sibling("nextElementSibling") || sibling("previousElementSibling");
+    if (other) return other.querySelector("[name=value]");
+    return row.closest(".group-panel")?.querySelector(".add-input select, .add-input [name=custom_name]");
+  }
+
+  document.addEventListener("keydown", (event) => {
+    if (!event.altKey || event.ctrlKey || event.metaKey) return;
+    const row = event.target.closest && event.target.closest("form.input-row");
+    if (!row || event.target.name !== "value") return;
+    let button = null;
+    if (event.key === "ArrowUp") button = row.querySelector("button[name=direction][value=up]");
+    else if (event.key === "ArrowDown") button = row.querySelector("button[name=direction][value=down]");
+    else if (event.key === "Delete") button = row.querySelector("button[formaction$='/delete/']");
+    if (!button) return;
+    event.preventDefault();
+    if (!button.disabled) button.click();
+  });
+
+  document.body.addEventListener("htmx:beforeRequest", (event) => {
+    const elt = event.detail.elt;
+    if (elt.matches && elt.matches("button[formaction$='/delete/']")) {
+      const row = elt.closest("form.input-row");
+      focusAfterRemove = row ? nextFocus(row) : null;
+    }
+  });
+
+  // --- Undo -------------------------------------------------------------------------------------
+
+  function armUndo(bar) {
+    const seconds = Number(bar.dataset.undoSeconds);
+    if (!seconds || bar.dataset.armed) return;
+    bar.dataset.armed = "1";
+    setTimeout(() => {
+      if (!bar.isConnected) return;
+      const hadFocus = bar.contains(document.activeElement);
+      const next = hadFocus ? nextFocus(bar) : null;
+      bar.remove();
+      next?.focus();
+    }, seconds * 1000);
+  }
+
+  document.body.addEventListener("htmx:afterSettle", () => {
+    document.querySelectorAll(".removed-row[data-undo-seconds]").forEach(armUndo);
+    if (focusAfterRemove && focusAfterRemove.isConnected) focusAfterRemove.focus();
+    focusAfterRemove = null;
+  });
+  document.addEventListener("DOMContentLoaded", () => {
+    document.querySelectorAll(".removed-row[data-undo-seconds]").forEach(armUndo);
+  });
+
+  // Ctrl+Z undoes the last removal, unless the user is undoing typing in a box of their own.
+  document.addEventListener("keydown", (event) => {
+    if (!(event.ctrlKey || event.metaKey) || event.shiftKey || event.altKey || event.key.toLowerCase() !== "z") return;
+    const el = event.target;
+    if (isTyping(el) && "defaultValue" in el && el.value !== el.defaultValue) return;
+    const buttons = document.querySelectorAll(".removed-row .undo-remove");
+    const last = buttons[buttons.length - 1];
+    if (!last) return;
+    event.preventDefault();
+    last.click();
+  });
+
+  // --- selects save a committed choice, not every arrow-key step ---------------------------------
+
+  // A closed <select> changes its value at each ↑/↓ (or typed letter): that is browsing, not a
+  // choice. Hold those changes back; Enter, or leaving the box, commits the last one if it differs
+  // from what is saved. A pick with the mouse (no key first) saves at once, as before.
+  const STEP_KEYS = new Set(["ArrowUp", "ArrowDown", "Home", "End", "PageUp", "PageDown"]);
+  const browsing = new WeakSet();
+  const savedValue = (select) => [...select.options].find((o) => o.defaultSelected)?.value ?? select.options[0]?.value;
+
+  document.addEventListener("keydown", (event) => {
+    const select = event.target;
+    if (!(select instanceof HTMLSelectElement) || !select.closest("form.input-row")) return;
+    if (event.altKey) return;
+    if (STEP_KEYS.has(event.key) || event.key.length === 1) browsing.add(select);
+    else if (event.key === "Enter") {
+      event.preventDefault();
+      browsing.delete(select);
+      if (select.value !== savedValue(select)) select.form.requestSubmit();
+    }
+  });
+  document.addEventListener("change", (event) => {
+    if (browsing.has(event.target)) event.stopPropagation();
+  }, true);
+  document.addEventListener("focusout", (event) => {
+    const select = event.target;
+    if (!(select instanceof HTMLSelectElement) || !browsing.has(select)) return;
+    browsing.delete(select);
+    if (select.value !== savedValue(select)) select.form.requestSubmit();
+  });
+
+  // --- arriving at #input-N (a finding's link, a jump from the find box without JavaScript) -----
+
+  document.addEventListener("DOMContentLoaded", () => {
+    const match = /^#input-(\d+)$/.exec(location.hash);
+    if (match) focusValue(match[1]);
+  });
+})();
