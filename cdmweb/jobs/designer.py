@@ -310,12 +310,12 @@ HEADER_FIELD_IDS = {
     "to-link-name": "header_to_link",
 }
 
-# Rows a group draws up front: about two screens of it (a row is 80 to 150 px tall), what a first
+# Rows a group draws up front: a screen and a half of it (a row is 80 to 150 px tall), what a first
 # look reaches. The rest loads as it scrolls into view, ROW_CHUNK rows a request (fewer round trips
-# once someone scrolls). Rows are most of a big draft's page: with 12, a 500-input draft's page
-# costs under twice a 10-input one's (bench/designer_bench.py checks it); with 50 it cost three
-# times, with 20 just over twice.
-ROW_WINDOW = 12
+# once someone scrolls). Rows are most of what a big draft's page adds: with 10, a 500-input draft's
+# page costs under twice a 10-input one's (bench/designer_bench.py checks it); with 50 it cost three
+# times. What is left of the difference is the draft's validation and its findings list.
+ROW_WINDOW = 10
 ROW_CHUNK = 50
 
 
