@@ -208,6 +208,11 @@ class Runner:
         self._recording = True
         self._profiling = False
 
+    @property
+    def recording(self) -> bool:
+        """Whether samples taken now count (not while warming up or profiling)."""
+        return self._recording
+
     def _profiler(self, key: str) -> cProfile.Profile | None:
         """The profiler of row ``key`` during the profiling pass: only those registered in advance."""
         return self.profiles.get(key)

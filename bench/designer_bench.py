@@ -39,6 +39,8 @@ INTERACTION_GOAL_MS = 25.0
 PAGE_GOAL_MS = 100.0
 DASHBOARD_GOAL_MS = 50.0
 IMPORT_GOAL_MS = 200.0
+# The full designer page of the big draft, at most this many times the 10-input draft's (p50).
+PAGE_RATIO_GOAL = 2.0
 
 SMALL_INPUTS = 10
 DASHBOARD_PAGE_SIZE = 25  # cdmweb.jobs.views.dashboard.PAGE_SIZE; only used to pick the pages to request
@@ -126,6 +128,12 @@ class Result(common.SampleStats):
     queries: list[int] = field(default_factory=list)
     compare_to: str | None = None  # key of the row whose query count this one must equal
     failures: list[str] = field(default_factory=list)
+    # A row whose p50 may be at most ratio_goal times the p50 of row ratio_of (the paired page rows).
+    ratio_of: str | None = None
+    ratio_goal: float | None = None
+    ratio: float | None = None
+    cpu_ms: list[float] = field(default_factory=list)  # process CPU time per sample, where recorded
+    cpu_ratio: float | None = None
 
     @property
     def passed(self) -> bool:
@@ -141,6 +149,17 @@ class Result(common.SampleStats):
             "queries_max": max(self.queries),
             "goal_p95_ms": self.goal_ms,
             "queries_must_equal": self.compare_to,
+            **(
+                {
+                    "p50_ratio_to": self.ratio_of,
+                    "p50_ratio": round(self.ratio or 0, 3),
+                    "p50_ratio_goal": self.ratio_goal,
+                    "cpu_p50_ms": round(common.percentile(self.cpu_ms, 50), 3) if self.cpu_ms else None,
+                    "cpu_p50_ratio": round(self.cpu_ratio or 0, 3),
+                }
+                if self.ratio_of
+                else {}
+            ),
             "pass": self.passed,
             "failures": self.failures,
         }
@@ -368,6 +387,39 @@ def bench_designer(bench: Bench, client: Any, d: DesignerDraft, reference: Desig
     bench.run(get_page, [page.key])
 
 
+def bench_page_ratio(bench: Bench, client: Any, small: DesignerDraft, big: DesignerDraft) -> None:
+    """The full designer page of both drafts, one request of each in turn (which goes first
+    alternates), so that both sizes meet the same machine: the big draft's p50 must stay within
+    PAGE_RATIO_GOAL times the small one's. The rows above measure each size a minute apart, so on a
+    shared machine their ratio is partly the load of that minute."""
+    from django.urls import reverse
+
+    rows = {
+        d.size: bench.result(
+            f"designer-page-paired@{d.size}",
+            f"designer page, sizes alternating [{d.label}]",
+            d.size,
+            PAGE_GOAL_MS,
+            compare_to=None if d is small else f"designer-page-paired@{small.size}",
+            ratio_of=None if d is small else f"designer-page-paired@{small.size}",
+            ratio_goal=None if d is small else PAGE_RATIO_GOAL,
+        )
+        for d in (small, big)
+    }
+    urls = {d.size: reverse("designer", args=[d.pk]) for d in (small, big)}
+
+    def both(index: int) -> None:
+        for d in (small, big) if index % 2 == 0 else (big, small):
+            cpu = time.process_time()
+            with bench.timed(rows[d.size]):
+                response = request(client, "get", urls[d.size], htmx=False)
+            if bench.recording:
+                rows[d.size].cpu_ms.append((time.process_time() - cpu) * 1000)
+            assert "<html" in response.text
+
+    bench.run(both, [r.key for r in rows.values()])
+
+
 def make_dashboard_drafts(owner: Any, count: int) -> None:
     from django.utils import timezone
 
@@ -458,6 +510,16 @@ def judge(bench: Bench) -> None:
                 result.failures.append(
                     f"{result.query_text} queries vs {other.query_text} with {other.draft_inputs} inputs"
                 )
+        if result.ratio_of and result.ratio_goal:
+            other = bench.results[result.ratio_of]
+            result.ratio = result.p50 / other.p50
+            if result.cpu_ms and other.cpu_ms:
+                result.cpu_ratio = common.percentile(result.cpu_ms, 50) / common.percentile(other.cpu_ms, 50)
+            if result.ratio > result.ratio_goal:
+                result.failures.append(
+                    f"p50 {result.p50:.1f} ms is {result.ratio:.2f}x the {other.draft_inputs}-input page's "
+                    f"{other.p50:.1f} ms (goal <= {result.ratio_goal:g}x)"
+                )
 
 
 def table(bench: Bench) -> str:
@@ -467,6 +529,8 @@ def table(bench: Bench) -> str:
         goal = f"p95<{r.goal_ms:g}ms"
         if r.compare_to:
             goal += f", q=={bench.results[r.compare_to].draft_inputs}-input"
+        if r.ratio_of:
+            goal += f", p50<={r.ratio_goal:g}x {bench.results[r.ratio_of].draft_inputs}-input"
         rows.append(
             (
                 r.action,
@@ -480,7 +544,13 @@ def table(bench: Bench) -> str:
             )
         )
     failures = [f"FAIL {r.action}: {f}" for r in bench.results.values() for f in r.failures]
-    return common.render_table(header, rows, {1, 2, 3, 4, 5}, [], failures)
+    notes = [
+        f"{r.draft_inputs}-input page / {bench.results[r.ratio_of].draft_inputs}-input page, requests alternating:"
+        f" p50 {r.ratio:.2f}x (goal <= {r.ratio_goal:g}x); process CPU p50 {r.cpu_ratio or 0:.2f}x"
+        for r in bench.results.values()
+        if r.ratio_of and r.ratio is not None
+    ]
+    return common.render_table(header, rows, {1, 2, 3, 4, 5}, notes, failures)
 
 
 def print_profiles(bench: Bench) -> None:
@@ -557,6 +627,7 @@ def main(argv: list[str] | None = None) -> int:
             print(f"designer: drafts of {small.size} and {big.size} inputs ready", file=sys.stderr)
             bench_designer(bench, client, small, None)
             bench_designer(bench, client, big, small)
+            bench_page_ratio(bench, client, small, big)
 
         if "dashboard" in parts:
             dashboard_user = users.create_user("bench-dashboard", password="bench-pass-1234")
@@ -584,6 +655,7 @@ def main(argv: list[str] | None = None) -> int:
                     "designer_page_p95": PAGE_GOAL_MS,
                     "dashboard_p95": DASHBOARD_GOAL_MS,
                     "import_p95": IMPORT_GOAL_MS,
+                    "designer_page_p50_ratio": PAGE_RATIO_GOAL,
                 },
                 "results": [r.as_json() for r in bench.results.values()],
                 "passed": passed,

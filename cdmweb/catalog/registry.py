@@ -9,7 +9,7 @@ from __future__ import annotations
 import json
 import re
 from dataclasses import dataclass, field
-from functools import cache
+from functools import cache, lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -23,7 +23,10 @@ SIDE_LABELS = {"from": "Source", "to": "Destination", "driver": "Driver"}
 SECRET_KEY = re.compile(r"(?i)(password|passwd|secret|securitykey|securitytoken|\.sk$|\.dek$|\.iv$|token$)")
 
 
+@lru_cache(maxsize=8192)
 def is_secret_name(name: str) -> bool:
+    # Asked for every input of a draft on every preview and page (masking, the designer's rows):
+    # the same few hundred names, so remembered rather than searched each time.
     return bool(SECRET_KEY.search(name))
 
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 import functools
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from functools import cached_property
 from typing import Any, ClassVar
 
 from django.urls import reverse
@@ -117,14 +118,9 @@ class InputRow:
     url: str = ""  # this input's URL, without the trailing slash; actions append to it
     name: str = ""
     label: str = ""
-    title: str = ""
     value: str = ""
-    widget: str = "text"
-    options: list[tuple[str, str, bool]] = field(default_factory=list)
-    note: str = ""
     required: bool = False
     custom: bool = False
-    macros: MacroView | None = None
 
     def __post_init__(self) -> None:
         item, spec = self.item, self.spec
@@ -137,14 +133,34 @@ class InputRow:
         self.value = item.value
         self.required = bool(spec and spec.required)
         self.custom = spec is None
-        self.title = f"{item.name} — {spec.help}" if spec and spec.help else item.name
-        self.widget = self._widget()
+
+    # What only a drawn row shows is worked out when it is drawn: a 500-input draft's page draws a
+    # window of its rows, and the rest would pay for help texts and options nobody sees.
+    @cached_property
+    def title(self) -> str:
+        spec = self.spec
+        return f"{self.name} — {spec.help}" if spec and spec.help else self.name
+
+    @cached_property
+    def widget(self) -> str:
+        return self._widget()
+
+    @cached_property
+    def options(self) -> list[tuple[str, str, bool]]:
         if self.widget == "boolean":
-            self.options = self._options(("true", "false"), "(empty)")
-        elif self.widget == "select":
-            self.options = self._options(spec.choices if spec else (), "(choose)")
-        self.note = self._note()
-        self.macros = macro_view(item.name, spec.help if spec else "", self.value, self.widget)
+            return self._options(("true", "false"), "(empty)")
+        if self.widget == "select":
+            return self._options(self.spec.choices if self.spec else (), "(choose)")
+        return []
+
+    @cached_property
+    def note(self) -> str:
+        return self._note()
+
+    @cached_property
+    def macros(self) -> MacroView | None:
+        # Cached: a view may pick a run time on it (MacroView.pick) before the row is drawn.
+        return macro_view(self.name, self.spec.help if self.spec else "", self.value, self.widget)
 
     def _widget(self) -> str:
         if is_secret(self.spec, self.item.name):
@@ -296,9 +312,13 @@ HEADER_FIELD_IDS = {
     "to-link-name": "header_to_link",
 }
 
-# Rows a group draws up front: about five screens of it. The rest loads as it scrolls into view, so
-# a 500-input draft's page renders a few hundred rows instead of all of them.
-ROW_WINDOW = 50
+# Rows a group draws up front: a screen and a half of it (a row is 80 to 150 px tall), what a first
+# look reaches. The rest loads as it scrolls into view, ROW_CHUNK rows a request (fewer round trips
+# once someone scrolls). Rows are most of what a big draft's page adds: with 10, a 500-input draft's
+# page costs under twice a 10-input one's (bench/designer_bench.py checks it); with 50 it cost three
+# times. What is left of the difference is the draft's validation and its findings list.
+ROW_WINDOW = 10
+ROW_CHUNK = 50
 
 
 def designer_state(draft: JobDraft, catalog: Catalog | None = None, window: int | None = ROW_WINDOW) -> DesignerState:

@@ -14,6 +14,7 @@ import hashlib
 import json
 import math
 from dataclasses import dataclass, field
+from json.encoder import encode_basestring  # type: ignore[attr-defined]
 from typing import Any
 
 from .constants import SIDE_KEYS, SIDES
@@ -341,8 +342,69 @@ def _json_kind(value: Any) -> str:
 
 
 def dumps(body: Any) -> str:
-    """The JSON text shown in the preview and written by the export."""
-    return json.dumps(body, indent=2, ensure_ascii=False)
+    """The JSON text shown in the preview and written by the export: exactly what
+    ``json.dumps(body, indent=2, ensure_ascii=False)`` writes.
+
+    With an indent, ``json`` leaves its C encoder for a pure-Python generator that costs about
+    5 ms for a 500-input job, on every preview redraw. Bodies are plain dicts, lists and strings,
+    so those are written here, each string by the same C function ``json`` uses; anything else
+    (a number that is not an int, a non-string key, a cycle) goes back to ``json`` itself."""
+    parts: list[str] = []
+    try:
+        _indented(body, "\n", parts.append)
+    except _NotPlain:
+        return json.dumps(body, indent=2, ensure_ascii=False)
+    return "".join(parts)
+
+
+class _NotPlain(Exception):
+    """A value ``_indented`` leaves to ``json.dumps``."""
+
+
+_PLAIN_SCALARS: dict[Any, str] = {None: "null", True: "true", False: "false"}
+_MAX_PLAIN_DEPTH = 100  # deeper than any job; json's own recursion check handles the rest
+
+
+def _indented(value: Any, newline: str, write: Any, depth: int = 0) -> None:
+    kind = type(value)
+    if kind is str:
+        write(encode_basestring(value))
+    elif kind is dict:
+        if not value:
+            write("{}")
+            return
+        if depth > _MAX_PLAIN_DEPTH:
+            raise _NotPlain
+        inner = newline + "  "
+        separator = "{" + inner
+        for key, item in value.items():
+            if type(key) is not str:
+                raise _NotPlain
+            write(separator)
+            write(encode_basestring(key))
+            write(": ")
+            _indented(item, inner, write, depth + 1)
+            separator = "," + inner
+        write(newline + "}")
+    elif kind is list or kind is tuple:
+        if not value:
+            write("[]")
+            return
+        if depth > _MAX_PLAIN_DEPTH:
+            raise _NotPlain
+        inner = newline + "  "
+        separator = "[" + inner
+        for item in value:
+            write(separator)
+            _indented(item, inner, write, depth + 1)
+            separator = "," + inner
+        write(newline + "]")
+    elif kind is bool or value is None:
+        write(_PLAIN_SCALARS[value])
+    elif kind is int:
+        write(int.__repr__(value))
+    else:
+        raise _NotPlain
 
 
 def payload_hash(payload: dict[str, Any]) -> str:

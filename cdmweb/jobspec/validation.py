@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
+from functools import lru_cache
 from typing import Any
 from urllib.parse import unquote
 
@@ -394,22 +395,30 @@ def near_miss(name: str, known: Iterable[str]) -> str | None:
     that is not a slip stays a custom one."""
     if len(name) < 5:
         return None
-    close = [k for k in known if k != name and (k.lower() == name.lower() or _one_edit_apart(k, name))]
+    # Every custom input of a draft asks this on every validation, with the same catalogue names
+    # each time: 500 inputs cost several ms per request before the answers were remembered.
+    return _near_miss(name, tuple(known))
+
+
+@lru_cache(maxsize=8192)
+def _near_miss(name: str, known: tuple[str, ...]) -> str | None:
+    lower = name.lower()
+    close = [k for k in known if k != name and (k.lower() == lower or _one_edit_apart(k, name))]
     return close[0] if len(close) == 1 else None
 
 
 def _one_edit_apart(a: str, b: str) -> bool:
-    if abs(len(a) - len(b)) > 1:
+    if abs(len(a) - len(b)) > 1 or a == b:
         return False
-    if len(a) == len(b):
-        diff = [i for i in range(len(a)) if a[i] != b[i]]
-        if len(diff) == 1:
-            return True
-        return len(diff) == 2 and diff[1] == diff[0] + 1 and a[diff[0]] == b[diff[1]] and a[diff[1]] == b[diff[0]]
-    short, long = (a, b) if len(a) < len(b) else (b, a)
+    shorter = min(len(a), len(b))
     i = 0
-    while i < len(short) and short[i] == long[i]:
+    while i < shorter and a[i] == b[i]:
         i += 1
+    if len(a) == len(b):
+        # One letter changed, or two neighbours swapped (tabelName).
+        swapped = a[i + 1 : i + 2] == b[i : i + 1] and a[i : i + 1] == b[i + 1 : i + 2]
+        return a[i + 1 :] == b[i + 1 :] or (swapped and a[i + 2 :] == b[i + 2 :])
+    short, long = (a, b) if len(a) < len(b) else (b, a)
     return short[i:] == long[i + 1 :]
 
 

@@ -596,9 +596,10 @@ def test_missing_required_input_offers_to_add_it(owner_client, make_draft):
 
 
 def test_big_groups_draw_a_window_and_load_the_rest_as_they_scroll(owner_client, owner):
+    from cdmweb.jobs.designer import ROW_CHUNK as C
     from cdmweb.jobs.designer import ROW_WINDOW as W
 
-    total = 2 * W + W // 2
+    total = W + C + C // 2
     (draft,), _ = import_text(big_body(total), owner)
     group_id = draft.groups.get(name="fromJobConfig").pk
     page = owner_client.get(reverse("designer", args=[draft.pk])).content.decode()
@@ -606,9 +607,9 @@ def test_big_groups_draw_a_window_and_load_the_rest_as_they_scroll(owner_client,
     assert f"partial=rows&amp;group={group_id}&amp;offset={W}" in page and 'hx-trigger="revealed"' in page
     url = reverse("designer", args=[draft.pk])
     second = owner_client.get(url, {"partial": "rows", "group": group_id, "offset": W}, **hx()).content.decode()
-    assert second.count('class="input-row') == W and f"offset={2 * W}" in second
-    last = owner_client.get(url, {"partial": "rows", "group": group_id, "offset": 2 * W}, **hx()).content.decode()
-    assert last.count('class="input-row') == W // 2 and "more-rows" not in last
+    assert second.count('class="input-row') == C and f"offset={W + C}" in second
+    last = owner_client.get(url, {"partial": "rows", "group": group_id, "offset": W + C}, **hx()).content.decode()
+    assert last.count('class="input-row') == C // 2 and "more-rows" not in last
     assert f'value="v{total - 1}"' in last
     # Without JavaScript, "show all" draws every row.
     assert owner_client.get(url, {"all": "1"}).content.decode().count('class="input-row') == total

@@ -311,3 +311,39 @@ def test_invisible_and_direction_changing_characters_are_refused_in_names_kept_i
     assert not invisible_characters("订单_Ümlaut_заказ-1.2")
     tagged = "a\U000e0041b"
     assert json.loads('"' + visible(tagged) + '"') == tagged
+
+
+# --- near misses: one edit away -------------------------------------------------------------------
+
+
+def one_edit_apart_by_definition(a: str, b: str) -> bool:
+    """One letter changed, dropped or added, or two neighbours swapped: spelled out by brute force."""
+    letters = set(a + b) or {"x"}
+    edits = {a[:i] + a[i + 1 :] for i in range(len(a))}
+    edits |= {a[:i] + c + a[i + 1 :] for i in range(len(a)) for c in letters}
+    edits |= {a[:i] + c + a[i:] for i in range(len(a) + 1) for c in letters}
+    edits |= {a[:i] + a[i + 1] + a[i] + a[i + 2 :] for i in range(len(a) - 1)}
+    return a != b and b in edits
+
+
+def test_one_edit_apart_matches_its_definition_on_every_short_pair():
+    from itertools import product
+
+    from cdmweb.jobspec.validation import _one_edit_apart
+
+    words = ["".join(p) for n in range(6) for p in product("ab", repeat=n)] + ["abc", "acb", "bca", "cab", "abcd"]
+    for a, b in product(words, repeat=2):
+        assert _one_edit_apart(a, b) == one_edit_apart_by_definition(a, b), (a, b)
+
+
+def test_near_miss_answers_for_the_names_it_is_given_each_time():
+    # Answers are remembered (every validation asks the same), so the same name asked against other
+    # known names must not get the remembered answer.
+    from cdmweb.jobspec.validation import near_miss
+
+    assert near_miss("g.tabelName", {"g.tableName": 1, "g.columnList": 2}) == "g.tableName"
+    assert near_miss("g.tabelName", ["g.tableName", "g.tabelNames"]) is None  # two near: not a slip
+    assert near_miss("g.tabelName", ("g.columnList",)) is None
+    assert near_miss("g.tabelName", iter(["g.tableName"])) == "g.tableName"
+    assert near_miss("g.TABLENAME", ["g.tableName"]) == "g.tableName"
+    assert near_miss("g.a", ["g.b"]) is None  # too short to call a slip

@@ -22,7 +22,7 @@ from django_htmx.http import reswap, retarget, trigger_client_event
 from cdmweb.jobs import editing, reviewing
 from cdmweb.jobs.access import COMMENT, EDIT, MANAGE, OWNER, allows, get_draft_for_user, role_for
 from cdmweb.jobs.clusters import tasks as cluster_tasks
-from cdmweb.jobs.designer import ROW_WINDOW, DesignerState, InputRow, designer_state, parse_run_time
+from cdmweb.jobs.designer import ROW_CHUNK, ROW_WINDOW, DesignerState, InputRow, designer_state, parse_run_time
 from cdmweb.jobs.forms import CommentForm, JobHeaderForm, ReviewRequestForm, ShareForm
 from cdmweb.jobs.importing import parse_clusters
 from cdmweb.jobs.input_search import search_inputs, split_query
@@ -105,12 +105,16 @@ def header_form(draft: JobDraft) -> JobHeaderForm:
 
 
 def comments_context(draft: JobDraft, role: str | None, form: CommentForm | None = None) -> dict[str, Any]:
+    comments = list(draft.comments.select_related("author")[:200])
+    # Only the inputs the comments name: a 500-input draft need not load every input to link none.
+    named = {c.input_name for c in comments if c.input_name}
+    anchors = dict(draft.inputs.filter(name__in=named).values_list("name", "id")) if named else {}
     return {
         "draft": draft,
         "can_comment": allows(role, COMMENT),
-        "comments": draft.comments.select_related("author")[:200],
+        "comments": comments,
         "comment_form": form or CommentForm(),
-        "input_anchors": dict(draft.inputs.values_list("name", "id")),
+        "input_anchors": anchors,
     }
 
 
@@ -231,7 +235,7 @@ def _row_window(request: HtmxRequest, state: DesignerState, group_id: int, offse
     panel = state.panels_by_id.get(group_id)
     if panel is None:
         return HttpResponse(status=404)
-    end = offset + ROW_WINDOW
+    end = offset + ROW_CHUNK
     next_offset = end if end < len(panel.rows) else 0
     return render_region(
         request, state, "row-chunk", panel=panel, chunk=panel.rows[offset:end], next_offset=next_offset
