@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import secrets
+import time
 from typing import Any
 
 from django.core.cache import cache
@@ -129,6 +130,7 @@ def remove_input(item: DraftInput) -> None:
 # The page offers Undo for UNDO_SECONDS; the server keeps the removed input a little longer, so a
 # click in the last second (or a slow request) still lands.
 UNDO_SECONDS = 10
+_UNDO_GRACE_SECONDS = 5
 _UNDO_KEPT_SECONDS = 60
 
 
@@ -148,6 +150,7 @@ def remove_input_for_undo(item: DraftInput) -> str:
         "value_key": item.value_key,
         "extra": item.extra,
         "position": item.position,
+        "removed_at": time.time(),
     }
     token = secrets.token_urlsafe(12)
     cache.set(_undo_key(item.draft_id, token), encrypt(json.dumps(kept)), _UNDO_KEPT_SECONDS)
@@ -166,9 +169,12 @@ def _kept(draft: JobDraft, token: str) -> dict[str, Any] | None:
     if not stored:
         return None
     try:
-        return json.loads(decrypt(stored))
+        kept = json.loads(decrypt(stored))
     except (SecretUnreadable, ValueError):
         return None
+    # The page offers Undo for UNDO_SECONDS: a page without JavaScript (or a stale one) gets the
+    # same bound, with a few seconds' grace for the request on its way.
+    return kept if time.time() - kept.get("removed_at", 0) <= UNDO_SECONDS + _UNDO_GRACE_SECONDS else None
 
 
 class CannotRestore(Exception):

@@ -43,6 +43,11 @@ class InputMatch:
     rank: tuple[int, int] = (0, 0)
 
     @property
+    def exact(self) -> bool:
+        """The query is this input's key or full name: only then may ``name=value`` set it."""
+        return self.rank[0] == 0
+
+    @property
     def group(self) -> str:
         return self.name.split(".", 1)[0]
 

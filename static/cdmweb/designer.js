@@ -17,6 +17,16 @@
     return true;
   }
 
+  // Loads big groups' later rows, window after window, until row rowId is on the page.
+  async function loadRowsUntil(rowId) {
+    for (let round = 0; round < 40 && !document.getElementById(`value-${rowId}`); round++) {
+      const loaders = [...document.querySelectorAll(".more-rows[hx-get]")];
+      if (!loaders.length) break;
+      await Promise.all(loaders.map((el) => htmx.ajax("GET", el.getAttribute("hx-get"), { source: el, target: el, swap: "outerHTML" })));
+    }
+    return Boolean(document.getElementById(`value-${rowId}`));
+  }
+
   // --- the find box ---------------------------------------------------------------------------
 
   document.addEventListener("keydown", (event) => {
@@ -41,7 +51,8 @@
 
   // "name=value": only the name goes to the server while searching (a value never lands in a URL
   // or an access log); Enter posts the value with the pick.
-  const namePart = (text) => text.split("=")[0];
+  // A "/" typed out of habit while already in the box is not part of a name.
+  const namePart = (text) => text.split("=")[0].replace(/^\/+/, "");
   const valuePart = (text) => (text.includes("=") ? text.slice(text.indexOf("=") + 1) : null);
 
   document.body.addEventListener("htmx:configRequest", (event) => {
@@ -57,6 +68,11 @@
     const form = option.closest("form");
     const typed = valuePart(findInput().value);
     let values = null;
+    if (typed !== null && pick && !pick.dataset.exact) {
+      // A value only goes to the input named in full: a part of a name could set the wrong one.
+      say(`To set a value, type the input's whole key or name before “=”: “${namePart(findInput().value)}” is only part of ${pick.dataset.name}.`, true);
+      return;
+    }
     if (typed !== null && pick && results?.dataset.addUrl && !option.getAttribute("aria-disabled")) {
       values = { side: pick.dataset.side, name: pick.dataset.name, value: typed };
       if (pick.dataset.custom) values.custom = "1";
@@ -71,6 +87,18 @@
     picking = true;
     htmx.ajax("POST", url, { source: "#find-box", values, target: "#find-status", swap: "outerHTML" })
       .finally(() => { picking = false; });
+  }
+
+  function enter(list) {
+    if (list.length) activate(list[0]);
+    else say(`No input of this job matches “${namePart(findInput().value)}”.`, true);
+  }
+
+  function say(text, isError = false) {
+    const status = document.getElementById("find-status");
+    if (!status) return;
+    status.className = isError ? "small finding finding-error" : "small text-success";
+    status.textContent = text;
   }
 
   function closeFind() {
@@ -97,10 +125,13 @@
     } else if (event.key === "ArrowUp") {
       event.preventDefault();
       if (index <= 0) box.focus(); else list[index - 1].focus();
+    } else if (event.key === "/" && event.target === box && !box.value) {
+      event.preventDefault(); // "/" opened the box; typed again in it, it is nothing
     } else if (event.key === "Enter" && event.target === box) {
       event.preventDefault();
-      if (!box.value.trim()) return;
-      if (resultsAreCurrent()) activate(list[0]);
+      say("");
+      if (!namePart(box.value).trim()) return;
+      if (resultsAreCurrent()) enter(list);
       else { enterPending = namePart(box.value); htmx.trigger(box, "search"); }
     }
   });
@@ -110,7 +141,7 @@
     if (event.target.id !== "find-results" || enterPending === null) return;
     if (resultsAreCurrent() && event.target.dataset.query === enterPending) {
       enterPending = null;
-      activate(options()[0]);
+      enter(options());
     }
   });
   // Typing on, or a search that failed, drops an Enter still waiting: it was meant for that query.
@@ -126,7 +157,16 @@
     if (!link) return;
     const target = link.dataset.row ? `value-${link.dataset.row}` : link.dataset.focus;
     const control = document.getElementById(target);
-    if (!control) return; // the plain link does the rest
+    if (!control) {
+      // A row a big group has not drawn yet: load the group's rows, then go to it (or, failing
+      // that, let the plain link draw the whole page).
+      const rowId = link.dataset.row || (target.startsWith("value-") ? target.slice(6) : "");
+      if (!rowId || !document.querySelector(".more-rows")) return;
+      event.preventDefault();
+      if (link.classList.contains("find-go")) closeFind();
+      loadRowsUntil(rowId).then((found) => { if (found) focusValue(rowId); else location.href = link.href; });
+      return;
+    }
     event.preventDefault();
     if (link.classList.contains("find-go")) closeFind();
     reveal(control);
@@ -151,8 +191,28 @@
   // "name=value" set: say so, and stay in the box for the next one.
   document.body.addEventListener("input-set", (event) => {
     closeFind();
-    const status = document.getElementById("find-status");
-    if (status) { status.className = "small text-success"; status.textContent = `Set ${event.detail.name}.`; }
+    say(`Set ${event.detail.name}.`);
+    findInput()?.focus();
+  });
+
+  // A secret refused: what was typed after "=" does not stay on screen.
+  document.body.addEventListener("find-drop-value", () => {
+    const box = findInput();
+    if (box && box.value.includes("=")) box.value = `${namePart(box.value)}=`;
+  });
+
+  // On a phone the box sits low on the first screen: bring it (and the list under it) up.
+  document.addEventListener("focusin", (event) => {
+    if (event.target === findInput() && window.innerWidth < 992) {
+      document.getElementById("find-box")?.scrollIntoView({ block: "start" });
+    }
+  });
+
+  // Escape in a row's value: back to the find box, for the next input.
+  document.addEventListener("keydown", (event) => {
+    if (event.key !== "Escape" || event.target.name !== "value" || event.target.tagName === "SELECT") return;
+    if (!event.target.closest("form.input-row")) return;
+    event.preventDefault();
     findInput()?.focus();
   });
 

@@ -296,3 +296,61 @@ def test_a_mysql_to_hive_job_built_with_the_keyboard_only(browser: Browser, live
         assert keys.count == 26  # the goal: under 40 (the issue measured about 75 by mouse)
         page.locator("#find-input").fill("")
         save_screenshot(page, f"keyboard-mysql-to-hive-{viewport['width']}.png")
+
+
+def test_a_value_goes_only_to_an_input_named_in_full(page: Page, draft):
+    open_designer(page, draft)
+    before = value_of(draft, "throttlingConfig.numExtractors")
+    page.keyboard.press("/")
+    page.keyboard.type("numextr=9")  # only part of a name
+    page.keyboard.press("Enter")
+    expect(page.locator("#find-status")).to_contain_text("type the input's whole key or name")
+    assert value_of(draft, "throttlingConfig.numExtractors") == before
+    page.keyboard.press("Control+a")
+    page.keyboard.type("nothing-like-this=1")
+    page.keyboard.press("Enter")
+    expect(page.locator("#find-status")).to_contain_text("No input of this job matches")
+
+
+def test_escape_in_a_value_goes_back_to_the_find_box(page: Page, draft):
+    open_designer(page, draft)
+    page.locator(f"#value-{row_id(draft, 'throttlingConfig.numExtractors')}").focus()
+    page.keyboard.press("Escape")
+    expect(page.locator("#find-input")).to_be_focused()
+    page.keyboard.press("/")  # typed again in the box out of habit: nothing
+    expect(page.locator("#find-input")).to_have_value("")
+
+
+def test_two_removals_are_each_undone(page: Page, draft):
+    open_designer(page, draft)
+    group = draft.groups.get(name="throttlingConfig")
+    before = list(group.inputs.values_list("name", flat=True))
+    page.locator(f"#value-{row_id(draft, before[0])}").focus()
+    page.keyboard.press("Alt+Delete")
+    expect(page.locator(".removed-row")).to_have_count(1)
+    expect(page.locator(f"#value-{row_id(draft, before[1])}")).to_be_focused()
+    page.keyboard.press("Alt+Delete")
+    expect(page.locator(".removed-row")).to_have_count(2)
+    page.keyboard.press("Control+z")  # the latest removal first
+    expect(page.locator(".removed-row")).to_have_count(1)
+    page.keyboard.press("Escape")
+    page.locator("body").focus()
+    page.keyboard.press("Control+z")
+    expect(page.locator(".removed-row")).to_have_count(0)
+    assert list(group.inputs.values_list("name", flat=True)) == before
+
+
+def test_find_goes_to_a_row_a_big_group_has_not_drawn_yet(page: Page, draft):
+    group = draft.groups.get(name="toJobConfig")
+    DraftInput.objects.bulk_create(
+        DraftInput(draft=draft, group=group, name=f"toJobConfig.bulk{i:03d}", value=str(i), position=1000 + i)
+        for i in range(120)
+    )
+    open_designer(page, draft)
+    assert page.locator("#value-" + str(row_id(draft, "toJobConfig.bulk110"))).count() == 0
+    url = page.url
+    page.keyboard.press("/")
+    page.keyboard.type("bulk110")
+    page.keyboard.press("Enter")
+    expect(page.locator(f"#value-{row_id(draft, 'toJobConfig.bulk110')}")).to_be_focused()
+    assert page.url == url  # the rows came in place: no reload of the whole page

@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import json
 import re
+import time
 
 import pytest
 from django.urls import reverse
 
+from cdmweb.jobs import editing
 from cdmweb.jobs.importing import import_text
 from cdmweb.jobs.models import AuditEvent, ConfigGroup, DraftInput, JobDraft
 
@@ -345,11 +347,12 @@ def test_undo_puts_the_input_back_where_it_was_with_its_value(owner_client, draf
     token = undo_token(owner_client.post(reverse("input-delete", args=[draft.pk, item.pk]), **hx()))
     assert names(g) == [original[0], *original[2:]]
     restored = owner_client.post(reverse("input-restore", args=[draft.pk]), {"token": token}, **hx())
-    assert restored.status_code == 200 and restored["HX-Retarget"] == f"#group-{g.pk}"
+    assert restored.status_code == 200 and "HX-Retarget" not in restored  # in its Undo line's place
     assert names(g) == original and g.inputs.get(name=original[1]).value == "7"
     new_id = g.inputs.get(name=original[1]).pk
     assert json.loads(restored["HX-Trigger-After-Settle"]) == {"input-added": {"row": new_id}}
-    assert f'id="value-{new_id}"' in restored.content.decode()
+    assert json.loads(restored["HX-Trigger"]) == {"draft-changed": {}, f"group-changed-{g.pk}": {}}
+    assert restored.content.decode().lstrip().startswith(f'<form id="input-{new_id}"')
     assert JobDraft.objects.get(pk=draft.pk).version == version + 2
     assert AuditEvent.objects.filter(draft=draft, detail=f"restored {original[1]}").exists()
     # Once only: a second Undo says so in place, and changes nothing.
@@ -399,6 +402,16 @@ def test_undo_refusals(owner_client, draft, make_draft):
     owner_client.post(reverse("group-delete", args=[draft.pk, item.group_id]), **hx())
     gone = owner_client.post(reverse("input-restore", args=[draft.pk]), {"token": token}, **hx())
     assert "its group has been removed" in gone.content.decode()
+
+
+def test_undo_expires_after_its_seconds_even_without_javascript(owner_client, draft, monkeypatch):
+    item = draft.inputs.get(name="throttlingConfig.numLoaders")
+    token = undo_token(owner_client.post(reverse("input-delete", args=[draft.pk, item.pk]), **hx()))
+    later = time.time() + editing.UNDO_SECONDS + 6
+    monkeypatch.setattr(editing.time, "time", lambda: later)
+    assert editing.removed_input_name(draft, token) is None
+    late = owner_client.post(reverse("input-restore", args=[draft.pk]), {"token": token}, **hx())
+    assert "Too late to undo" in late.content.decode() and not draft.inputs.filter(name=item.name).exists()
 
 
 def test_remove_and_undo_without_javascript(owner_client, draft):

@@ -187,7 +187,8 @@ def find_add(request: HtmxRequest, draft: JobDraft) -> HttpResponse:
         return _find_refused(request, draft, f"A {draft.job_type} job does not take {name}.")
     if value is not None:
         if is_secret(spec, name):
-            return _find_refused(request, draft, f"Type {name} in its own box, where a secret is masked, not here.")
+            message = f"Type {name} in its own box, where a secret is masked, not here."
+            return _find_refused(request, draft, message, drop_value=True)
         form = EditInputForm({"value": value})
         if not form.is_valid():
             return _find_refused(request, draft, " ".join(form.errors["value"]))
@@ -227,10 +228,14 @@ def _groups_of(side: str) -> tuple[str, ...]:
     return get_catalog().driver_order if side == "driver" else (SIDE_GROUP[side],)
 
 
-def _find_refused(request: HtmxRequest, draft: JobDraft, message: str) -> HttpResponse:
+def _find_refused(request: HtmxRequest, draft: JobDraft, message: str, *, drop_value: bool = False) -> HttpResponse:
+    """Said under the find box. ``drop_value``: the page also clears what was typed after '=' (a
+    secret must not stay on screen in plain text)."""
     if not request.htmx:
         return render_page(request, draft, status=400, find_error=message)
     response = render(request, f"{DESIGNER}#find-error", {"find_error": message})
+    if drop_value:
+        trigger_client_event(response, "find-drop-value")
     return reswap(retarget(response, "#find-status"), "outerHTML")
 
 
@@ -285,7 +290,8 @@ def input_delete(request: HtmxRequest, draft: JobDraft, input_id: int) -> HttpRe
 
 
 def removed(token: str, name: str) -> dict[str, Any]:
-    return {"token": token, "name": name, "seconds": editing.UNDO_SECONDS}
+    """An Undo line drawn in the removed row's place (``inline``: its Undo swaps the row back in)."""
+    return {"token": token, "name": name, "seconds": editing.UNDO_SECONDS, "inline": True}
 
 
 @draft_change
@@ -303,11 +309,10 @@ def input_restore(request: HtmxRequest, draft: JobDraft) -> HttpResponse:
     state = recorded(request, draft, f"restored {item.name}")
     if not request.htmx:
         return _back_to_input(draft, item)
-    panel = state.panels_by_id[item.group_id]
-    response = retarget(render_region(request, state, "group", panel=panel), f"#group-{item.group_id}")
-    response = reswap(response, "outerHTML")
+    # The row takes its Undo line's place, which is where it was; the group's other Undo lines stay.
+    response = render_rows(request, state, [state.rows_by_id[item.pk]])
     trigger_client_event(response, INPUT_ADDED, {"row": item.pk}, after="settle")
-    return changed(response)
+    return changed(response, group_changed(item.group_id))
 
 
 @draft_change
