@@ -273,7 +273,7 @@ def _changed_by(request: HtmxRequest, draft: JobDraft) -> str:
         .values_list("actor_name", flat=True)
         .first()
     )
-    return last or "someone else"
+    return last or "Someone else"  # it starts the banner's sentence
 
 
 def _unsaved_value(request: HtmxRequest, draft: JobDraft, input_id: int) -> dict[str, Any] | None:
