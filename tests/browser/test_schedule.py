@@ -15,6 +15,7 @@ from cdmweb.jobs import editing
 from cdmweb.jobs.models import JobDraft
 
 from ..browser_support import ARTIFACTS, browser_fixture, fast_passwords, logged_in_page, save_screenshot  # noqa: F401
+from ..jobs.test_schedule import WEEKLY_SAVED
 
 pytestmark = pytest.mark.browser
 
@@ -72,15 +73,7 @@ def test_a_weekly_schedule_set_with_the_keyboard(browser: Browser, live_server, 
         sentence = "Runs every week on Monday and Friday at 02:30 from 1 Dec 2026 until 1 Dec 2027."
         expect(editor(page).locator(".schedule-sentence")).to_contain_text(sentence)
         expect(editor(page)).to_contain_text("Saved.")
-        assert schedule_values(draft) == {
-            "schedulerConfig.isSchedulerJob": "true",
-            "schedulerConfig.disposableType": "NONE",
-            "schedulerConfig.cycleType": "week",
-            "schedulerConfig.cycle": "1",
-            "schedulerConfig.runAt": "mon,fri",
-            "schedulerConfig.startDate": "2026-12-01 02:30:00",
-            "schedulerConfig.stopDate": "2027-12-01 00:00:00",
-        }
+        assert schedule_values(draft) == WEEKLY_SAVED
         # The raw inputs stay editable as rows, and the preview shows what CDM gets.
         expect(page.locator("#value-" + str(draft.inputs.get(name="schedulerConfig.runAt").pk))).to_have_value(
             "mon,fri"

@@ -21,6 +21,16 @@ WEEKLY = {
     "start": "2026-12-01T02:30",
     "stop": "2027-12-01T00:00",
 }
+# What WEEKLY saves: the new draft's two scheduler inputs and the editor's five.
+WEEKLY_SAVED = {
+    "schedulerConfig.isSchedulerJob": "true",
+    "schedulerConfig.disposableType": "NONE",
+    "schedulerConfig.cycleType": "week",
+    "schedulerConfig.cycle": "1",
+    "schedulerConfig.runAt": "mon,fri",
+    "schedulerConfig.startDate": "2026-12-01 02:30:00",
+    "schedulerConfig.stopDate": "2027-12-01 00:00:00",
+}
 
 
 def scheduler(draft: JobDraft) -> ConfigGroup:
@@ -51,15 +61,7 @@ def test_saving_sets_every_schedule_input_in_one_change(owner_client, draft):
     html = response.content.decode()
     assert 'id="side-driver"' in html
     assert "Runs every week on Monday and Friday at 02:30 from 1 Dec 2026 until 1 Dec 2027." in html
-    assert values(draft) == {
-        "schedulerConfig.isSchedulerJob": "true",
-        "schedulerConfig.disposableType": "NONE",
-        "schedulerConfig.cycleType": "week",
-        "schedulerConfig.cycle": "1",
-        "schedulerConfig.runAt": "mon,fri",
-        "schedulerConfig.startDate": "2026-12-01 02:30:00",
-        "schedulerConfig.stopDate": "2027-12-01 00:00:00",
-    }
+    assert values(draft) == WEEKLY_SAVED
     draft.refresh_from_db()
     assert draft.version == before + 1
     event = AuditEvent.objects.filter(draft=draft).first()
