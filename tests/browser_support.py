@@ -95,7 +95,8 @@ def login(page: Page, username: str = "owner", password: str = PASSWORD) -> None
 
 def menu_link(page: Page, name: str) -> Locator:
     """A link of the main menu, with the menu opened first where it is folded (below 992 px)."""
-    link = page.get_by_role("navigation", name="Main menu").get_by_role("link", name=name, exact=True)
+    # Found by its element, not its accessible name: the name is translated ("主菜单").
+    link = page.locator("nav").first.get_by_role("link", name=name, exact=True)
     if not link.is_visible():
         page.locator("label[for=menu-toggle]").click()
     return link

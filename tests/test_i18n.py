@@ -1,0 +1,80 @@
+"""The interface's language: English by default, Simplified Chinese when the browser or the menu's
+switch asks for it; and the Chinese catalogue complete."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+from django.conf import settings
+from django.urls import reverse
+
+CATALOGUE = Path(settings.BASE_DIR) / "locale" / "zh_Hans" / "LC_MESSAGES" / "django.po"
+
+
+def test_english_when_the_browser_asks_for_neither(owner_client):
+    html = owner_client.get(reverse("dashboard"), HTTP_ACCEPT_LANGUAGE="fr-FR,de;q=0.8").content.decode()
+    assert '<html lang="en">' in html and ">Drafts</a>" in html and "草稿" not in html
+    html = owner_client.get(reverse("dashboard")).content.decode()
+    assert ">Drafts</a>" in html
+
+
+def test_chinese_from_the_browser(owner_client):
+    for asked in ("zh-CN,zh;q=0.9", "zh-Hans", "zh"):
+        html = owner_client.get(reverse("dashboard"), HTTP_ACCEPT_LANGUAGE=asked).content.decode()
+        assert '<html lang="zh-hans">' in html and ">草稿</a>" in html and ">退出登录</button>" in html, asked
+
+
+def test_the_menu_switch_is_remembered_and_comes_back_to_the_page(owner_client, draft):
+    page = reverse("designer", args=[draft.pk])
+    html = owner_client.get(page).content.decode()
+    assert 'name="language" value="zh-hans"' in html and f'name="next" value="{page}"' in html
+    response = owner_client.post(reverse("set_language"), {"language": "zh-hans", "next": page})
+    assert response.status_code == 302 and response["Location"] == page
+    assert response.cookies[settings.LANGUAGE_COOKIE_NAME].value == "zh-hans"
+    html = owner_client.get(page, HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert ">草稿</a>" in html and 'name="language" value="en"' in html  # the switch beats the browser
+    # Job JSON and names are never translated.
+    assert draft.name in html and "generic-jdbc-connector" in html
+
+
+def test_the_login_page_has_the_switch_too(client):
+    html = client.get(reverse("login"), HTTP_ACCEPT_LANGUAGE="zh-CN").content.decode()
+    assert 'name="language" value="en"' in html and '<html lang="zh-hans">' in html
+
+
+def catalogue_entries(text: str) -> list[tuple[str, str]]:
+    """(msgid, msgstr) of each entry, continuation lines joined (a long message spans several)."""
+    entries = []
+    for block in re.split(r"\n\s*\n", text):
+        fields: dict[str, str] = {}
+        current = None
+        for line in block.splitlines():
+            start = re.match(r'^(msgid|msgid_plural|msgstr(?:\[\d+\])?) "(.*)"$', line)
+            if start:
+                current = start[1]
+                fields[current] = start[2]
+            elif current and re.match(r'^"(.*)"$', line):
+                fields[current] += line[1:-1]
+        if "msgid" in fields:
+            translated = [value for key, value in fields.items() if key.startswith("msgstr")]
+            entries.append((fields["msgid"], "" if not all(translated) else translated[0]))
+    return entries
+
+
+def test_every_message_of_the_chinese_catalogue_is_translated():
+    text = CATALOGUE.read_text(encoding="utf-8")
+    entries = [(msgid, msgstr) for msgid, msgstr in catalogue_entries(text) if msgid]  # "" is the header
+    assert len(entries) >= 11
+    assert [msgid for msgid, msgstr in entries if not msgstr] == []
+    assert "#, fuzzy" not in text  # a fuzzy entry is left out when compiled: it would show in English
+
+
+def test_the_catalogue_check_sees_a_message_over_several_lines():
+    text = 'msgid ""\n"A long "\n"message"\nmsgstr ""\n\nmsgid "x"\nmsgstr "y"\n'
+    assert catalogue_entries(text) == [("A long message", ""), ("x", "y")]
+
+
+def test_the_catalogue_is_compiled_at_setup():
+    compiled = CATALOGUE.with_suffix(".mo")
+    assert compiled.exists() and compiled.stat().st_mtime >= CATALOGUE.stat().st_mtime
