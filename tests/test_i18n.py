@@ -38,9 +38,19 @@ def test_the_menu_switch_is_remembered_and_comes_back_to_the_page(owner_client, 
     assert draft.name in html and "generic-jdbc-connector" in html
 
 
-def test_the_login_page_has_the_switch_too(client):
+def test_the_login_page_has_the_switch_too_and_is_translated(client):
     html = client.get(reverse("login"), HTTP_ACCEPT_LANGUAGE="zh-CN").content.decode()
     assert 'name="language" value="en"' in html and '<html lang="zh-hans">' in html
+    assert "登录 cdmweb" in html and ">登录</button>" in html
+    assert "用户名" in html  # the form's labels are Django's own, in Django's own catalogue
+    english = client.get(reverse("login")).content.decode()
+    assert "Log in to cdmweb" in english and "登录" not in english
+
+
+def test_the_refusal_page_in_chinese(client, crew, crew_draft):
+    client.force_login(crew["viewer"])
+    response = client.post(reverse("draft-delete", args=[crew_draft.pk]), HTTP_ACCEPT_LANGUAGE="zh-CN")
+    assert response.status_code == 403 and "返回草稿列表" in response.content.decode()
 
 
 def catalogue_entries(text: str) -> list[tuple[str, str]]:
