@@ -84,6 +84,11 @@ def _searchable(name: str, spec: InputSpec | None, side: str) -> str:
     return " ".join(parts).lower()
 
 
+def documented_groups(side: str, catalog: Catalog | None = None) -> tuple[str, ...]:
+    """The config groups the catalogue documents for a side: every driver group, else the side's one."""
+    return (catalog or get_catalog()).driver_order if side == "driver" else (SIDE_GROUP[side],)
+
+
 def split_query(text: str) -> tuple[str, str | None]:
     """``name=value`` sets the value as it adds (or goes to) the input; input names hold no '='."""
     name, equals, value = text.partition("=")
@@ -100,18 +105,20 @@ def search_inputs(draft: JobDraft, query: str, catalog: Catalog | None = None) -
     catalog = catalog or get_catalog()
     connectors = {"from": draft.from_connector, "to": draft.to_connector, "driver": None}
     groups = {(g.side, g.name): g for g in draft.groups.all()}
-    rows = draft.inputs.order_by("position", "id").values_list("id", "name", "group__side", "group_id")
+    rows = draft.inputs.order_by("position", "id").values_list(
+        "id", "name", "group__side", "group_id", "value", "value_is_json"
+    )
     present: dict[tuple[str, str], int] = {}
     drawn: dict[int, bool] = {}
     values: dict[tuple[str, str], dict[str, str]] = {}
     seen_in_group: dict[int, int] = {}
-    for input_id, name, side, group_id in rows:
+    for input_id, name, side, group_id, value, value_is_json in rows:
         index = seen_in_group.get(group_id, 0)
         seen_in_group[group_id] = index + 1
         present.setdefault((side, name), input_id)
         drawn[input_id] = index < ROW_WINDOW
-    for side, name, value in draft.inputs.filter(value_is_json=False).values_list("group__side", "name", "value"):
-        values.setdefault((side, name.split(".", 1)[0]), {})[name] = value
+        if not value_is_json:  # what decides whether an input applies, as the designer reads it
+            values.setdefault((side, name.split(".", 1)[0]), {})[name] = value
 
     matches: list[InputMatch] = []
     for (side, name), input_id in present.items():
@@ -132,8 +139,7 @@ def search_inputs(draft: JobDraft, query: str, catalog: Catalog | None = None) -
                 )
             )
     for side in SIDES:
-        group_names = catalog.driver_order if side == "driver" else (SIDE_GROUP[side],)
-        for group_name in group_names:
+        for group_name in documented_groups(side, catalog):
             specs = catalog.specs_for_group(connectors[side], side, group_name)
             by_name = {s.name: s for s in specs}
             group_values = values.get((side, group_name), {})

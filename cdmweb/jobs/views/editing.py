@@ -26,8 +26,9 @@ from cdmweb.jobs import editing
 from cdmweb.jobs.access import EDIT, get_draft_for_user
 from cdmweb.jobs.designer import ROW_WINDOW, DesignerState, designer_state
 from cdmweb.jobs.forms import INPUT_NAME, AddGroupForm, AddInputForm, EditInputForm, JobHeaderForm
+from cdmweb.jobs.input_search import documented_groups
 from cdmweb.jobs.models import ConfigGroup, DraftInput, JobDraft
-from cdmweb.jobspec.constants import SIDE_GROUP, SIDE_KEYS, SIDE_LABELS, SIDES
+from cdmweb.jobspec.constants import SIDE_KEYS, SIDE_LABELS, SIDES
 from cdmweb.jobspec.masking import is_secret
 from cdmweb.jobspec.pairing import taken_by_job_type
 
@@ -126,9 +127,12 @@ def header_update(request: HtmxRequest, draft: JobDraft) -> HttpResponse:
     return changed(response, *([SIDES_CHANGED] if connectors_changed else []))
 
 
-def _added(request: HtmxRequest, draft: JobDraft, item: DraftInput, detail: str, *, new_group: bool) -> HttpResponse:
+def _added(
+    request: HtmxRequest, draft: JobDraft, item: DraftInput, detail: str, *, new_group: bool, value_set: bool = False
+) -> HttpResponse:
     """After an input was added: back to its row (a plain post), or the row appended to its group,
-    or the side redrawn when the group is new; either way the page then focuses the new value."""
+    or the side redrawn when the group is new. Then the page focuses the new value, or, when the
+    find box set it too (``value_set``), stays in the box for the next one."""
     state = recorded(request, draft, detail)
     if not request.htmx:
         return _back_to_input(draft, item)
@@ -141,7 +145,10 @@ def _added(request: HtmxRequest, draft: JobDraft, item: DraftInput, detail: str,
         # The new row goes at the end of the group's rows; the footer (picker, findings) reloads itself.
         row = render_rows(request, state, [state.rows_by_id[item.pk]])
         response = reswap(retarget(row, f"#rows-{group_id}"), "beforeend")
-    trigger_client_event(response, INPUT_ADDED, {"row": item.pk}, after="settle")
+    if value_set:
+        trigger_client_event(response, INPUT_SET, {"row": item.pk, "name": item.name}, after="settle")
+    else:
+        trigger_client_event(response, INPUT_ADDED, {"row": item.pk}, after="settle")
     return changed(response, group_changed(group_id))
 
 
@@ -181,7 +188,7 @@ def find_add(request: HtmxRequest, draft: JobDraft) -> HttpResponse:
     if spec is None and not (custom and group is not None and INPUT_NAME.fullmatch(name)):
         message = f"{name or 'That'} is not a documented input of this draft's {SIDE_LABELS.get(side, 'job').lower()}."
         return _find_refused(request, draft, message)
-    if spec is not None and group_name not in _groups_of(side):
+    if spec is not None and group_name not in documented_groups(side, catalog):
         return _find_refused(request, draft, f"{name} belongs in {group_name}, which is not a group of this side.")
     if spec is not None and not taken_by_job_type(spec, draft.job_type, catalog):
         return _find_refused(request, draft, f"A {draft.job_type} job does not take {name}.")
@@ -202,11 +209,8 @@ def find_add(request: HtmxRequest, draft: JobDraft) -> HttpResponse:
     if group is None:
         group = editing.add_group(draft, side, group_name)
     item = editing.add_input(draft, group, name, editing.default_value(draft, group, name) if value is None else value)
-    response = _added(request, draft, item, f"added {name} to {group.name}", new_group=new_group)
-    if request.htmx and value is not None:
-        del response["HX-Trigger-After-Settle"]
-        trigger_client_event(response, INPUT_SET, {"row": item.pk, "name": name}, after="settle")
-    return response
+    detail = f"added {name} to {group.name}"
+    return _added(request, draft, item, detail, new_group=new_group, value_set=value is not None)
 
 
 def _set_from_find(request: HtmxRequest, draft: JobDraft, item: DraftInput, value: str) -> HttpResponse:
@@ -222,10 +226,6 @@ def _set_from_find(request: HtmxRequest, draft: JobDraft, item: DraftInput, valu
     response = reswap(retarget(response, f"#input-{item.pk}"), "outerHTML")
     trigger_client_event(response, INPUT_SET, {"row": item.pk, "name": item.name}, after="settle")
     return changed(response)
-
-
-def _groups_of(side: str) -> tuple[str, ...]:
-    return get_catalog().driver_order if side == "driver" else (SIDE_GROUP[side],)
 
 
 def _find_refused(request: HtmxRequest, draft: JobDraft, message: str, *, drop_value: bool = False) -> HttpResponse:
