@@ -142,6 +142,8 @@ LANGUAGE_CODE = "en"
 LANGUAGES = [("en", "English"), ("zh-hans", "简体中文")]
 # Compiled at setup (scripts/setup-env runs compilemessages); only the .po files are in git.
 LOCALE_PATHS = [BASE_DIR / "locale"]
+# Dates and numbers per language (cdmweb/formats/<language>/formats.py), before Django's own.
+FORMAT_MODULE_PATH = ["cdmweb.formats"]
 TIME_ZONE = "UTC"
 USE_I18N = True
 USE_TZ = True

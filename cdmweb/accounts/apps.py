@@ -4,3 +4,11 @@ from django.apps import AppConfig
 class AccountsConfig(AppConfig):
     name = "cdmweb.accounts"
     label = "accounts"
+
+    def ready(self) -> None:
+        from django.utils import translation as django_translation
+
+        from cdmweb import translation
+
+        # The job core and the catalogue speak the user's language without importing Django.
+        translation.install(django_translation.gettext, django_translation.ngettext, django_translation.get_language)

@@ -1,0 +1,46 @@
+"""The interface's language for code that must not import Django (the job core, the catalogue).
+
+The pure modules mark their messages with ``gettext`` (and module-level ones with ``gettext_noop``,
+translated where they are shown) from here, so ``makemessages`` finds them like any other. The web
+app installs Django's own functions at start-up (``AccountsConfig.ready``); before that, and in
+scripts that never start Django, messages stay English and the language is "en".
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+_gettext: Callable[[str], str] = str
+_ngettext: Callable[[str, str, int], str] = lambda singular, plural, n: singular if n == 1 else plural
+_language: Callable[[], str | None] = lambda: "en"
+
+
+def install(
+    gettext_function: Callable[[str], str],
+    ngettext_function: Callable[[str, str, int], str],
+    language_function: Callable[[], str | None],
+) -> None:
+    global _gettext, _ngettext, _language
+    _gettext, _ngettext, _language = gettext_function, ngettext_function, language_function
+
+
+def gettext(message: str) -> str:
+    return _gettext(message)
+
+
+def ngettext(singular: str, plural: str, count: int) -> str:
+    return _ngettext(singular, plural, count)
+
+
+def gettext_noop(message: str) -> str:
+    """Marks a message for the catalogue where it is defined; ``gettext`` translates it where shown."""
+    return message
+
+
+def language() -> str:
+    """The active language's code ("en", "zh-hans"); "en" when none is active."""
+    return _language() or "en"
+
+
+def is_chinese() -> bool:
+    return language().startswith("zh")
