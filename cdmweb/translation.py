@@ -10,9 +10,18 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+
+def _english_plural(singular: str, plural: str, count: int) -> str:
+    return singular if count == 1 else plural
+
+
+def _english() -> str | None:
+    return "en"
+
+
 _gettext: Callable[[str], str] = str
-_ngettext: Callable[[str, str, int], str] = lambda singular, plural, n: singular if n == 1 else plural
-_language: Callable[[], str | None] = lambda: "en"
+_ngettext: Callable[[str, str, int], str] = _english_plural
+_language: Callable[[], str | None] = _english
 
 
 def install(
