@@ -153,3 +153,25 @@ def assert_accessible(page: Page, context: str | dict[str, list[list[str]]] | No
     failing = [v for v in violations if v["impact"] in AXE_FAILING_IMPACTS]
     assert not failing, f"accessibility violations on {page.url}:\n{describe_violations(failing)}"
     return violations
+
+
+# What a Chinese page may still show in Latin letters is names, codes and values: the text the
+# user reads, less what is verbatim (code, the preview, values in fields) or marked with its own lang.
+_SHOWN_TEXT = """() => {
+    const main = document.querySelector('main').cloneNode(true);
+    main.querySelectorAll('pre, code, kbd, samp, var, script, style, textarea, select, [lang], [hidden], .d-none')
+        .forEach(e => e.remove());
+    document.body.appendChild(main);
+    main.style.position = 'absolute';
+    const text = main.innerText;
+    main.remove();
+    return text;
+}"""
+
+
+def english_shown(page: Page, allowed: frozenset[str] = frozenset()) -> list[str]:
+    """The English words a page's main region shows, names and codes excepted (the template rule's
+    ``english_words``), and those a test knows are data (a draft's name, a user's name)."""
+    from .template_text import english_words
+
+    return [word for word in english_words(page.evaluate(_SHOWN_TEXT)) if word.strip(".:,;()'’") not in allowed]
