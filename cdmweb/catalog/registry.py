@@ -5,9 +5,10 @@ connector or an input is a data change in ``data/catalog.json`` (see scripts/bui
 
 The texts also come in Chinese (``data/catalog.zh-hans.json``, each with the Chinese CDM page it
 takes its wording from), loaded once with the English. The English attributes (``help``, ``notes``,
-``context``, ``label``, ``job_types``) never change; what a screen shows goes through ``help_text``,
-``notes_text``, ``context_text``, ``label_text``, ``job_types_text`` and ``error_message``, which pick the language
-when read: Chinese when the interface is Chinese (cdmweb.translation), English otherwise.
+``context``, ``label``, ``job_types``) never change; what a screen shows goes through
+``help_text``, ``notes_text``, ``context_text``, ``label_text``, ``job_types_text`` and
+``error_message``, which pick the language when read: Chinese when the interface is Chinese
+(cdmweb.translation), English otherwise.
 """
 
 from __future__ import annotations
@@ -216,10 +217,10 @@ class Catalog:
     def error_message(self, code: str, chinese: bool | None = None) -> str:
         """The message CDM gives with ``code`` (its "%s" as they are): in Chinese when ``chinese``,
         or, when not told, when the interface is Chinese; English otherwise."""
-        if chinese if chinese is not None else is_chinese():
-            translated = self.error_messages_zh.get(code)
-            if translated:
-                return translated
+        if chinese is None:
+            chinese = is_chinese()
+        if chinese and (translated := self.error_messages_zh.get(code)):
+            return translated
         return self.error_codes.get(code, {}).get("message", "")
 
 
