@@ -2,6 +2,13 @@
 
 The designer, the validation rules and the admin only ever iterate what is here; adding a
 connector or an input is a data change in ``data/catalog.json`` (see scripts/build_catalog.py).
+
+The texts also come in Chinese (``data/catalog.zh-hans.json``, each with the Chinese CDM page it
+takes its wording from), loaded once with the English. The English attributes (``help``, ``notes``,
+``context``, ``label``, ``job_types``) never change; what a screen shows goes through
+``help_text``, ``notes_text``, ``context_text``, ``label_text``, ``job_types_text`` and
+``error_message``, which pick the language when read: Chinese when the interface is Chinese
+(cdmweb.translation), English otherwise.
 """
 
 from __future__ import annotations
@@ -13,7 +20,10 @@ from functools import cache, lru_cache
 from pathlib import Path
 from typing import Any
 
+from cdmweb.translation import is_chinese
+
 DATA_FILE = Path(__file__).resolve().parent / "data" / "catalog.json"
+CHINESE_FILE = Path(__file__).resolve().parent / "data" / "catalog.zh-hans.json"
 
 SIDES = ("from", "to", "driver")
 SIDE_GROUP = {"from": "fromJobConfig", "to": "toJobConfig"}
@@ -67,6 +77,24 @@ class InputSpec:
     blank_code: str = ""
     # Written as this many hexadecimal characters (AES keys and vectors).
     hex_length: int | None = None
+    # The Chinese help and notes, and the Chinese page the help's wording comes from.
+    help_zh: str = ""
+    notes_zh: tuple[str, ...] = ()
+    context_zh: str = ""
+    source_zh: str = ""
+
+    @property
+    def help_text(self) -> str:
+        """The help in the interface's language (Chinese when it is Chinese and has one)."""
+        return self.help_zh if self.help_zh and is_chinese() else self.help
+
+    @property
+    def notes_text(self) -> tuple[str, ...]:
+        return self.notes_zh if self.notes_zh and is_chinese() else self.notes
+
+    @property
+    def context_text(self) -> str:
+        return self.context_zh if self.context_zh and is_chinese() else self.context
 
     @property
     def key(self) -> str:
@@ -84,7 +112,8 @@ class InputSpec:
         return " and ".join(c.describe() for c in self.when)
 
     @classmethod
-    def from_data(cls, data: dict[str, Any]) -> InputSpec:
+    def from_data(cls, data: dict[str, Any], chinese: dict[str, Any] | None = None) -> InputSpec:
+        chinese = chinese or {}
         return cls(
             name=data["name"],
             type=data["type"],
@@ -105,6 +134,10 @@ class InputSpec:
             single_table=data.get("single_table", False),
             blank_code=data.get("blank_code", ""),
             hex_length=data.get("hex_length"),
+            help_zh=chinese.get("help", ""),
+            notes_zh=tuple(chinese.get("notes", ())),
+            context_zh=chinese.get("context", ""),
+            source_zh=chinese.get("source", ""),
         )
 
 
@@ -115,6 +148,17 @@ class Connector:
     directions: tuple[str, ...]
     notes: tuple[str, ...]
     inputs: dict[str, tuple[InputSpec, ...]] = field(hash=False)
+    label_zh: str = ""
+    notes_zh: tuple[str, ...] = ()
+
+    @property
+    def label_text(self) -> str:
+        """The label in the interface's language."""
+        return self.label_zh if self.label_zh and is_chinese() else self.label
+
+    @property
+    def notes_text(self) -> tuple[str, ...]:
+        return self.notes_zh if self.notes_zh and is_chinese() else self.notes
 
     def side_inputs(self, side: str) -> tuple[InputSpec, ...]:
         return self.inputs.get(side, ())
@@ -136,6 +180,19 @@ class Catalog:
     flavour_extractors: dict[str, int] = field(default_factory=dict, hash=False)
     # Job type -> what it takes: "sources", "destinations", "not_taken", "documented", "source".
     job_type_rules: dict[str, dict[str, Any]] = field(default_factory=dict, hash=False)
+    # The Chinese texts: job type -> label, error code -> message.
+    job_types_zh: dict[str, str] = field(default_factory=dict, hash=False)
+    error_messages_zh: dict[str, str] = field(default_factory=dict, hash=False)
+
+    @property
+    def job_types_text(self) -> tuple[tuple[str, str], ...]:
+        """``job_types`` with each label in the interface's language."""
+        if not is_chinese():
+            return self.job_types
+        return tuple((value, self.job_types_zh.get(value) or label) for value, label in self.job_types)
+
+    def job_type_label(self, value: str) -> str:
+        return dict(self.job_types_text).get(value, "")
 
     def connector(self, name: str | None) -> Connector | None:
         return self.connectors.get(name or "")
@@ -157,17 +214,37 @@ class Catalog:
             return self.by_name.get(("driver", input_name))
         return self.by_name.get((f"{connector_name}:{side}", input_name))
 
-    def error_message(self, code: str) -> str:
+    def error_message(self, code: str, chinese: bool | None = None) -> str:
+        """The message CDM gives with ``code`` (its "%s" as they are): in Chinese when ``chinese``,
+        or, when not told, when the interface is Chinese; English otherwise."""
+        if chinese is None:
+            chinese = is_chinese()
+        if chinese and (translated := self.error_messages_zh.get(code)):
+            return translated
         return self.error_codes.get(code, {}).get("message", "")
+
+
+def _chinese_texts() -> dict[str, Any]:
+    """catalog.zh-hans.json; without it (a catalogue being rebuilt) everything stays English."""
+    try:
+        return json.loads(CHINESE_FILE.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        return {}
 
 
 @cache
 def get_catalog() -> Catalog:
     data = json.loads(DATA_FILE.read_text(encoding="utf-8"))
+    chinese = _chinese_texts()
+    zh_inputs, zh_driver = chinese.get("inputs", {}), chinese.get("driver", {})
+    zh_connectors = chinese.get("connectors", {})
     by_name: dict[tuple[str, str], InputSpec] = {}
     connectors = {}
     for name, raw in data["connectors"].items():
-        inputs = {side: tuple(InputSpec.from_data(i) for i in items) for side, items in raw["inputs"].items()}
+        inputs = {
+            side: tuple(InputSpec.from_data(i, zh_inputs.get(f"{name}:{side}:{i['name']}")) for i in items)
+            for side, items in raw["inputs"].items()
+        }
         for side, specs in inputs.items():
             for spec in specs:
                 by_name[(f"{name}:{side}", spec.name)] = spec
@@ -177,8 +254,13 @@ def get_catalog() -> Catalog:
             directions=tuple(raw["directions"]),
             notes=tuple(raw.get("notes", ())),
             inputs=inputs,
+            label_zh=zh_connectors.get(name, {}).get("label", ""),
+            notes_zh=tuple(zh_connectors.get(name, {}).get("notes", ())),
         )
-    driver = {group: tuple(InputSpec.from_data(i) for i in items) for group, items in data["driver"].items()}
+    driver = {
+        group: tuple(InputSpec.from_data(i, zh_driver.get(i["name"])) for i in items)
+        for group, items in data["driver"].items()
+    }
     for specs in driver.values():
         for spec in specs:
             by_name[("driver", spec.name)] = spec
@@ -193,4 +275,6 @@ def get_catalog() -> Catalog:
         never_destination=data.get("never_destination", {}),
         flavour_extractors=data.get("flavour_extractors", {}),
         job_type_rules={jt["value"]: jt for jt in data["job_types"]},
+        job_types_zh={value: text["label"] for value, text in chinese.get("job_types", {}).items()},
+        error_messages_zh={code: text["message"] for code, text in chinese.get("error_codes", {}).items()},
     )

@@ -139,7 +139,7 @@ class InputRow:
     @cached_property
     def title(self) -> str:
         spec = self.spec
-        return f"{self.name} — {spec.help}" if spec and spec.help else self.name
+        return f"{self.name} — {spec.help_text}" if spec and spec.help else self.name
 
     @cached_property
     def widget(self) -> str:
@@ -192,7 +192,7 @@ class InputRow:
             parts.append(self.job_type_note)
         if spec is not None:
             if spec.help:
-                parts.append(spec.help)
+                parts.append(spec.help_text)
             if spec.default is not None:
                 parts.append(f"Default: {spec.default!r}.")
             if spec.when and self.applies:
@@ -201,7 +201,7 @@ class InputRow:
                 # Said in words: the row's grey background alone would not tell everyone.
                 parts.append(f"Does not apply with the current values: it applies when {spec.describe_when()}.")
             if spec.context:
-                parts.append(f"({spec.context})")
+                parts.append(f"({spec.context_text})")
         return " ".join(parts)
 
     @property

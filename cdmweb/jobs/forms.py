@@ -26,7 +26,7 @@ MAX_VALUE_CHARS = 1_000_000
 
 
 def job_type_choices(current: str | None = None) -> list[tuple[str, str]]:
-    choices = [(value, f"{value} — {label}") for value, label in get_catalog().job_types]
+    choices = [(value, f"{value} — {label}") for value, label in get_catalog().job_types_text]
     if current and current not in dict(choices):
         choices.append((current, f"{current} (not a CDM job type)"))
     return choices
@@ -34,7 +34,7 @@ def job_type_choices(current: str | None = None) -> list[tuple[str, str]]:
 
 def connector_choices(side: str, current: str | None = None) -> list[tuple[str, str]]:
     catalog = get_catalog()
-    choices = [(c.name, f"{c.name} — {c.label}") for c in catalog.connectors_for(side)]
+    choices = [(c.name, f"{c.name} — {c.label_text}") for c in catalog.connectors_for(side)]
     if current and current not in dict(choices):
         label = "not in the catalogue" if catalog.connector(current) is None else "undocumented in this direction"
         choices.append((current, f"{current} ({label})"))

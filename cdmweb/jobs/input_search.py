@@ -80,7 +80,7 @@ def _rank(query: str, name: str, text: str) -> int | None:
 def _searchable(name: str, spec: InputSpec | None, side: str) -> str:
     parts = [name, SIDE_LABELS[side]]
     if spec is not None:
-        parts += [spec.help, spec.context, " ".join(spec.choices)]
+        parts += [spec.help, spec.help_zh, spec.context, " ".join(spec.choices)]
     return " ".join(parts).lower()
 
 

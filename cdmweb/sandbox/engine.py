@@ -30,6 +30,7 @@ from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from cdmweb.catalog.registry import get_catalog
 from cdmweb.jobspec import links as linkspec
 from cdmweb.jobspec.validation import ERROR, duplicate_names, validate_job
 
@@ -85,11 +86,35 @@ CONNECT_FAILURES = {
 
 
 class SandboxRefusal(Exception):
-    """A documented CDM error answer: HTTP status, code and message."""
+    """A documented CDM error answer: HTTP status, code and message.
 
-    def __init__(self, status: int, code: str, message: str) -> None:
+    CDM answers in the language its caller's X-Language asks for (zh_CN or en-us). ``values`` are
+    what fills the code's "%s" in the catalogue's message, so the Chinese answer can be CDM's own
+    words; ``translated`` marks a message the project's rules wrote, already in the active language."""
+
+    def __init__(self, status: int, code: str, message: str, *values: str, translated: bool = False) -> None:
         super().__init__(message)
         self.status, self.code, self.message = status, code, message
+        self.values, self.translated = values, translated
+
+    def message_in(self, chinese: bool) -> str:
+        """The message in English, or in Chinese: the catalogue's Chinese message for the code with
+        ``values`` filled in, when the English one is that message too (same "%s" count). A message
+        of the sandbox's own wording that CDM's list cannot say stays as it is."""
+        if not chinese or self.translated:
+            return self.message
+        catalog = get_catalog()
+        english, template = (
+            catalog.error_message(self.code, chinese=False),
+            catalog.error_message(self.code, chinese=True),
+        )
+        placeholders = template.count("%s")
+        if template == english or placeholders != len(self.values):
+            return self.message
+        if not self.values and self.message != english:
+            return self.message
+        parts = template.split("%s")
+        return "".join(part + value for part, value in zip(parts, [*self.values, ""], strict=True))
 
 
 def cluster_id_for(project_id: str, name: str) -> str:
@@ -196,7 +221,7 @@ def refuse_invalid(jobs: list[dict[str, Any]]) -> None:
     if errors:
         coded = next((f for f in errors if f["code"]), errors[0])
         message = " ".join(f["message"] for f in [coded, *[f for f in errors if f is not coded]])
-        raise SandboxRefusal(400, coded["code"] or "Cdm.0018", message)
+        raise SandboxRefusal(400, coded["code"] or "Cdm.0018", message, translated=True)
 
 
 def check_job_for_cluster(cluster: SandboxCluster, job: dict[str, Any]) -> None:
@@ -211,10 +236,10 @@ def check_job_for_cluster(cluster: SandboxCluster, job: dict[str, Any]) -> None:
     for side, name, connector in named:
         link = found.get(name)
         if link is None:
-            raise SandboxRefusal(400, "Cdm.0101", f"Link [{name}] does not exist.")
+            raise SandboxRefusal(400, "Cdm.0101", f"Link [{name}] does not exist.", name)
         if link.body.get("enabled") is False:
             raise SandboxRefusal(
-                400, "Cdm.0060", f"Link {name} for this job has been disabled. The job cannot be submitted."
+                400, "Cdm.0060", f"Link {name} for this job has been disabled. The job cannot be submitted.", name
             )
         if connector and link.connector != connector:
             role = "source" if side == "from" else "destination"
@@ -222,6 +247,7 @@ def check_job_for_cluster(cluster: SandboxCluster, job: dict[str, Any]) -> None:
                 400,
                 "Cdm.0317",
                 f"Invalid link {name}: it is a {link.connector} link; the job's {role} is {connector}.",
+                name,
             )
     source, destination = job.get("from-connector-name"), job.get("to-connector-name")
     if job_type_of(job) != NORMAL_JOB or not isinstance(source, str) or not isinstance(destination, str):
@@ -233,6 +259,7 @@ def check_job_for_cluster(cluster: SandboxCluster, job: dict[str, Any]) -> None:
                 "Cdm.0061",
                 f"Connector {destination} does not support the specified direction (from {source}, link {name})."
                 " The job cannot be submitted.",
+                destination,
             )
 
 
@@ -242,7 +269,7 @@ def check_job_for_cluster(cluster: SandboxCluster, job: dict[str, Any]) -> None:
 def check_links_body(body: Any) -> list[dict[str, Any]]:
     problem = linkspec.body_problem(body)
     if problem is not None:
-        raise SandboxRefusal(400, problem["code"], problem["message"])
+        raise SandboxRefusal(400, problem["code"], problem["message"], translated=True)
     return body["links"]
 
 
@@ -288,7 +315,7 @@ def create_links(cluster: SandboxCluster, links: list[dict[str, Any]], *, valida
     findings = [f for link in links for f in try_link(link)]
     for link in links:
         if SandboxLink.objects.filter(cluster=cluster, name=link["name"]).exists():
-            raise SandboxRefusal(400, "Cdm.0315", f"Link name {link['name']} already exists.")
+            raise SandboxRefusal(400, "Cdm.0315", f"Link name {link['name']} already exists.", link["name"])
     if not validate:
         now = timezone.now()
         for link in links:
@@ -313,7 +340,7 @@ LINK_READ_ONLY_KEYS = ("id", "creation-user", "creation-date", "update-user", "u
 def get_link(cluster: SandboxCluster, name: str) -> SandboxLink:
     link = SandboxLink.objects.filter(cluster=cluster, name=name).first()
     if link is None:
-        raise SandboxRefusal(400, "Cdm.0101", f"Link [{name}] does not exist.")
+        raise SandboxRefusal(400, "Cdm.0101", f"Link [{name}] does not exist.", name)
     return link
 
 
@@ -341,7 +368,9 @@ def update_link(cluster: SandboxCluster, name: str, links: list[dict[str, Any]])
     if existing is None:
         raise SandboxRefusal(400, "Cdm.0316", "Failed to update the link that does not exist.")
     if len(links) != 1 or links[0]["name"] != name:
-        raise SandboxRefusal(400, "Cdm.0317", f"Invalid link {name}: the body must hold this one link, by this name.")
+        raise SandboxRefusal(
+            400, "Cdm.0317", f"Invalid link {name}: the body must hold this one link, by this name.", name
+        )
     link = _keep_secrets(links[0], existing.body)
     findings = try_link(link)
     existing.body, existing.connector, existing.updated_at = _stored(link), link["connector-name"], timezone.now()
@@ -398,18 +427,20 @@ def update_job(cluster: SandboxCluster, name: str, jobs: list[dict[str, Any]]) -
     if existing is None:
         raise SandboxRefusal(400, "Cdm.0319", "Failed to update the job that does not exist.")
     if len(jobs) != 1 or jobs[0]["name"] != name:
-        raise SandboxRefusal(400, "Cdm.0320", f"Invalid job {name}: the body must hold this one job, by this name.")
+        raise SandboxRefusal(
+            400, "Cdm.0320", f"Invalid job {name}: the body must hold this one job, by this name.", name
+        )
     refuse_invalid(jobs)
     check_job_for_cluster(cluster, jobs[0])
     if is_running(existing):
-        raise SandboxRefusal(400, "Cdm.0052", f"Job {name} is running.")
+        raise SandboxRefusal(400, "Cdm.0052", f"Job {name} is running.", name)
     existing.body, existing.job_type, existing.updated_at = jobs[0], job_type_of(jobs[0]), timezone.now()
     existing.save(update_fields=["body", "job_type", "updated_at"])
 
 
 def delete_job(job: SandboxJob) -> None:
     if is_running(job):
-        raise SandboxRefusal(400, "Cdm.0052", f"Job {job.name} is running.")
+        raise SandboxRefusal(400, "Cdm.0052", f"Job {job.name} is running.", job.name)
     job.delete()
 
 
@@ -465,7 +496,7 @@ def _whole(text: str, name: str, low: int, high: int | None) -> int:
 def get_job(cluster: SandboxCluster, name: str) -> SandboxJob:
     job = SandboxJob.objects.filter(cluster=cluster, name=name).first()
     if job is None:
-        raise SandboxRefusal(400, "Cdm.0100", f"Job [{name}] does not exist.")
+        raise SandboxRefusal(400, "Cdm.0100", f"Job [{name}] does not exist.", name)
     return job
 
 
@@ -481,7 +512,7 @@ def start_body_variables(body: Any) -> dict[str, str]:
 
 def start_job(job: SandboxJob, user: str, variables: dict[str, str] | None = None) -> SandboxSubmission:
     if is_running(job):
-        raise SandboxRefusal(400, "Cdm.0052", f"Job {job.name} is running.")
+        raise SandboxRefusal(400, "Cdm.0052", f"Job {job.name} is running.", job.name)
     links = f"{job.body.get('from-link-name', '')} {job.body.get('to-link-name', '')}"
     digest = int(hashlib.sha256(job.name.encode()).hexdigest()[:8], 16)
     return SandboxSubmission.objects.create(
@@ -496,7 +527,7 @@ def start_job(job: SandboxJob, user: str, variables: dict[str, str] | None = Non
 def stop_job(job: SandboxJob) -> None:
     latest = job.submissions.first()
     if latest is None or submission_state(latest).status not in ("BOOTING", "RUNNING"):
-        raise SandboxRefusal(400, "Cdm.0053", f"Job {job.name} is not running.")
+        raise SandboxRefusal(400, "Cdm.0053", f"Job {job.name} is not running.", job.name)
     latest.stopped_at = timezone.now()
     latest.save(update_fields=["stopped_at"])
 

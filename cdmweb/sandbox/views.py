@@ -21,7 +21,7 @@ from django.conf import settings
 from django.core.exceptions import RequestDataTooBig
 from django.db.models import F
 from django.http import HttpRequest, HttpResponse, JsonResponse, StreamingHttpResponse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.views.decorators.csrf import csrf_exempt
 
 from cdmweb import jsontext
@@ -126,41 +126,56 @@ def _authenticate(request: HttpRequest, project_id: str) -> str | None:
     return None
 
 
+def asks_chinese(request: HttpRequest) -> bool:
+    """CDM answers in Chinese when X-Language is zh_CN (any case, - or _), in English otherwise."""
+    return request.headers.get("X-Language", "").strip().lower().replace("-", "_") == "zh_cn"
+
+
 def cdm_endpoint(view: View) -> View:
-    """Auth, injected faults and CDM-shaped refusals around a sandbox view."""
+    """Auth, injected faults and CDM-shaped refusals around a sandbox view, answered in the
+    language X-Language asks for (the rules' messages too, as they are written in the active one)."""
 
     @csrf_exempt
     @wraps(view)
     def wrapper(request: HttpRequest, project_id: str, *args: Any, **kwargs: Any) -> HttpResponse:
-        started = time.perf_counter()
-        try:
-            user = _authenticate(request, project_id)
-            if user is None:
-                response = gateway_error(401, "APIGW.0301", "Incorrect IAM authentication information.")
-            # Faults are for callers who may call at all: an anonymous one must not use them up.
-            elif (fault := _fault_for(request, project_id)) is not None and (
-                injected := _apply_fault(fault, request)
-            ) is not None:
-                response = injected
-            else:
-                request.sandbox_user = user  # type: ignore[attr-defined]
-                response = view(request, project_id, *args, **kwargs)
-        except SandboxRefusal as refusal:
-            response = cdm_error(refusal.status, refusal.code, refusal.message)
-        except engine.LinkInvalid as invalid:
-            response = JsonResponse({"validation-result": engine.validation_result(invalid.findings)}, status=500)
-        except RequestDataTooBig:
-            response = cdm_error(413, "Cdm.0018", _too_big())
-        log.info(
-            "sandbox %s %s -> %s in %.1f ms",
-            request.method,
-            request.path,
-            response.status_code,
-            (time.perf_counter() - started) * 1000,
-        )
-        return response
+        chinese = asks_chinese(request)
+        with translation.override("zh-hans" if chinese else "en"):
+            return _answer(view, chinese, request, project_id, *args, **kwargs)
 
     return wrapper
+
+
+def _answer(
+    view: View, chinese: bool, request: HttpRequest, project_id: str, *args: Any, **kwargs: Any
+) -> HttpResponse:
+    """The view's answer, or the refusal it raised in CDM's shape, timed in the log."""
+    started = time.perf_counter()
+    try:
+        user = _authenticate(request, project_id)
+        if user is None:
+            response = gateway_error(401, "APIGW.0301", "Incorrect IAM authentication information.")
+        # Faults are for callers who may call at all: an anonymous one must not use them up.
+        elif (fault := _fault_for(request, project_id)) is not None and (
+            injected := _apply_fault(fault, request)
+        ) is not None:
+            response = injected
+        else:
+            request.sandbox_user = user  # type: ignore[attr-defined]
+            response = view(request, project_id, *args, **kwargs)
+    except SandboxRefusal as refusal:
+        response = cdm_error(refusal.status, refusal.code, refusal.message_in(chinese))
+    except engine.LinkInvalid as invalid:
+        response = JsonResponse({"validation-result": engine.validation_result(invalid.findings)}, status=500)
+    except RequestDataTooBig:
+        response = cdm_error(413, "Cdm.0018", _too_big())
+    log.info(
+        "sandbox %s %s -> %s in %.1f ms",
+        request.method,
+        request.path,
+        response.status_code,
+        (time.perf_counter() - started) * 1000,
+    )
+    return response
 
 
 def _too_big() -> str:

@@ -26,7 +26,7 @@ def field_name(input_name: str) -> str:
 
 def connector_choices() -> list[tuple[str, str]]:
     return [("", "— choose a connector —")] + [
-        (c.name, f"{c.name} — {c.label}") for c in get_catalog().connectors.values()
+        (c.name, f"{c.name} — {c.label_text}") for c in get_catalog().connectors.values()
     ]
 
 
@@ -107,7 +107,7 @@ def _field(spec: InputSpec) -> forms.Field:
     required = spec.required and not spec.when and spec.type != "boolean"
     # The form marks a required field itself; one required only in some cases is marked here.
     label = spec.key + (" *" if spec.required and not required else "")
-    help_text = spec.help[:300]
+    help_text = spec.help_text[:300]
     if spec.when:
         help_text = f"{help_text} (applies when {spec.describe_when()})".strip()
     common: dict[str, Any] = {
