@@ -106,6 +106,17 @@ def fast_password_hashing(settings):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
+@pytest.fixture(autouse=True)
+def english_until_asked():
+    """A request through the test client leaves its language active in the test's thread; every
+    test starts in the default language, as every real request does."""
+    from django.utils import translation
+
+    translation.deactivate()
+    yield
+    translation.deactivate()
+
+
 DEMO_BODY = Path(__file__).resolve().parent.parent / "cdmweb" / "jobs" / "demo" / "orders_mysql_to_hive.json"
 CREW_ROLES = ("viewer", "editor", "reviewer", "admin")
 
