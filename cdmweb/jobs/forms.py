@@ -26,8 +26,14 @@ GROUP_NAME = re.compile(r"^[A-Za-z][A-Za-z0-9_]*$")
 MAX_VALUE_CHARS = 1_000_000
 
 
+def _shown(label: str) -> str:
+    """A catalogue label (English data) in the page's language, where the catalogue marks it for
+    translation; gettext("") would be the catalogue's header, so an empty label stays empty."""
+    return gettext(label) if label else label
+
+
 def job_type_choices(current: str | None = None) -> list[tuple[str, str]]:
-    choices = [(value, f"{value} — {label}") for value, label in get_catalog().job_types]
+    choices = [(value, f"{value} — {_shown(label)}") for value, label in get_catalog().job_types]
     if current and current not in dict(choices):
         choices.append((current, gettext("%(job_type)s (not a CDM job type)") % {"job_type": current}))
     return choices
@@ -35,7 +41,7 @@ def job_type_choices(current: str | None = None) -> list[tuple[str, str]]:
 
 def connector_choices(side: str, current: str | None = None) -> list[tuple[str, str]]:
     catalog = get_catalog()
-    choices = [(c.name, f"{c.name} — {c.label}") for c in catalog.connectors_for(side)]
+    choices = [(c.name, f"{c.name} — {_shown(c.label)}") for c in catalog.connectors_for(side)]
     if current and current not in dict(choices):
         if catalog.connector(current) is None:
             label = gettext("%(connector)s (not in the catalogue)")

@@ -185,3 +185,23 @@ def test_macro_run_times_read_in_the_language():
         assert _when(moment) == "5 Mar 2026 08:00:09"
     with translation.override("zh-hans"):
         assert _when(moment) == "2026年3月5日 08:00:09"
+
+
+def test_a_macro_preview_in_chinese(owner_client, draft):
+    g = draft.groups.get(name="fromJobConfig")
+    item = DraftInput.objects.create(
+        draft=draft,
+        group=g,
+        name="fromJobConfig.whereClause",
+        value="DS='${dateformat(yyyy-MM-dd,-1,DAY)}'",
+        position=0,
+    )
+    html = page(owner_client, draft, **ZH)
+    assert "现在（" in html and "此参数支持的日期宏" in html and "时间按 UTC+08:00 显示" in html
+    assert "<code>${dateformat(yyyy-MM-dd, -1, DAY)}</code>" in html  # the macros themselves stay as written
+    picked = owner_client.get(
+        reverse("macro-preview", args=[draft.pk, item.pk]), {"at": "2026-03-05T08:00"}, **hx(), **ZH
+    )
+    assert "在 2026年3月5日 08:00 运行时：" in picked.content.decode()
+    wrong = owner_client.get(reverse("macro-preview", args=[draft.pk, item.pk]), {"at": "soon"}, **hx(), **ZH)
+    assert "这不是有效的日期和时间" in wrong.content.decode()
