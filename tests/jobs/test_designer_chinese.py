@@ -3,9 +3,11 @@ English unchanged without it. Job JSON, input names, connectors and job types st
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from datetime import datetime
 from pathlib import Path
 
+import pytest
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import translation
@@ -17,6 +19,14 @@ from ..conftest import hx
 
 ZH = {"HTTP_ACCEPT_LANGUAGE": "zh-CN,zh;q=0.9"}
 DEMO = Path(__file__).resolve().parents[2] / "cdmweb" / "jobs" / "demo" / "orders_mysql_to_hive.json"
+
+
+@pytest.fixture(autouse=True)
+def back_to_english() -> Iterator[None]:
+    """A request in Chinese leaves Chinese active in this thread (LocaleMiddleware activates, and
+    nothing deactivates): tests after these ones must not run in it."""
+    yield
+    translation.deactivate()
 
 
 def page(client, draft: JobDraft, **headers: str) -> str:
