@@ -13,6 +13,7 @@ from typing import Any, ClassVar
 
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import get_language, gettext, gettext_lazy
 
 from cdmweb.catalog.input_types import InputType, input_type
 from cdmweb.catalog.registry import Catalog, InputSpec, get_catalog
@@ -77,7 +78,10 @@ class MacroView:
 def _when(moment: datetime | None) -> str:
     if moment is None:
         return ""
-    return f"{moment.day} {moment:%b %Y %H:%M}" + (f":{moment:%S}" if moment.second else "")
+    seconds = f":{moment:%S}" if moment.second else ""
+    if (get_language() or "").startswith("zh"):
+        return f"{moment.year}年{moment.month}月{moment.day}日 {moment:%H:%M}{seconds}"
+    return f"{moment.day} {moment:%b %Y %H:%M}{seconds}"
 
 
 def parse_run_time(text: str) -> datetime | None:
@@ -148,9 +152,9 @@ class InputRow:
     @cached_property
     def options(self) -> list[tuple[str, str, bool]]:
         if self.widget == "boolean":
-            return self._options(("true", "false"), "(empty)")
+            return self._options(("true", "false"), gettext("(empty)"))
         if self.widget == "select":
-            return self._options(self.spec.choices if self.spec else (), "(choose)")
+            return self._options(self.spec.choices if self.spec else (), gettext("(choose)"))
         return []
 
     @cached_property
@@ -185,21 +189,25 @@ class InputRow:
         if hidden:
             shown = visible(self.value)
             shown = shown if len(shown) <= 120 else shown[:119] + "…"
-            parts.append(f"Holds invisible characters ({', '.join(hidden)}), kept as they are: {shown}")
+            parts.append(
+                gettext("Holds invisible characters (%(characters)s), kept as they are: %(value)s")
+                % {"characters": ", ".join(hidden), "value": shown}
+            )
         if self.widget == "json":
-            parts.append("Imported as JSON, not a string; saving an edit sends it as a string.")
+            parts.append(gettext("Imported as JSON, not a string; saving an edit sends it as a string."))
         if self.job_type_note:
             parts.append(self.job_type_note)
         if spec is not None:
             if spec.help:
                 parts.append(spec.help_text)
             if spec.default is not None:
-                parts.append(f"Default: {spec.default!r}.")
+                parts.append(gettext("Default: %(default)s.") % {"default": repr(spec.default)})
             if spec.when and self.applies:
-                parts.append(f"Applies when {spec.describe_when()}.")
+                parts.append(gettext("Applies when %(condition)s.") % {"condition": spec.describe_when()})
             elif spec.when:
                 # Said in words: the row's grey background alone would not tell everyone.
-                parts.append(f"Does not apply with the current values: it applies when {spec.describe_when()}.")
+                message = gettext("Does not apply with the current values: it applies when %(condition)s.")
+                parts.append(message % {"condition": spec.describe_when()})
             if spec.context:
                 parts.append(f"({spec.context_text})")
         return " ".join(parts)
@@ -236,6 +244,14 @@ class ScheduleView:
     them and the sentence that tells the stored schedule."""
 
     cycle_types: ClassVar[tuple[str, ...]] = schedule.CYCLE_TYPES
+    # What the unit picker shows for each cycle type (the value sent is CDM's own word).
+    CYCLE_LABELS: ClassVar[dict[str, Any]] = {
+        "minute": gettext_lazy("minute"),
+        "hour": gettext_lazy("hour"),
+        "day": gettext_lazy("day"),
+        "week": gettext_lazy("week"),
+        "month": gettext_lazy("month"),
+    }
     values: dict[str, str]
     description: schedule.Description = field(init=False)
     fields: dict[str, Any] = field(init=False)
@@ -253,6 +269,10 @@ class ScheduleView:
             self.fields[key] = schedule.to_picker(stored)
             # What the picker cannot show is kept as stored unless a date is picked instead.
             self.fields[f"{key}_keep"] = stored if stored and not self.fields[key] else ""
+
+    @property
+    def cycle_choices(self) -> list[tuple[str, str]]:
+        return [(value, str(self.CYCLE_LABELS.get(value, value))) for value in self.cycle_types]
 
 
 def posted_schedule_fields(data: Any) -> dict[str, Any]:
@@ -351,7 +371,7 @@ def designer_state(draft: JobDraft, catalog: Catalog | None = None, window: int 
         raw = None if raw is None else dumps(masked_job(raw))
         sides[side] = SidePanel(
             side=side,
-            label=SIDE_LABELS[side],
+            label=gettext(SIDE_LABELS[side]),
             groups=panels,
             connector=connector,
             raw=raw,
@@ -427,7 +447,11 @@ def _group_panel(
                 spec=spec,
                 kind=input_type(spec),
                 applies=spec is None or (applies(spec, specs, values) and spec.name not in not_taken),
-                job_type_note=f"A {job_type} job does not take it." if item.name in not_taken else "",
+                job_type_note=(
+                    gettext("A %(job_type)s job does not take it.") % {"job_type": job_type}
+                    if item.name in not_taken
+                    else ""
+                ),
                 controls=item.name in controllers,
                 url=inputs_url,
             )

@@ -14,6 +14,7 @@ from typing import Any
 from django.core.cache import cache
 from django.db import transaction
 from django.db.models import F, Max
+from django.utils.translation import gettext
 
 from cdmweb.catalog.registry import SIDE_GROUP, get_catalog
 from cdmweb.crypto import SecretUnreadable, decrypt, encrypt
@@ -187,12 +188,15 @@ def restore_input(draft: JobDraft, token: str) -> DraftInput:
     token = token[:40]
     kept = _kept(draft, token)
     if kept is None:
-        raise CannotRestore("Too late to undo: a removed input can be put back for a few seconds only.")
+        raise CannotRestore(gettext("Too late to undo: a removed input can be put back for a few seconds only."))
     group = ConfigGroup.objects.filter(pk=kept["group"], draft=draft).first()
     if group is None:
-        raise CannotRestore(f"{kept['name']} cannot be put back: its group has been removed.")
+        raise CannotRestore(
+            gettext("%(name)s cannot be put back: its group has been removed.") % {"name": kept["name"]}
+        )
     if group.inputs.filter(name=kept["name"]).exists():
-        raise CannotRestore(f"{kept['name']} is already back in {group.name}.")
+        message = gettext("%(name)s is already back in %(group)s.")
+        raise CannotRestore(message % {"name": kept["name"], "group": group.name})
     cache.delete(_undo_key(draft.pk, token))
     # Its old place may have been taken since (the newest input removed, another added): make room
     # there, so that it sorts between the same neighbours and no two inputs share a position.

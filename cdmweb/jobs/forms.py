@@ -8,6 +8,7 @@ from crispy_forms.layout import Column, Layout, Row, Submit
 from django import forms
 from django.conf import settings
 from django.db import models
+from django.utils.translation import gettext, gettext_lazy
 
 from cdmweb.accounts.models import ADMIN, EDITOR, REVIEWER, Team
 from cdmweb.catalog.registry import get_catalog
@@ -28,7 +29,7 @@ MAX_VALUE_CHARS = 1_000_000
 def job_type_choices(current: str | None = None) -> list[tuple[str, str]]:
     choices = [(value, f"{value} — {label}") for value, label in get_catalog().job_types_text]
     if current and current not in dict(choices):
-        choices.append((current, f"{current} (not a CDM job type)"))
+        choices.append((current, gettext("%(job_type)s (not a CDM job type)") % {"job_type": current}))
     return choices
 
 
@@ -36,8 +37,11 @@ def connector_choices(side: str, current: str | None = None) -> list[tuple[str, 
     catalog = get_catalog()
     choices = [(c.name, f"{c.name} — {c.label_text}") for c in catalog.connectors_for(side)]
     if current and current not in dict(choices):
-        label = "not in the catalogue" if catalog.connector(current) is None else "undocumented in this direction"
-        choices.append((current, f"{current} ({label})"))
+        if catalog.connector(current) is None:
+            label = gettext("%(connector)s (not in the catalogue)")
+        else:
+            label = gettext("%(connector)s (undocumented in this direction)")
+        choices.append((current, label % {"connector": current}))
     return choices
 
 
@@ -45,15 +49,16 @@ class JobHeaderForm(forms.Form):
     """Name, type, connectors and links: used to create a draft and to edit its header."""
 
     name = forms.CharField(
+        label=gettext_lazy("Name"),
         max_length=NAME_MAX,
         strip=False,
-        help_text="1 to 240 letters, digits, _, - and ., starting with a letter or digit, as CDM allows.",
+        help_text=gettext_lazy("1 to 240 letters, digits, _, - and ., starting with a letter or digit, as CDM allows."),
     )
-    job_type = forms.ChoiceField(label="Job type")
-    from_connector = forms.ChoiceField(label="Source connector")
-    from_link = forms.CharField(label="Source link name", max_length=NAME_MAX)
-    to_connector = forms.ChoiceField(label="Destination connector")
-    to_link = forms.CharField(label="Destination link name", max_length=NAME_MAX)
+    job_type = forms.ChoiceField(label=gettext_lazy("Job type"))
+    from_connector = forms.ChoiceField(label=gettext_lazy("Source connector"))
+    from_link = forms.CharField(label=gettext_lazy("Source link name"), max_length=NAME_MAX)
+    to_connector = forms.ChoiceField(label=gettext_lazy("Destination connector"))
+    to_link = forms.CharField(label=gettext_lazy("Destination link name"), max_length=NAME_MAX)
 
     def __init__(self, *args: Any, current: dict[str, str | None] | None = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -66,15 +71,15 @@ class JobHeaderForm(forms.Form):
             Row(Column("name", css_class="col-md-8"), Column("job_type", css_class="col-md-4")),
             Row(Column("from_connector", css_class="col-md-6"), Column("from_link", css_class="col-md-6")),
             Row(Column("to_connector", css_class="col-md-6"), Column("to_link", css_class="col-md-6")),
-            Submit("create", "Create draft"),
+            Submit("create", gettext("Create draft")),
         )
 
     def clean_name(self) -> str:
         name = self.cleaned_data["name"]
         if not name.strip():
-            raise forms.ValidationError("The job name cannot be blank.")
+            raise forms.ValidationError(gettext("The job name cannot be blank."))
         if name_problem(name):
-            raise forms.ValidationError(f"The job name {name_problem(name)}")
+            raise forms.ValidationError(gettext("The job name %(problem)s") % {"problem": name_problem(name)})
         return name
 
     def clean_from_link(self) -> str:
@@ -86,9 +91,9 @@ class JobHeaderForm(forms.Form):
     def _clean_link(self, field: str) -> str:
         value = self.cleaned_data[field].strip()
         if not value:
-            raise forms.ValidationError("A link name is required.")
+            raise forms.ValidationError(gettext("A link name is required."))
         if name_problem(value):
-            raise forms.ValidationError(f"The link name {name_problem(value)}")
+            raise forms.ValidationError(gettext("The link name %(problem)s") % {"problem": name_problem(value)})
         return value
 
 
@@ -109,20 +114,23 @@ class AddInputForm(forms.Form):
         custom, picked = (data.get("custom_name") or "").strip(), (data.get("catalog_name") or "").strip()
         if custom and picked:
             # Taking one silently would drop the other without a word.
-            raise forms.ValidationError(
-                f"Both a documented input ({picked}) and a custom key ({custom}) were given: keep one of them."
+            message = gettext(
+                "Both a documented input (%(picked)s) and a custom key (%(custom)s) were given: keep one of them."
             )
+            raise forms.ValidationError(message % {"picked": picked, "custom": custom})
         name = custom or picked
         if not name:
-            raise forms.ValidationError("Choose an input from the list or type a custom key.")
+            raise forms.ValidationError(gettext("Choose an input from the list or type a custom key."))
         if "." not in name:
             name = f"{self.group_name}.{name}"
         if not INPUT_NAME.fullmatch(name):
-            raise forms.ValidationError(
-                f"{name!r} is not a usable key: start with a letter and use letters, digits, '.', '_' or '-'."
+            message = gettext(
+                "%(name)s is not a usable key: start with a letter and use letters, digits, '.', '_' or '-'."
             )
+            raise forms.ValidationError(message % {"name": repr(name)})
         if name in self.existing:
-            raise forms.ValidationError(f"{name} is already in {self.group_name}; edit it there.")
+            message = gettext("%(name)s is already in %(group)s; edit it there.")
+            raise forms.ValidationError(message % {"name": name, "group": self.group_name})
         data["name"] = name
         return data
 
@@ -142,14 +150,18 @@ class AddGroupForm(forms.Form):
     def clean_name(self) -> str:
         if self.raw_side:
             raise forms.ValidationError(
-                "This part of the job was imported in a shape the designer cannot edit; it is kept as it came."
-                " Fix it in the JSON and import it again."
+                gettext(
+                    "This part of the job was imported in a shape the designer cannot edit; it is kept as it came."
+                    " Fix it in the JSON and import it again."
+                )
             )
         name = self.cleaned_data["name"].strip()
         if not GROUP_NAME.match(name):
-            raise forms.ValidationError("A group name starts with a letter and holds letters, digits and _ only.")
+            raise forms.ValidationError(
+                gettext("A group name starts with a letter and holds letters, digits and _ only.")
+            )
         if name in self.existing:
-            raise forms.ValidationError(f"{name} is already there.")
+            raise forms.ValidationError(gettext("%(name)s is already there.") % {"name": name})
         return name
 
 
@@ -161,9 +173,11 @@ def teams_to_create_in(user: Any) -> Any:
 class TeamField(forms.ModelChoiceField):
     def __init__(self, **kwargs: Any) -> None:
         kwargs.setdefault("required", False)
-        kwargs.setdefault("empty_label", "Private (only me)")
-        kwargs.setdefault("label", "Shared with")
-        kwargs.setdefault("help_text", "A team's members see the draft by role; team drafts need review to submit.")
+        kwargs.setdefault("empty_label", gettext_lazy("Private (only me)"))
+        kwargs.setdefault("label", gettext_lazy("Shared with"))
+        kwargs.setdefault(
+            "help_text", gettext_lazy("A team's members see the draft by role; team drafts need review to submit.")
+        )
         super().__init__(queryset=None, **kwargs)
 
 
@@ -190,10 +204,13 @@ COMMENT_MAX = 5000
 
 class CommentForm(forms.Form):
     body = forms.CharField(
-        max_length=COMMENT_MAX, strip=False, widget=forms.Textarea(attrs={"rows": 2}), label="Comment"
+        max_length=COMMENT_MAX, strip=False, widget=forms.Textarea(attrs={"rows": 2}), label=gettext_lazy("Comment")
     )
     input_name = forms.CharField(
-        required=False, max_length=255, label="About input", help_text="optional, e.g. fromJobConfig.tableName"
+        required=False,
+        max_length=255,
+        label=gettext_lazy("About input"),
+        help_text=gettext_lazy("optional, e.g. fromJobConfig.tableName"),
     )
 
     def __init__(self, *args: Any, input_names: set[str] | None = None, **kwargs: Any) -> None:
@@ -203,13 +220,13 @@ class CommentForm(forms.Form):
     def clean_body(self) -> str:
         body = self.cleaned_data["body"].strip()
         if not body:
-            raise forms.ValidationError("Write something to comment.")
+            raise forms.ValidationError(gettext("Write something to comment."))
         return body
 
     def clean_input_name(self) -> str:
         name = self.cleaned_data["input_name"].strip()
         if name and name not in self.input_names:
-            raise forms.ValidationError(f"This draft has no input named “{name}”.")
+            raise forms.ValidationError(gettext("This draft has no input named “%(name)s”.") % {"name": name})
         return name
 
 
@@ -238,12 +255,14 @@ class ImportForm(forms.Form):
     text = forms.CharField(
         required=False,
         strip=False,
-        label="Paste JSON",
+        label=gettext_lazy("Paste JSON"),
         widget=forms.Textarea(attrs={"rows": 14, "class": "font-monospace", "spellcheck": "false"}),
-        help_text='A Job, {"jobs": [...]}, a random-cluster body, a show_jobs response, '
-        "or a config fragment as the CDM reference prints it.",
+        help_text=gettext_lazy(
+            'A Job, {"jobs": [...]}, a random-cluster body, a show_jobs response, '
+            "or a config fragment as the CDM reference prints it."
+        ),
     )
-    file = forms.FileField(required=False, label="…or upload a .json file")
+    file = forms.FileField(required=False, label=gettext_lazy("…or upload a .json file"))
     team = TeamField()
 
     def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
@@ -258,15 +277,16 @@ class ImportForm(forms.Form):
         limit = settings.CDMWEB_MAX_IMPORT_BYTES
         if upload and data.get("text", "").strip():
             # Taking one and dropping the other silently would import something the user didn't mean.
-            raise forms.ValidationError("Paste JSON or upload a file, not both: clear one of them.")
+            raise forms.ValidationError(gettext("Paste JSON or upload a file, not both: clear one of them."))
         if upload:
             if upload.size > limit:
-                raise forms.ValidationError(f"The file is {upload.size:,} bytes; the limit is {limit:,}.")
+                message = gettext("The file is %(size)s bytes; the limit is %(limit)s.")
+                raise forms.ValidationError(message % {"size": f"{upload.size:,}", "limit": f"{limit:,}"})
             raw = upload.read()
             try:
                 data["body"] = raw.decode("utf-8-sig")
             except UnicodeDecodeError as exc:
-                raise forms.ValidationError("The file is not UTF-8 text.") from exc
+                raise forms.ValidationError(gettext("The file is not UTF-8 text.")) from exc
         elif data.get("text", "").strip():
             size = len(data["text"].encode())
             if size > limit:
@@ -274,14 +294,17 @@ class ImportForm(forms.Form):
                 kept = data["text"][:KEPT_OF_A_REFUSED_PASTE]
                 self.data = self.data.copy()
                 self.data["text"] = kept
-                raise forms.ValidationError(
-                    f"The pasted text is {size:,} bytes, over the {limit:,}-byte limit: nothing was imported. "
-                    f"Only its first {len(kept):,} characters are kept below; the rest was cut. "
+                message = gettext(
+                    "The pasted text is %(size)s bytes, over the %(limit)s-byte limit: nothing was imported. "
+                    "Only its first %(kept)s characters are kept below; the rest was cut. "
                     "Paste less at a time, or upload a file within the limit."
+                )
+                raise forms.ValidationError(
+                    message % {"size": f"{size:,}", "limit": f"{limit:,}", "kept": f"{len(kept):,}"}
                 )
             data["body"] = data["text"]
         else:
-            raise forms.ValidationError("Paste a CDM job JSON or choose a file.")
+            raise forms.ValidationError(gettext("Paste a CDM job JSON or choose a file."))
         return data
 
 

@@ -10,6 +10,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from django.utils.translation import gettext
+
 from cdmweb.catalog.registry import Catalog, InputSpec, get_catalog
 from cdmweb.jobspec.constants import SIDE_GROUP, SIDE_LABELS, SIDES
 from cdmweb.jobspec.masking import is_secret, is_secret_name
@@ -57,7 +59,7 @@ class InputMatch:
 
     @property
     def side_label(self) -> str:
-        return SIDE_LABELS[self.side]
+        return gettext(SIDE_LABELS[self.side])
 
 
 def _rank(query: str, name: str, text: str) -> int | None:
@@ -78,7 +80,7 @@ def _rank(query: str, name: str, text: str) -> int | None:
 
 
 def _searchable(name: str, spec: InputSpec | None, side: str) -> str:
-    parts = [name, SIDE_LABELS[side]]
+    parts = [name, SIDE_LABELS[side], gettext(SIDE_LABELS[side])]
     if spec is not None:
         parts += [spec.help, spec.help_zh, spec.context, " ".join(spec.choices)]
     return " ".join(parts).lower()
@@ -129,7 +131,7 @@ def search_inputs(draft: JobDraft, query: str, catalog: Catalog | None = None) -
                 InputMatch(
                     name=name,
                     side=side,
-                    help=spec.help if spec else "",
+                    help=spec.help_text if spec else "",
                     required=bool(spec and spec.required),
                     input_id=input_id,
                     drawn_up_front=drawn[input_id],
@@ -154,9 +156,11 @@ def search_inputs(draft: JobDraft, query: str, catalog: Catalog | None = None) -
                     InputMatch(
                         name=spec.name,
                         side=side,
-                        help=spec.help,
+                        help=spec.help_text,
                         required=spec.required,
-                        refused="" if taken else f"A {draft.job_type} job does not take it.",
+                        refused=""
+                        if taken
+                        else gettext("A %(job_type)s job does not take it.") % {"job_type": draft.job_type},
                         when="" if applies(spec, by_name, group_values) else spec.describe_when(),
                         group_missing=(side, group_name) not in groups,
                         secret=spec.secret,

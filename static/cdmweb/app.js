@@ -8,7 +8,7 @@ document.addEventListener("click", (event) => {
   if (!source || !navigator.clipboard) return;
   navigator.clipboard.writeText(source.textContent).then(() => {
     const label = button.textContent;
-    button.textContent = "Copied";
+    button.textContent = button.dataset.copied || "Copied"; // the page's language, from the template
     setTimeout(() => { button.textContent = label; }, 1200);
   });
 });

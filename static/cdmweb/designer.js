@@ -3,6 +3,18 @@
 // Everything here is a shortcut: each action also works as a plain form post without this file.
 (() => {
   const findInput = () => document.getElementById("find-input");
+
+  // What this file says, in the page's language: the find box's data-text-* attributes hold the
+  // translations (the CSP allows no inline script), with {name}/{query} to fill in; English else.
+  const ENGLISH = {
+    partial: "To set a value, type the input's whole key or name before “=”: “{query}” is only part of {name}.",
+    noMatch: "No input of this job matches “{query}”.",
+    set: "Set {name}.",
+  };
+  function text(key, values) {
+    const own = document.getElementById("find-box")?.dataset[`text${key[0].toUpperCase()}${key.slice(1)}`];
+    return Object.entries(values).reduce((message, [name, value]) => message.replaceAll(`{${name}}`, value), own || ENGLISH[key]);
+  }
   const isTyping = (el) => el && (el.isContentEditable || /^(INPUT|TEXTAREA|SELECT)$/.test(el.tagName));
 
   // On a phone the parts of the job are tabs (preview.js): show the one that holds the control.
@@ -70,7 +82,7 @@
     let values = null;
     if (typed !== null && pick && !pick.dataset.exact) {
       // A value only goes to the input named in full: a part of a name could set the wrong one.
-      say(`To set a value, type the input's whole key or name before “=”: “${namePart(findInput().value)}” is only part of ${pick.dataset.name}.`, true);
+      say(text("partial", { query: namePart(findInput().value), name: pick.dataset.name }), true);
       return;
     }
     if (typed !== null && pick && results?.dataset.addUrl && !option.getAttribute("aria-disabled")) {
@@ -91,7 +103,7 @@
 
   function enter(list) {
     if (list.length) activate(list[0]);
-    else say(`No input of this job matches “${namePart(findInput().value)}”.`, true);
+    else say(text("noMatch", { query: namePart(findInput().value) }), true);
   }
 
   function say(text, isError = false) {
@@ -191,7 +203,7 @@
   // "name=value" set: say so, and stay in the box for the next one.
   document.body.addEventListener("input-set", (event) => {
     closeFind();
-    say(`Set ${event.detail.name}.`);
+    say(text("set", { name: event.detail.name }));
     findInput()?.focus();
   });
 

@@ -16,6 +16,7 @@ from django.http import HttpResponse
 from django.shortcuts import render
 from django.template.loader import render_to_string
 from django.urls import reverse
+from django.utils.translation import gettext, gettext_noop
 from django.views.decorators.http import require_GET, require_POST
 from django_htmx.http import reswap, retarget, trigger_client_event
 
@@ -43,6 +44,13 @@ INPUT_ADDED = "input-added"
 # After settling: a value was set from the find box, which keeps the focus for the next one.
 INPUT_SET = "input-set"
 VERSION_HEADER = "X-Draft-Version"
+# A team member's role as the sharing panel says it ("you are a reviewer").
+ROLE_WORDS = {
+    "viewer": gettext_noop("viewer"),
+    "editor": gettext_noop("editor"),
+    "reviewer": gettext_noop("reviewer"),
+    "admin": gettext_noop("admin"),
+}
 PAGE_HEADER = "X-Designer-Page"
 
 
@@ -130,6 +138,7 @@ def _review_context(request: HtmxRequest, state: DesignerState, role: str | None
         "changes_requested": reviewing.pending_changes_request(draft),
         "review_form": ReviewRequestForm(),
         "share_form": ShareForm(initial={"team": draft.team_id}, user=request.user) if role == OWNER else None,
+        "role_label": gettext(ROLE_WORDS[role]) if role in ROLE_WORDS else role,
     }
 
 
@@ -273,7 +282,7 @@ def _changed_by(request: HtmxRequest, draft: JobDraft) -> str:
         .values_list("actor_name", flat=True)
         .first()
     )
-    return last or "Someone else"  # it starts the banner's sentence
+    return last or gettext("Someone else")  # it starts the banner's sentence
 
 
 def _unsaved_value(request: HtmxRequest, draft: JobDraft, input_id: int) -> dict[str, Any] | None:

@@ -9,6 +9,7 @@ from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.text import slugify
+from django.utils.translation import gettext, ngettext
 from django.views.decorators.http import require_GET, require_POST
 from django_htmx.http import HttpResponseClientRedirect
 
@@ -28,7 +29,7 @@ def draft_create(request: HtmxRequest) -> HttpResponse:
         form = CreateDraftForm(request.POST, user=request.user)
         if form.is_valid():
             draft = editing.create_draft(request.user, **form.cleaned_data)
-            messages.success(request, f"Draft “{draft.display_name}” created.")
+            messages.success(request, gettext("Draft “%(name)s” created.") % {"name": draft.display_name})
             return redirect(draft)
     else:
         initial_team = request.user.teams.filter(slug=request.GET.get("team")).first()
@@ -44,7 +45,7 @@ def draft_delete(request: HtmxRequest, pk: int) -> HttpResponse:
     with transaction.atomic():
         AuditEvent.record(request.user, AuditEvent.Action.DELETED, draft)
         draft.delete()
-    messages.success(request, f"Draft “{name}” deleted.")
+    messages.success(request, gettext("Draft “%(name)s” deleted.") % {"name": name})
     if request.htmx:
         return HttpResponseClientRedirect(reverse("dashboard"))
     return redirect("dashboard")
@@ -57,11 +58,18 @@ def import_view(request: HtmxRequest) -> HttpResponse:
         try:
             drafts, _ = import_text(form.cleaned_data["body"], request.user, form.cleaned_data["team"])
         except PayloadError as exc:
-            form.add_error(None, f"Nothing was imported: {exc}.")
+            form.add_error(None, gettext("Nothing was imported: %(reason)s.") % {"reason": exc})
         else:
             for draft in drafts:
-                state = "valid" if not draft.error_count else f"{draft.error_count} error(s) to fix"
-                messages.success(request, f"Imported “{draft.display_name}” ({state}).")
+                if draft.error_count:
+                    message = ngettext(
+                        "Imported “%(name)s” (%(count)d error to fix).",
+                        "Imported “%(name)s” (%(count)d errors to fix).",
+                        draft.error_count,
+                    )
+                else:
+                    message = gettext("Imported “%(name)s” (valid).")
+                messages.success(request, message % {"name": draft.display_name, "count": draft.error_count})
             if len(drafts) == 1:
                 return redirect(drafts[0])
             return redirect("dashboard")

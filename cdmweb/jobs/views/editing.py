@@ -18,6 +18,7 @@ from django.db.models import Q
 from django.http import HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils.translation import gettext
 from django.views.decorators.http import require_POST
 from django_htmx.http import reswap, retarget, trigger_client_event
 
@@ -120,7 +121,7 @@ def header_update(request: HtmxRequest, draft: JobDraft) -> HttpResponse:
     detail = "header: " + ", ".join(f for f in fields if f != "extra")
     state = recorded(request, draft, detail) if fields else designer_state(draft)
     if not request.htmx:
-        messages.success(request, "Saved.")
+        messages.success(request, gettext("Saved."))
         return back_to_designer(draft)
     response = render_region(request, state, "header", header_form=header_form(draft), header_saved=True)
     connectors_changed = {"from_connector", "to_connector"} & set(fields)
@@ -182,19 +183,25 @@ def find_add(request: HtmxRequest, draft: JobDraft) -> HttpResponse:
     spec = catalog.spec(getattr(draft, f"{side}_connector", None), side, name) if side in SIDES else None
     group_name = name.split(".", 1)[0]
     group = draft.groups.filter(side=side, name=group_name).first() if side in SIDES else None
+    side_word = gettext(SIDE_LABELS[side]).lower() if side in SIDES else gettext("job")
     if side in SIDES and SIDE_KEYS[side] in draft.extra:
-        message = f"This draft's {SIDE_LABELS[side].lower()} has a shape the designer cannot edit."
+        message = gettext("This draft's %(side)s has a shape the designer cannot edit.") % {"side": side_word}
         return _find_refused(request, draft, message)
     if spec is None and not (custom and group is not None and INPUT_NAME.fullmatch(name)):
-        message = f"{name or 'That'} is not a documented input of this draft's {SIDE_LABELS.get(side, 'job').lower()}."
-        return _find_refused(request, draft, message)
+        if name:
+            message = gettext("%(name)s is not a documented input of this draft's %(side)s.")
+        else:
+            message = gettext("That is not a documented input of this draft's %(side)s.")
+        return _find_refused(request, draft, message % {"name": name, "side": side_word})
     if spec is not None and group_name not in documented_groups(side, catalog):
-        return _find_refused(request, draft, f"{name} belongs in {group_name}, which is not a group of this side.")
+        message = gettext("%(name)s belongs in %(group)s, which is not a group of this side.")
+        return _find_refused(request, draft, message % {"name": name, "group": group_name})
     if spec is not None and not taken_by_job_type(spec, draft.job_type, catalog):
-        return _find_refused(request, draft, f"A {draft.job_type} job does not take {name}.")
+        message = gettext("A %(job_type)s job does not take %(name)s.")
+        return _find_refused(request, draft, message % {"job_type": draft.job_type, "name": name})
     if value is not None:
         if is_secret(spec, name):
-            message = f"Type {name} in its own box, where a secret is masked, not here."
+            message = gettext("Type %(name)s in its own box, where a secret is masked, not here.") % {"name": name}
             return _find_refused(request, draft, message, drop_value=True)
         form = EditInputForm({"value": value})
         if not form.is_valid():
@@ -203,7 +210,8 @@ def find_add(request: HtmxRequest, draft: JobDraft) -> HttpResponse:
     item = group.inputs.filter(name=name).first() if group is not None else None
     if item is not None:
         if value is None:
-            return _find_refused(request, draft, f"{name} is already in {group_name}.")
+            message = gettext("%(name)s is already in %(group)s.") % {"name": name, "group": group_name}
+            return _find_refused(request, draft, message)
         return _set_from_find(request, draft, item, value)
     new_group = group is None
     if group is None:
@@ -321,8 +329,8 @@ def input_move(request: HtmxRequest, draft: JobDraft, input_id: int) -> HttpResp
     direction = request.POST.get("direction")
     if direction not in ("up", "down"):
         if not request.htmx:
-            return render_page(request, draft, window=None, row_errors={item.pk: ["Move up or down."]})
-        return HttpResponse("Move up or down.", status=400)
+            return render_page(request, draft, window=None, row_errors={item.pk: [gettext("Move up or down.")]})
+        return HttpResponse(gettext("Move up or down."), status=400)
     neighbour = editing.move_input(item, direction)
     if neighbour is not None:
         recorded(request, draft, f"moved {item.name} {direction}")
@@ -338,7 +346,7 @@ def input_move(request: HtmxRequest, draft: JobDraft, input_id: int) -> HttpResp
 @draft_change
 def group_add(request: HtmxRequest, draft: JobDraft, side: str) -> HttpResponse:
     if side not in SIDES:
-        return HttpResponse("Unknown side.", status=404)
+        return HttpResponse(gettext("Unknown side."), status=404)
     existing = set(draft.groups.filter(side=side).values_list("name", flat=True))
     form = AddGroupForm(request.POST, existing=existing, raw_side=SIDE_KEYS[side] in draft.extra)
     if not form.is_valid():

@@ -10,6 +10,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
+from django.utils.translation import gettext
 from django.views.decorators.http import require_GET
 
 from cdmweb.catalog.input_types import input_type
@@ -63,7 +64,9 @@ def schedule_update(request: HtmxRequest, draft: JobDraft, group_id: int) -> Htt
     else:
         state = designer_state(draft)
     if not request.htmx:
-        messages.success(request, "Schedule saved." if changed_names else "The schedule was already so.")
+        messages.success(
+            request, gettext("Schedule saved.") if changed_names else gettext("The schedule was already so.")
+        )
         return back_to_designer(draft, f"group-{group.pk}")
     response = render_region(request, state, "side", side=state.sides["driver"], schedule_saved=True)
     return changed(response) if changed_names else response
