@@ -121,20 +121,24 @@ class CdmError(Exception):
         self.request_id = clean_text(request_id, (), 80) if request_id else None
         self.method = method
         self.path = path
-        super().__init__(self._line())
+        # The line is said once, in the language of whoever the error is made for: str() later (a
+        # log, a stored submission) gives the same words.
+        self._said = self._line()
+        super().__init__(self._said)
 
     def _line(self) -> str:
         # IAM's nested {"error": {"code": 401}} repeats the status; saying it twice helps nobody.
         code = self.code if self.code != str(self.status) else None
         context = [f"HTTP {self.status}" if self.status is not None else "", code or ""]
         detail = ", ".join(c for c in context if c)
-        line = f"{self.message} ({detail})" if detail else self.message
+        # Translators: a CDM error's message, then its HTTP status and code, e.g. "… (HTTP 400, Cdm.0104)".
+        line = _("{message} ({detail})").format(message=self.message, detail=detail) if detail else self.message
         if self.request_id:
             line = _("{line} [request {request_id}]").format(line=line, request_id=self.request_id)
         return line
 
     def __str__(self) -> str:
-        return self._line()
+        return self._said
 
     def __repr__(self) -> str:
         return f"{type(self).__name__}(status={self.status!r}, code={self.code!r}, message={self.message!r})"

@@ -498,11 +498,11 @@ def _digits(text: str) -> bool:
     return bool(re.fullmatch(r"[0-9]{1,9}", text))
 
 
-# (what the points are, translated where shown; whether a point is one).
+# (what the points are, as the messages below say it; whether a point is one).
 RUN_AT = {
-    "hour": (gettext_noop("minutes of the hour, 0 to 59"), lambda p: _digits(p) and 0 <= int(p) <= 59),
-    "week": (gettext_noop("weekday names (mon, tue, wed, thu, fri, sat, sun)"), lambda p: p.lower() in WEEKDAYS),
-    "month": (gettext_noop("days of the month, 1 to 31"), lambda p: _digits(p) and 1 <= int(p) <= 31),
+    "hour": ("minutes of the hour, 0 to 59", lambda p: _digits(p) and 0 <= int(p) <= 59),
+    "week": ("weekday names (mon, tue, wed, thu, fri, sat, sun)", lambda p: p.lower() in WEEKDAYS),
+    "month": ("days of the month, 1 to 31", lambda p: _digits(p) and 1 <= int(p) <= 31),
 }
 # The finding for points that are not of their kind, one whole sentence per cycleType.
 RUN_AT_REFUSED = {
