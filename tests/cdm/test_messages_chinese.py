@@ -24,7 +24,7 @@ def test_a_connection_error_in_chinese_then_english():
     with translation.override("zh-hans"), pytest.raises(CdmConnectionError) as caught:
         client.list_clusters()
     assert str(caught.value) == f"无法连接位于 127.0.0.1:{port} 的 CDM。"
-    with pytest.raises(CdmConnectionError) as caught:
+    with translation.override("en"), pytest.raises(CdmConnectionError) as caught:
         client.list_clusters()
     assert str(caught.value) == f"Could not connect to CDM at 127.0.0.1:{port}."
 
