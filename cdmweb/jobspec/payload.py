@@ -152,7 +152,7 @@ def build_request_body(jobs: list[dict[str, Any]], clusters: list[str] | None = 
 def parse_job(raw: Any) -> JobData:
     """Read one CDM Job object. Anything that is not an object is refused with PayloadError."""
     if not isinstance(raw, dict):
-        raise PayloadError(f"a job must be a JSON object, not {_json_kind(raw)}")
+        raise PayloadError(_("a job must be a JSON object, not {kind}").format(kind=_json_kind(raw)))
     job = JobData()
     for key, value in raw.items():
         if key in JOB_ATTRS and isinstance(value, str):
