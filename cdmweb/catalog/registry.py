@@ -20,7 +20,7 @@ from functools import cache, lru_cache
 from pathlib import Path
 from typing import Any
 
-from cdmweb.translation import is_chinese
+from cdmweb.translation import gettext, is_chinese
 
 DATA_FILE = Path(__file__).resolve().parent / "data" / "catalog.json"
 CHINESE_FILE = Path(__file__).resolve().parent / "data" / "catalog.zh-hans.json"
@@ -48,7 +48,8 @@ class Condition:
     values: tuple[str, ...]
 
     def describe(self) -> str:
-        return f"{self.input.split('.', 1)[-1]}={' or '.join(self.values)}"
+        # The values stay as they are sent ("useSql=true"); only the joining word is translated.
+        return f"{self.input.split('.', 1)[-1]}={gettext(' or ').join(self.values)}"
 
 
 @dataclass(frozen=True)
@@ -82,6 +83,7 @@ class InputSpec:
     notes_zh: tuple[str, ...] = ()
     context_zh: str = ""
     source_zh: str = ""
+    left_out_zh: str = ""
 
     @property
     def help_text(self) -> str:
@@ -109,10 +111,17 @@ class InputSpec:
         return self.type == "secret"
 
     def describe_when(self) -> str:
-        return " and ".join(c.describe() for c in self.when)
+        return gettext(" and ").join(c.describe() for c in self.when)
+
+    @property
+    def left_out_text(self) -> str:
+        """Why samples leave this required input out, in the interface's language."""
+        return self.left_out_zh if self.left_out_zh and is_chinese() else self.left_out_by_samples
 
     @classmethod
-    def from_data(cls, data: dict[str, Any], chinese: dict[str, Any] | None = None) -> InputSpec:
+    def from_data(
+        cls, data: dict[str, Any], chinese: dict[str, Any] | None = None, left_out_zh: dict[str, Any] | None = None
+    ) -> InputSpec:
         chinese = chinese or {}
         return cls(
             name=data["name"],
@@ -138,6 +147,7 @@ class InputSpec:
             notes_zh=tuple(chinese.get("notes", ())),
             context_zh=chinese.get("context", ""),
             source_zh=chinese.get("source", ""),
+            left_out_zh=(left_out_zh or {}).get(data.get("left_out_by_samples", ""), {}).get("text", ""),
         )
 
 
@@ -183,6 +193,13 @@ class Catalog:
     # The Chinese texts: job type -> label, error code -> message.
     job_types_zh: dict[str, str] = field(default_factory=dict, hash=False)
     error_messages_zh: dict[str, str] = field(default_factory=dict, hash=False)
+    never_destination_zh: dict[str, str] = field(default_factory=dict, hash=False)
+
+    def never_destination_reason(self, connector: str) -> str:
+        """Why ``connector`` is never a destination, in the interface's language ("" when it can be)."""
+        if is_chinese() and (reason := self.never_destination_zh.get(connector)):
+            return reason
+        return self.never_destination.get(connector, "")
 
     @property
     def job_types_text(self) -> tuple[tuple[str, str], ...]:
@@ -237,12 +254,12 @@ def get_catalog() -> Catalog:
     data = json.loads(DATA_FILE.read_text(encoding="utf-8"))
     chinese = _chinese_texts()
     zh_inputs, zh_driver = chinese.get("inputs", {}), chinese.get("driver", {})
-    zh_connectors = chinese.get("connectors", {})
+    zh_connectors, zh_left_out = chinese.get("connectors", {}), chinese.get("left_out_by_samples", {})
     by_name: dict[tuple[str, str], InputSpec] = {}
     connectors = {}
     for name, raw in data["connectors"].items():
         inputs = {
-            side: tuple(InputSpec.from_data(i, zh_inputs.get(f"{name}:{side}:{i['name']}")) for i in items)
+            side: tuple(InputSpec.from_data(i, zh_inputs.get(f"{name}:{side}:{i['name']}"), zh_left_out) for i in items)
             for side, items in raw["inputs"].items()
         }
         for side, specs in inputs.items():
@@ -277,4 +294,5 @@ def get_catalog() -> Catalog:
         job_type_rules={jt["value"]: jt for jt in data["job_types"]},
         job_types_zh={value: text["label"] for value, text in chinese.get("job_types", {}).items()},
         error_messages_zh={code: text["message"] for code, text in chinese.get("error_codes", {}).items()},
+        never_destination_zh={name: text["reason"] for name, text in chinese.get("never_destination", {}).items()},
     )

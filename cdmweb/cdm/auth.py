@@ -20,6 +20,7 @@ from typing import Any, Protocol
 import requests
 
 from cdmweb import jsontext
+from cdmweb.translation import gettext as _
 
 from . import signing
 from .errors import CdmAuthError, CdmConnectionError, CdmTimeout, error_from_response
@@ -64,7 +65,7 @@ class TokenAuth(CdmAuth):
 
     def __init__(self, token: str) -> None:
         if not token:
-            raise ValueError("an IAM token is required")
+            raise ValueError(_("an IAM token is required"))
         self._token = token
 
     def headers_for(self, method: str, url: str, headers: Mapping[str, str], body: bytes | None) -> dict[str, str]:
@@ -82,7 +83,7 @@ class AkSkAuth(CdmAuth):
 
     def __init__(self, ak: str, sk: str, project_id: str | None = None, *, clock: Callable[[], datetime] | None = None):
         if not ak or not sk:
-            raise ValueError("both an access key and a secret key are required")
+            raise ValueError(_("both an access key and a secret key are required"))
         self.ak = ak
         self._sk = sk
         self.project_id = project_id
@@ -124,7 +125,7 @@ class PasswordAuth(CdmAuth):
         clock: Callable[[], float] = time.time,
     ) -> None:
         if not (iam_endpoint and username and password and domain and project_id):
-            raise ValueError("IAM endpoint, user name, password, domain and project id are all required")
+            raise ValueError(_("IAM endpoint, user name, password, domain and project id are all required"))
         self.iam_endpoint = _normalise_endpoint(iam_endpoint)
         self.username = username
         self._password = password
@@ -231,10 +232,11 @@ class PasswordAuth(CdmAuth):
             )
         except requests.Timeout:
             logger.warning("IAM POST /v3/auth/tokens timed out after %.0f ms", _ms(started))
-            raise CdmTimeout(f"IAM did not answer within {self._timeouts[1]:g} s.", method="POST") from None
+            message = _("IAM did not answer within {seconds} s.").format(seconds=f"{self._timeouts[1]:g}")
+            raise CdmTimeout(message, method="POST") from None
         except requests.RequestException as exc:
             logger.warning("IAM POST /v3/auth/tokens failed: %s", type(exc).__name__)
-            raise CdmConnectionError("Could not connect to IAM to obtain a token.", method="POST") from None
+            raise CdmConnectionError(_("Could not connect to IAM to obtain a token."), method="POST") from None
         logger.info("IAM POST /v3/auth/tokens -> %s in %.0f ms", response.status_code, _ms(started))
 
         secrets = (self._password,)
@@ -243,7 +245,8 @@ class PasswordAuth(CdmAuth):
                 response.status_code, response.text, response.headers, method="POST", secrets=secrets
             )
             raise CdmAuthError(
-                f"IAM refused to issue a token: {error.message}",
+                # IAM's own message (error.message) is passed on as it came.
+                _("IAM refused to issue a token: {message}").format(message=error.message),
                 status=error.status,
                 code=error.code,
                 codes=error.codes,
@@ -254,7 +257,8 @@ class PasswordAuth(CdmAuth):
             )
         token = response.headers.get(SUBJECT_TOKEN_HEADER)
         if not token:
-            raise CdmAuthError("IAM answered 201 without an X-Subject-Token header.", status=201, method="POST")
+            message = _("IAM answered 201 without an X-Subject-Token header.")
+            raise CdmAuthError(message, status=201, method="POST")
         return token, self._expiry(response)
 
     def _expiry(self, response: requests.Response) -> float:

@@ -26,6 +26,7 @@ from urllib3.exceptions import NewConnectionError
 
 from cdmweb import jsontext
 from cdmweb.jobspec.constants import SUCCEEDED, TERMINAL_STATUSES
+from cdmweb.translation import gettext as _
 
 from .auth import CdmAuth
 from .errors import (
@@ -75,7 +76,7 @@ class CdmClient:
         secrets: Iterable[str] = (),
     ) -> None:
         if not project_id:
-            raise ValueError("a project id is required")
+            raise ValueError(_("a project id is required"))
         # Besides the credentials: values this client sends that an error must never repeat (a job's
         # passwords, when CDM echoes the job back).
         self.extra_secrets = tuple(secrets)
@@ -178,7 +179,8 @@ class CdmClient:
         data = self._request("GET", path, query=query)
         jobs = data.get("jobs", [])
         if not isinstance(jobs, list):
-            raise CdmBadResponse("CDM listed jobs in an unexpected shape.", status=200, method="GET", path=path)
+            message = _("CDM listed jobs in an unexpected shape.")
+            raise CdmBadResponse(message, status=200, method="GET", path=path)
         data["jobs"] = jobs
         data["total"] = _int(data.get("total"))
         return data
@@ -214,7 +216,8 @@ class CdmClient:
         path = self._path("clusters", cluster_id, "cdm", "link", link_name)
         data = self._request("GET", path)
         if not isinstance(data.get("links", []), list):
-            raise CdmBadResponse("CDM answered a link in an unexpected shape.", status=200, method="GET", path=path)
+            message = _("CDM answered a link in an unexpected shape.")
+            raise CdmBadResponse(message, status=200, method="GET", path=path)
         return data
 
     def update_link(self, cluster_id: str, link_name: str, body: Mapping[str, Any]) -> dict[str, Any]:
@@ -241,7 +244,7 @@ class CdmClient:
             first = next(f["message"] for f in findings if f.get("status") == "ERROR")
             raise CdmValidationError(
                 findings,
-                message=f"CDM refused the link: {first}",
+                message=_("CDM refused the link: {first}").format(first=first),
                 status=error.status,
                 method=method,
                 path=path,
@@ -250,9 +253,8 @@ class CdmClient:
         findings = validation_findings(data)
         if any(f.get("status") == "ERROR" for f in findings):
             first = next(f["message"] for f in findings if f.get("status") == "ERROR")
-            raise CdmValidationError(
-                findings, response=data, message=f"CDM refused the link: {first}", status=200, method=method, path=path
-            )
+            message = _("CDM refused the link: {first}").format(first=first)
+            raise CdmValidationError(findings, response=data, message=message, status=200, method=method, path=path)
         return data
 
     def delete_link(self, cluster_id: str, link_name: str) -> dict[str, Any]:
@@ -262,7 +264,8 @@ class CdmClient:
         path = self._path("clusters")
         data = self._request("GET", path)
         if not isinstance(data.get("clusters", []), list):
-            raise CdmBadResponse("CDM listed clusters in an unexpected shape.", status=200, method="GET", path=path)
+            message = _("CDM listed clusters in an unexpected shape.")
+            raise CdmBadResponse(message, status=200, method="GET", path=path)
         return data
 
     def show_cluster(self, cluster_id: str) -> dict[str, Any]:
@@ -274,7 +277,8 @@ class CdmClient:
         # An empty part, "." or ".." would address another resource (clusters//cdm/job/x, or
         # cdm/job/../status once the URL is normalised): never sent.
         if any(str(segment) in ("", ".", "..") for segment in segments):
-            raise CdmClientError("Not sent: a cluster id or job name is empty, '.' or '..'.", method=None, path=None)
+            message = _("Not sent: a cluster id or job name is empty, '.' or '..'.")
+            raise CdmClientError(message, method=None, path=None)
         # safe="" so that "/" or "?" in a job name stays inside its path segment.
         return "/v1.1/" + "/".join(quote(str(s), safe="") for s in (self.project_id, *segments))
 
@@ -315,22 +319,36 @@ class CdmClient:
                     self._pause(attempt)
                     continue
                 if connect:
-                    message = f"Could not connect to CDM at {self._host} within {self.connect_timeout:g} s."
+                    # Nothing was sent, so nothing may have been carried out.
+                    message = _("Could not connect to CDM at {host} within {seconds} s.")
+                    messages = (message, message)
                 else:
-                    message = f"CDM did not answer within {self.read_timeout:g} s ({method} {path})."
-                raise self._transport_error(CdmTimeout, message, method, path, sent=not connect) from None
+                    messages = (
+                        _("CDM did not answer within {seconds} s ({method} {path})."),
+                        _(
+                            "CDM did not answer within {seconds} s ({method} {path})."
+                            " It may still have been carried out."
+                        ),
+                    )
+                seconds = f"{self.connect_timeout if connect else self.read_timeout:g}"
+                messages = tuple(m.format(host=self._host, seconds=seconds, method=method, path=path) for m in messages)
+                raise self._transport_error(CdmTimeout, messages, method, path, sent=not connect) from None
             except requests.RequestException as exc:
                 self._log_failure(method, path, started, exc, attempt, retry_left)
                 if retry_left:
                     self._pause(attempt)
                     continue
                 sent = not _never_connected(exc)
-                message = (
-                    f"The connection to CDM at {self._host} broke."
-                    if sent
-                    else (f"Could not connect to CDM at {self._host}.")
-                )
-                raise self._transport_error(CdmConnectionError, message, method, path, sent=sent) from None
+                if sent:
+                    messages = (
+                        _("The connection to CDM at {host} broke."),
+                        _("The connection to CDM at {host} broke. It may still have been carried out."),
+                    )
+                else:
+                    message = _("Could not connect to CDM at {host}.")
+                    messages = (message, message)
+                messages = tuple(m.format(host=self._host) for m in messages)
+                raise self._transport_error(CdmConnectionError, messages, method, path, sent=sent) from None
 
             status = response.status_code
             logger.info(
@@ -363,7 +381,8 @@ class CdmClient:
             raise
         except ValueError as exc:
             # e.g. an empty AK: a configuration problem, reported without echoing any value.
-            raise CdmError(f"The CDM credentials are incomplete: {exc}", method=method, path=path) from None
+            message = _("The CDM credentials are incomplete: {reason}").format(reason=exc)
+            raise CdmError(message, method=method, path=path) from None
 
     def _send(self, method: str, url: str, headers: Mapping[str, str], payload: bytes | None) -> requests.Response:
         # Prepared by hand so that only the headers above are signed; the session's defaults are added unsigned,
@@ -378,12 +397,13 @@ class CdmClient:
         )
 
     @staticmethod
-    def _transport_error(cls: type[CdmError], message: str, method: str, path: str, *, sent: bool) -> CdmError:
+    def _transport_error(
+        cls: type[CdmError], messages: tuple[str, ...], method: str, path: str, *, sent: bool
+    ) -> CdmError:
+        """``messages``: what to say when the request surely was not carried out, and when it may have been."""
         # After a write went out, silence does not mean failure: the caller must check before repeating it.
         maybe_applied = sent and method != "GET"
-        if maybe_applied:
-            message += " It may still have been carried out."
-        error = cls(message, method=method, path=path)
+        error = cls(messages[1] if maybe_applied else messages[0], method=method, path=path)
         error.maybe_applied = maybe_applied
         return error
 
@@ -417,7 +437,7 @@ class CdmClient:
             data = jsontext.loads(raw.decode("utf-8"))
         except ValueError:
             raise CdmBadResponse(
-                "CDM answered with something that is not JSON.",
+                _("CDM answered with something that is not JSON."),
                 status=status,
                 body=text,
                 request_id=request_id,
@@ -427,7 +447,7 @@ class CdmClient:
             ) from None
         if not isinstance(data, dict):
             raise CdmBadResponse(
-                f"CDM answered with a JSON {type(data).__name__} instead of an object.",
+                _("CDM answered with a JSON {kind} instead of an object.").format(kind=type(data).__name__),
                 status=status,
                 body=text,
                 request_id=request_id,
@@ -526,11 +546,11 @@ def submission_summaries(data: Mapping[str, Any]) -> list[SubmissionSummary]:
 def _normalise_endpoint(endpoint: str) -> str:
     endpoint = (endpoint or "").strip().rstrip("/")
     if not endpoint:
-        raise ValueError("a CDM endpoint is required")
+        raise ValueError(_("a CDM endpoint is required"))
     endpoint = endpoint if "://" in endpoint else "https://" + endpoint
     parts = urlsplit(endpoint)
     if parts.scheme not in ("http", "https") or not parts.netloc:
-        raise ValueError("the CDM endpoint must be an http(s) URL")
+        raise ValueError(_("the CDM endpoint must be an http(s) URL"))
     return endpoint
 
 
@@ -549,7 +569,8 @@ def _raise_on_validation_errors(data: Mapping[str, Any], method: str, path: str)
 def _submissions(data: Mapping[str, Any], method: str, path: str) -> list[dict[str, Any]]:
     items = data.get("submissions", [])
     if not isinstance(items, list):
-        raise CdmBadResponse("CDM returned submissions in an unexpected shape.", status=200, method=method, path=path)
+        message = _("CDM returned submissions in an unexpected shape.")
+        raise CdmBadResponse(message, status=200, method=method, path=path)
     return [item for item in items if isinstance(item, dict)]
 
 

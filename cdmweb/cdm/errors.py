@@ -15,6 +15,8 @@ from typing import Any
 from urllib.parse import quote, quote_plus
 
 from cdmweb import jsontext
+from cdmweb.translation import gettext as _
+from cdmweb.translation import gettext_noop, ngettext
 
 # CDM says a job does not exist with these: "Job [%s] does not exist", "Job %s does not exist", and an
 # update's "Failed to update the job that does not exist".
@@ -91,7 +93,8 @@ def clean_text(text: object, secrets: Iterable[str] = (), limit: int = MAX_MESSA
 class CdmError(Exception):
     """Base class; ``status`` is the HTTP status (None when no response arrived)."""
 
-    default_message = "The CDM request failed."
+    # Marked here, translated when an error is made (in the language of whoever it is made for).
+    default_message = gettext_noop("The CDM request failed.")
     # True when a write may have been carried out although no answer arrived (timeout or broken connection).
     maybe_applied = False
 
@@ -109,7 +112,7 @@ class CdmError(Exception):
         secrets: Iterable[str] = (),
     ) -> None:
         secrets = tuple(secrets)
-        self.message = clean_text(message or self.default_message, secrets)
+        self.message = clean_text(message or _(self.default_message), secrets)
         self.status = status
         self.code = clean_text(code, secrets, 40) if code else None
         # All codes the body carried (errCode and code can disagree, e.g. Cdm.00095 vs Cdm.0095).
@@ -118,20 +121,24 @@ class CdmError(Exception):
         self.request_id = clean_text(request_id, (), 80) if request_id else None
         self.method = method
         self.path = path
-        super().__init__(self._line())
+        # The line is said once, in the language of whoever the error is made for: str() later (a
+        # log, a stored submission) gives the same words.
+        self._said = self._line()
+        super().__init__(self._said)
 
     def _line(self) -> str:
         # IAM's nested {"error": {"code": 401}} repeats the status; saying it twice helps nobody.
         code = self.code if self.code != str(self.status) else None
         context = [f"HTTP {self.status}" if self.status is not None else "", code or ""]
         detail = ", ".join(c for c in context if c)
-        line = f"{self.message} ({detail})" if detail else self.message
+        # Translators: a CDM error's message, then its HTTP status and code, e.g. "… (HTTP 400, Cdm.0104)".
+        line = _("{message} ({detail})").format(message=self.message, detail=detail) if detail else self.message
         if self.request_id:
-            line += f" [request {self.request_id}]"
+            line = _("{line} [request {request_id}]").format(line=line, request_id=self.request_id)
         return line
 
     def __str__(self) -> str:
-        return self._line()
+        return self._said
 
     def __repr__(self) -> str:
         return f"{type(self).__name__}(status={self.status!r}, code={self.code!r}, message={self.message!r})"
@@ -142,47 +149,54 @@ class CdmError(Exception):
 
 
 class CdmTimeout(CdmError):
-    default_message = "CDM did not answer in time."
+    default_message = gettext_noop("CDM did not answer in time.")
 
 
 class CdmConnectionError(CdmError):
-    default_message = "Could not connect to CDM."
+    default_message = gettext_noop("Could not connect to CDM.")
 
 
 class CdmAuthError(CdmError):
-    default_message = "CDM refused the credentials."
+    default_message = gettext_noop("CDM refused the credentials.")
 
 
 class CdmNotFound(CdmError):
-    default_message = "The CDM resource does not exist."
+    default_message = gettext_noop("The CDM resource does not exist.")
 
 
 class CdmClientError(CdmError):
-    default_message = "CDM rejected the request."
+    default_message = gettext_noop("CDM rejected the request.")
 
 
 class CdmServerError(CdmError):
-    default_message = "CDM failed to process the request."
+    default_message = gettext_noop("CDM failed to process the request.")
 
 
 class CdmBadResponse(CdmError):
-    default_message = "CDM returned a response that could not be understood."
+    default_message = gettext_noop("CDM returned a response that could not be understood.")
 
 
 class CdmValidationError(CdmError):
     """HTTP 200 whose ``validation-result`` holds at least one ERROR; ``findings`` keeps every entry."""
 
-    default_message = "CDM refused the job."
+    default_message = gettext_noop("CDM refused the job.")
 
     def __init__(self, findings: list[dict[str, str]], *, response: Any = None, **kwargs: Any) -> None:
         self.findings = findings
         self.response = response
         errors = [f for f in findings if f.get("status") == "ERROR"]
         if "message" not in kwargs or not kwargs["message"]:
+            # CDM's own message (``first``) is passed on as it came.
             first = errors[0].get("message") if errors else None
-            text = f"CDM refused the job: {first}" if first else self.default_message
-            if len(errors) > 1:
-                text += f" (+{len(errors) - 1} more)"
+            more = len(errors) - 1
+            if not first:
+                text = _(self.default_message)
+            elif more:
+                text = ngettext(
+                    "CDM refused the job: {first} (+{count} more)", "CDM refused the job: {first} (+{count} more)", more
+                ).format(first=first, count=more)
+            else:
+                text = _("CDM refused the job: {first}").format(first=first)
             kwargs["message"] = text
         super().__init__(**kwargs)
 
@@ -300,12 +314,12 @@ def error_from_response(
 def _status_message(cls: type[CdmError], status: int, text: str | None) -> str:
     # A bare non-JSON error body (an HTML gateway page) is not a message; keep it in .body only.
     if cls is CdmAuthError:
-        return "CDM refused the credentials or the permission is missing."
+        return _("CDM refused the credentials or the permission is missing.")
     if cls is CdmNotFound:
-        return "The CDM resource does not exist."
+        return _("The CDM resource does not exist.")
     if status in (502, 503, 504):
-        return "CDM is temporarily unavailable."
-    return cls.default_message
+        return _("CDM is temporarily unavailable.")
+    return _(cls.default_message)
 
 
 def _request_id(headers: Mapping[str, str] | None) -> str | None:

@@ -16,6 +16,8 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from urllib.parse import quote, unquote, urlsplit
 
+from cdmweb.translation import gettext as _
+
 ALGORITHM = "SDK-HMAC-SHA256"
 DATE_FORMAT = "%Y%m%dT%H%M%SZ"
 HEADER_DATE = "X-Sdk-Date"
@@ -202,7 +204,7 @@ def sign_request(
     ``X-Project-Id`` is the caller's business (``AkSkAuth`` adds it before signing).
     """
     if not ak or not sk:
-        raise ValueError("AK and SK are both required to sign a request")
+        raise ValueError(_("AK and SK are both required to sign a request"))
     parts = urlsplit(url)
     work = {str(k): str(v) for k, v in headers.items()}
     added: dict[str, str] = {}

@@ -11,6 +11,8 @@ from __future__ import annotations
 import re
 import unicodedata
 
+from cdmweb.translation import gettext as _
+
 # Only these are looked at one by one; plain printable ASCII never is, so long texts stay fast.
 _CANDIDATE = re.compile(r"[^\x20-\x7e\t\n\r]")
 # Unicode categories that draw nothing or draw something else: format, control, private use,
@@ -40,15 +42,23 @@ def invisible_characters(text: str) -> list[str]:
     return found
 
 
+def invisible_list(text: str) -> str:
+    """The invisible characters of ``text`` as one list ("U+202E, U+200B"), or "" when it has none:
+    what a message about a name holding them shows (each message says the whole sentence)."""
+    return ", ".join(invisible_characters(text))
+
+
 def name_problem(text: str) -> str:
-    """Why ``text`` cannot be a name, or "": it holds characters that cannot be seen."""
-    found = invisible_characters(text)
-    if not found:
+    """Why ``text`` cannot be a name, or "": it holds characters that cannot be seen. The words
+    follow the name's subject ("The job name …"); a whole sentence reads better where one is
+    written for the subject (``invisible_list`` gives the characters)."""
+    codes = invisible_list(text)
+    if not codes:
         return ""
-    return (
-        f"holds invisible or direction-changing characters ({', '.join(found)}): it would look like "
+    return _(
+        "holds invisible or direction-changing characters ({codes}): it would look like "
         "another name. Type it again without them."
-    )
+    ).format(codes=codes)
 
 
 def visible(text: str) -> str:

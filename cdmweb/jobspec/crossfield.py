@@ -11,6 +11,8 @@ from dataclasses import dataclass
 from typing import Any
 
 from cdmweb.catalog.registry import Catalog
+from cdmweb.translation import gettext as _
+from cdmweb.translation import gettext_noop
 
 from .constants import SIDE_GROUP, SIDE_KEYS
 from .findings import ERROR, OPAQUE, WARNING, as_text, finding
@@ -53,10 +55,25 @@ def column_name(column: str) -> str:
     return column.split(":", 1)[0].strip()
 
 
-# A key column must be one of the listed columns: (connector, side, key input, list input, code, CDM's words).
+# A key column must be one of the listed columns: (connector, side, key input, list input, code, the finding
+# in CDM's words, translated where it is made).
 KEY_AMONG_COLUMNS = (
-    ("redis-connector", "to", "primaryKeyList", "columnList", "Cdm.1211", "primaryKeyList must exist in columnList"),
-    ("elasticsearch-connector", "to", "primaryKey", "columnList", "Cdm.1514", "columnList must contain primaryKey"),
+    (
+        "redis-connector",
+        "to",
+        "primaryKeyList",
+        "columnList",
+        "Cdm.1211",
+        gettext_noop("{missing} of {key} is not in {listed}: primaryKeyList must exist in columnList."),
+    ),
+    (
+        "elasticsearch-connector",
+        "to",
+        "primaryKey",
+        "columnList",
+        "Cdm.1514",
+        gettext_noop("{missing} of {key} is not in {listed}: columnList must contain primaryKey."),
+    ),
 )
 # Column lists whose every entry carries its type as name:type (Elasticsearch source: "a1:numeric&s1:string").
 TYPED_COLUMN_LISTS = (("elasticsearch-connector", "from", "columnList", "Cdm.1513"),)
@@ -98,7 +115,7 @@ def _sql_or_schema(source: dict[str, SideInput], findings: list[dict[str, Any]])
     if _blank(source, sql) and _blank(source, schema):
         name = sql if use_sql is not None and use_sql.value == "true" else schema
         where = source[name].where if name in source else None
-        message = f"{name} is blank: give a schema and table, or a SQL statement."
+        message = _("{name} is blank: give a schema and table, or a SQL statement.").format(name=name)
         findings.append(finding(ERROR, message, "Cdm.0913", name, where))
 
 
@@ -112,7 +129,9 @@ def _redis_string_values(
             continue
         store, separator = inputs[side].get(f"{group}.valueStoreType"), inputs[side].get(f"{group}.valueSeparator")
         if store is not None and store.value == "STRING" and separator is not None and not separator.value:
-            message = f"{group}.valueSeparator is blank: when the value storage type is STRING it must be set."
+            message = _("{name} is blank: when the value storage type is STRING it must be set.").format(
+                name=f"{group}.valueSeparator"
+            )
             findings.append(finding(ERROR, message, "Cdm.1207", f"{group}.valueSeparator", separator.where))
 
 
@@ -133,7 +152,7 @@ def _key_among_columns(
     names = {column_name(c) for c in columns(list_input.value)}
     missing = [k for k in columns(key_input.value) if column_name(k) not in names]
     if missing:
-        message = f"{', '.join(missing)} of {group}.{key} is not in {group}.{listed}: {words}."
+        message = _(words).format(missing=", ".join(missing), key=f"{group}.{key}", listed=f"{group}.{listed}")
         findings.append(finding(ERROR, message, code, f"{group}.{key}", key_input.where))
 
 
@@ -143,7 +162,9 @@ def _typed_columns(inputs: dict[str, SideInput], name: str, code: str, findings:
         return
     untyped = [c for c in columns(listed.value) if ":" not in c or not c.split(":", 1)[1].strip()]
     if untyped:
-        message = f"{name} must give each field's type as name:type; {', '.join(untyped[:5])} has none."
+        message = _("{name} must give each field's type as name:type; {untyped} has none.").format(
+            name=name, untyped=", ".join(untyped[:5])
+        )
         findings.append(finding(ERROR, message, code, name, listed.where))
 
 
@@ -159,8 +180,12 @@ def _duplicate_columns(inputs: dict[str, SideInput], name: str, code: str, findi
         seen.add(column)
     if twice:
         if code:
-            message = f"{name} names {', '.join(twice[:5])} more than once: CDM refuses duplicate column names."
+            message = _("{name} names {columns} more than once: CDM refuses duplicate column names.").format(
+                name=name, columns=", ".join(twice[:5])
+            )
             findings.append(finding(ERROR, message, code, name, listed.where))
         else:
-            message = f"{name} names {', '.join(twice[:5])} more than once; one column cannot be written twice."
+            message = _("{name} names {columns} more than once; one column cannot be written twice.").format(
+                name=name, columns=", ".join(twice[:5])
+            )
             findings.append(finding(WARNING, message, "", name, listed.where))

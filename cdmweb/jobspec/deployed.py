@@ -14,6 +14,7 @@ from typing import Any
 from urllib.parse import unquote
 
 from cdmweb.catalog.registry import is_secret_name
+from cdmweb.translation import gettext as _
 
 from .constants import SIDE_KEYS
 from .diffing import Change, diff_jobs, masked_changes
@@ -94,7 +95,7 @@ def change_lines(changes: list[Change]) -> list[str]:
     lines = []
     for change in changes:
         where = ".".join(part for part in (change.side, change.group, change.name or change.key) if part)
-        lines.append(f"{change.kind} {where or '(job)'}: {change.old_text} → {change.new_text}")
+        lines.append(f"{change.kind} {where or _('(job)')}: {change.old_text} → {change.new_text}")
     return lines
 
 

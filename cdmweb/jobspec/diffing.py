@@ -16,12 +16,14 @@ import json
 from dataclasses import dataclass, replace
 from typing import Any
 
+from cdmweb.translation import gettext as _
+
 from .characters import visible
 from .constants import SIDE_KEYS
 from .masking import masked_job, masked_value
 from .payload import JOB_FIELDS
 
-HEADER_KEYS = [key for key, _ in JOB_FIELDS]
+HEADER_KEYS = [key for key, _attr in JOB_FIELDS]
 SIDE_OF_KEY = {key: side for side, key in SIDE_KEYS.items()}
 
 
@@ -59,7 +61,8 @@ class Change:
 def shown(value: Any) -> str:
     """A value as a reviewer reads it: text as it is, anything else as the JSON that is sent."""
     if value is ABSENT:
-        return "(absent)"
+        # Translators: where a diff shows a key or an input that is not there at all.
+        return _("(absent)")
     if isinstance(value, str):
         return value
     return json.dumps(value, ensure_ascii=False)
@@ -113,13 +116,13 @@ def _diff_side(side: str, before: Any, after: Any) -> list[Change]:
     new_groups, new_odd = _named(after.get("configs", ABSENT))
     if not _same(old_odd, new_odd):
         changes.append(Change("side-key", side, key="configs", old=old_odd, new=new_odd))
-    for key, (_, config) in old_groups.items():
+    for key, (_position, config) in old_groups.items():
         if key not in new_groups:
             inputs, _ = _named(config.get("inputs"))
             changes.append(Change("group-removed", side, key[0], old=len(inputs)))
     for key, moved_from, moved_to in _moves(old_groups, new_groups):
         changes.append(Change("group-moved", side, key[0], old=moved_from, new=moved_to))
-    for key, (_, config) in new_groups.items():
+    for key, (_position, config) in new_groups.items():
         if key in old_groups:
             changes += _diff_group(side, key[0], old_groups[key][1], config)
         else:
@@ -167,11 +170,11 @@ def _diff_group(side: str, group: str, before: dict[str, Any], after: dict[str, 
     new_inputs, new_odd = _named(after.get("inputs", ABSENT))
     if not _same(old_odd, new_odd):
         changes.append(Change("group-key", side, group, key="inputs", old=old_odd, new=new_odd))
-    for key, (_, item) in old_inputs.items():
+    for key, (_position, item) in old_inputs.items():
         if key not in new_inputs:
             changes.append(Change("input-removed", side, group, key[0], old=_value(item)))
     moves = {key: (a, b) for key, a, b in _moves(old_inputs, new_inputs)}
-    for key, (_, item) in new_inputs.items():
+    for key, (_position, item) in new_inputs.items():
         if key not in old_inputs:
             changes.append(Change("input-added", side, group, key[0], new=_value(item)))
             changes += _diff_input_keys(side, group, key[0], {}, item)

@@ -17,8 +17,9 @@ from typing import Any
 
 from cdmweb.catalog.input_types import input_type
 from cdmweb.catalog.registry import Catalog, InputSpec, get_catalog
+from cdmweb.translation import gettext as _
 
-from .characters import name_problem
+from .characters import invisible_list
 from .findings import ERROR, WARNING, Finding, as_text, finding
 from .masking import is_secret
 from .validation import applies
@@ -75,7 +76,7 @@ def body_problem(body: Any, catalog: Catalog | None = None) -> Finding | None:
     catalog = catalog or get_catalog()
     links = body.get("links") if isinstance(body, dict) else None
     if not isinstance(links, list) or not links:
-        return finding(ERROR, 'The content of jobs or links is invalid: expected {"links": [...]}.', "Cdm.0018")
+        return finding(ERROR, _('The content of jobs or links is invalid: expected {"links": [...]}.'), "Cdm.0018")
     for link in links:
         problem = _link_shape_problem(link, catalog)
         if problem is not None:
@@ -85,34 +86,45 @@ def body_problem(body: Any, catalog: Catalog | None = None) -> Finding | None:
 
 def _link_shape_problem(link: Any, catalog: Catalog) -> Finding | None:
     if not isinstance(link, dict):
-        return finding(ERROR, "The content of jobs or links is invalid: each link must be an object.", "Cdm.0018")
+        return finding(ERROR, _("The content of jobs or links is invalid: each link must be an object."), "Cdm.0018")
     name = link.get("name")
     if not isinstance(name, str) or not name.strip():
-        return finding(ERROR, "The content of jobs or links is invalid: each link needs a name.", "Cdm.0018", "name")
-    if len(name) > NAME_MAX or name_problem(name):
-        why = name_problem(name) or f"is longer than {NAME_MAX} characters."
-        return finding(ERROR, f"The content of jobs or links is invalid: the link name {why}", "Cdm.0018", "name")
+        message = _("The content of jobs or links is invalid: each link needs a name.")
+        return finding(ERROR, message, "Cdm.0018", "name")
+    codes = invisible_list(name)
+    if codes:
+        message = _(
+            "The content of jobs or links is invalid: the link name holds invisible or direction-changing"
+            " characters ({codes}): it would look like another name. Type it again without them."
+        ).format(codes=codes)
+        return finding(ERROR, message, "Cdm.0018", "name")
+    if len(name) > NAME_MAX:
+        message = _("The content of jobs or links is invalid: the link name is longer than {most} characters.")
+        return finding(ERROR, message.format(most=NAME_MAX), "Cdm.0018", "name")
     connector = link.get("connector-name")
     if not isinstance(connector, str) or not connector:
-        message = "The content of jobs or links is invalid: each link needs a connector-name."
+        message = _("The content of jobs or links is invalid: each link needs a connector-name.")
         return finding(ERROR, message, "Cdm.0018", "connector-name")
     if catalog.connector(connector) is None:
-        return finding(ERROR, f"Connector [{connector}] does not exist.", "Cdm.0102", "connector-name")
+        message = _("Connector [{name}] does not exist.").format(name=connector)
+        return finding(ERROR, message, "Cdm.0102", "connector-name")
     if "enabled" in link and not isinstance(link["enabled"], bool):
-        return finding(ERROR, 'The content of jobs or links is invalid: "enabled" is true or false.', "Cdm.0018")
+        return finding(ERROR, _('The content of jobs or links is invalid: "enabled" is true or false.'), "Cdm.0018")
     values = link.get("link-config-values")
     configs = values.get("configs") if isinstance(values, dict) else None
     if not isinstance(configs, list):
-        message = 'The content of jobs or links is invalid: link-config-values must hold a "configs" list.'
+        message = _('The content of jobs or links is invalid: link-config-values must hold a "configs" list.')
         return finding(ERROR, message, "Cdm.0018", "link-config-values")
     for config in configs:
         inputs = config.get("inputs", []) if isinstance(config, dict) else None
         if not isinstance(config, dict) or not isinstance(config.get("name"), str) or not isinstance(inputs, list):
-            message = "The content of jobs or links is invalid: a config needs a name and an inputs list."
+            message = _("The content of jobs or links is invalid: a config needs a name and an inputs list.")
             return finding(ERROR, message, "Cdm.0018", "link-config-values")
         for item in inputs:
             if not isinstance(item, dict) or not isinstance(item.get("name"), str) or not item["name"]:
-                message = f"The content of jobs or links is invalid: an input of {config['name']} has no name."
+                message = _("The content of jobs or links is invalid: an input of {group} has no name.").format(
+                    group=config["name"]
+                )
                 return finding(ERROR, message, "Cdm.0018", config["name"])
     return None
 
@@ -130,7 +142,9 @@ def validate_link(link: Mapping[str, Any], catalog: Catalog | None = None) -> li
         spec = specs.get(name)
         if spec is None:
             if specs:
-                message = f"{name} is not a documented input of a {connector} link; it is sent as written."
+                message = _("{name} is not a documented input of a {connector} link; it is sent as written.").format(
+                    name=name, connector=connector
+                )
                 findings.append(finding(WARNING, message, "Cdm.0089", name))
             continue
         if not value.strip():
@@ -141,7 +155,8 @@ def validate_link(link: Mapping[str, Any], catalog: Catalog | None = None) -> li
     for spec in specs.values():
         if spec.required and spec.type != "boolean" and not values.get(spec.name, "").strip():
             if applies(spec, specs, values):
-                findings.append(finding(ERROR, f"{spec.name} cannot be left blank.", "Cdm.0238", spec.name))
+                message = _("{name} cannot be left blank.").format(name=spec.name)
+                findings.append(finding(ERROR, message, "Cdm.0238", spec.name))
     return findings
 
 
@@ -269,7 +284,7 @@ def sample_values(
     applies filled with its default, first choice or first example (or a placeholder)."""
     specs = {s.name: s for s in link_specs(connector, catalog)}
     values = dict(given or {})
-    for _ in range(3):  # a filled choice can make another input apply
+    for _round in range(3):  # a filled choice can make another input apply
         for spec in specs.values():
             if spec.required and spec.type != "boolean" and not values.get(spec.name) and applies(spec, specs, values):
                 values[spec.name] = _sample(spec)

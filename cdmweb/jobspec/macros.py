@@ -17,6 +17,8 @@ import re
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta, timezone, tzinfo
 
+from cdmweb.translation import gettext as _
+
 # The zone of the documented examples (China Standard Time, no daylight saving).
 DOC_TZ = timezone(timedelta(hours=8))
 UNITS = ("SECOND", "MINUTE", "HOUR", "DAY", "MONTH", "YEAR")
@@ -54,7 +56,7 @@ _MONTH_YEAR_OFFSET = re.compile(r"[(,]\s*[+-]?\d+\s*,\s*(MONTH|YEAR)\s*\)")
 def refused_offsets(name: str, value: str) -> str:
     """Why CDM would not take the value's MONTH or YEAR offsets in this input, or empty."""
     if name in TIME_FILTER_INPUTS and _MONTH_YEAR_OFFSET.search(value):
-        return "CDM's time filter takes no MONTH or YEAR offsets: use DAY, HOUR, MINUTE or SECOND."
+        return _("CDM's time filter takes no MONTH or YEAR offsets: use DAY, HOUR, MINUTE or SECOND.")
     return ""
 
 
@@ -92,7 +94,7 @@ class Resolution:
 
     @property
     def problems(self) -> list[str]:
-        return [f"{m.text}: {m.problem}" for m in self.macros if not m.resolved]
+        return [_("{macro}: {problem}").format(macro=m.text, problem=m.problem) for m in self.macros if not m.resolved]
 
 
 class MacroError(ValueError):
@@ -116,7 +118,7 @@ def resolve(value: str, run_time: datetime, tz: tzinfo = DOC_TZ) -> Resolution:
         except MacroError as error:
             macro = Macro(match[0], match.start(), match.end(), problem=str(error))
         except (OverflowError, ValueError):
-            problem = "The date falls outside the years 1 to 9999."
+            problem = _("The date falls outside the years 1 to 9999.")
             macro = Macro(match[0], match.start(), match.end(), problem=problem)
         macros.append(macro)
         out.append(value[last : match.start()])
@@ -126,7 +128,7 @@ def resolve(value: str, run_time: datetime, tz: tzinfo = DOC_TZ) -> Resolution:
     rest = MACRO.sub("", value)
     if "${" in rest:
         start = value.rfind("${")
-        macros.append(Macro(value[start:], start, len(value), problem="The macro is not closed with }."))
+        macros.append(Macro(value[start:], start, len(value), problem=_("The macro is not closed with }.")))
     return Resolution("".join(out), macros)
 
 
@@ -134,15 +136,17 @@ def _evaluate(body: str, now: datetime, tz: tzinfo) -> str:
     call = _CALL.match(body)
     if call is None:
         if body.strip() in FILLED_BY_CDM:
-            raise MacroError("Not a date macro: CDM fills this in itself as it names the files it writes.")
-        raise MacroError("Not a date macro: a job variable or a DataArts Studio parameter fills this in at run time.")
+            raise MacroError(_("Not a date macro: CDM fills this in itself as it names the files it writes."))
+        raise MacroError(
+            _("Not a date macro: a job variable or a DataArts Studio parameter fills this in at run time.")
+        )
     name, args = call[1], call[2]
     if name == "dateformat":
         pattern, moment = _dateformat_args(args, now)
         return format_java(pattern, moment)
     if name == "timestamp":
         return str(_timestamp(args, now, tz))
-    raise MacroError(f"{name}() is not one of CDM's date macros (dateformat, timestamp).")
+    raise MacroError(_("{name}() is not one of CDM's date macros (dateformat, timestamp).").format(name=name))
 
 
 def _dateformat_args(args: str, now: datetime) -> tuple[str, datetime]:
@@ -152,9 +156,9 @@ def _dateformat_args(args: str, now: datetime) -> tuple[str, datetime]:
         pattern, offset, unit = parts
         return pattern.strip(), shift(now, int(offset), unit.strip())
     if not args.strip():
-        raise MacroError("dateformat needs a format, e.g. dateformat(yyyy-MM-dd).")
+        raise MacroError(_("dateformat needs a format, e.g. dateformat(yyyy-MM-dd)."))
     if len(parts) >= 2 and "'" not in args:
-        raise MacroError("dateformat takes a format, or a format, an offset and a unit.")
+        raise MacroError(_("dateformat takes a format, or a format, an offset and a unit."))
     return args.strip(), now
 
 
@@ -175,7 +179,7 @@ def _timestamp(args: str, now: datetime, tz: tzinfo) -> int:
     parts = args.split(",")
     if len(parts) == 2 and _is_offset(parts[0]):
         return _epoch_ms(shift(now, int(parts[0]), parts[1].strip()))
-    raise MacroError("timestamp takes nothing, an offset and a unit, or a dateformat(…).")
+    raise MacroError(_("timestamp takes nothing, an offset and a unit, or a dateformat(…)."))
 
 
 def _epoch_ms(moment: datetime) -> int:
@@ -198,8 +202,10 @@ def shift(moment: datetime, offset: int, unit: str) -> datetime:
         day = min(moment.day, calendar.monthrange(year, month + 1)[1])
         return moment.replace(year=year, month=month + 1, day=day)
     if unit.upper() in UNITS:
-        raise MacroError(f"CDM documents the unit in capitals: {unit.upper()}.")
-    raise MacroError(f"{unit or '(none)'} is not a unit CDM documents ({', '.join(UNITS)}).")
+        raise MacroError(_("CDM documents the unit in capitals: {unit}.").format(unit=unit.upper()))
+    if not unit:
+        raise MacroError(_("(none) is not a unit CDM documents ({units}).").format(units=", ".join(UNITS)))
+    raise MacroError(_("{unit} is not a unit CDM documents ({units}).").format(unit=unit, units=", ".join(UNITS)))
 
 
 # --- java.text.SimpleDateFormat --------------------------------------------------------------
@@ -225,7 +231,8 @@ def _tokens(pattern: str) -> list[tuple[str, str]]:
             text = []
             while True:
                 if end >= n:
-                    raise MacroError(f"The quote in the format {pattern!r} is not closed.")
+                    message = _("The quote in the format {pattern} is not closed.")
+                    raise MacroError(message.format(pattern=repr(pattern)))
                 if pattern[end] == "'":
                     if end + 1 < n and pattern[end + 1] == "'":
                         text.append("'")
@@ -238,7 +245,9 @@ def _tokens(pattern: str) -> list[tuple[str, str]]:
             i = end + 1
         elif c.isascii() and c.isalpha():
             if c not in _LETTER_FIELDS:
-                raise MacroError(f"{c!r} is not a letter of Java's date formats; quote text, e.g. 'T'.")
+                raise MacroError(
+                    _("{letter} is not a letter of Java's date formats; quote text, e.g. 'T'.").format(letter=repr(c))
+                )
             end = i
             while end < n and pattern[end] == c:
                 end += 1
@@ -345,7 +354,9 @@ def _truncate(pattern: str, moment: datetime, tz: tzinfo) -> datetime:
     unsure = letters - _PARSED
     if unsure:
         raise MacroError(
-            f"timestamp(dateformat(…)) with {', '.join(sorted(unsure))} in the format is not resolved here."
+            _("timestamp(dateformat(…)) with {letters} in the format is not resolved here.").format(
+                letters=", ".join(sorted(unsure))
+            )
         )
     year = moment.year if "y" in letters else 1970
     month = moment.month if letters & {"M", "L"} else 1

@@ -7,6 +7,7 @@ from __future__ import annotations
 from typing import Any
 
 from cdmweb.catalog.registry import Catalog, InputSpec
+from cdmweb.translation import gettext as _
 
 from .crossfield import SideInput, side_inputs
 from .findings import ERROR, WARNING, finding
@@ -44,10 +45,10 @@ def _documented_pair(source: str, destination: str, catalog: Catalog, findings: 
     connector = catalog.connector(source)
     if connector is None or "from" not in connector.directions:
         return
-    message = (
-        f"The user guide documents no migration from {source} to {destination}; the cluster may refuse"
+    message = _(
+        "The user guide documents no migration from {source} to {destination}; the cluster may refuse"
         " the pair (Cdm.0061)."
-    )
+    ).format(source=source, destination=destination)
     findings.append(finding(WARNING, message, "Cdm.0061", "to-connector-name"))
 
 
@@ -62,30 +63,38 @@ def _job_type(
 ) -> None:
     source_inputs = inputs["from"]
     if not rules.get("documented"):
-        message = (
-            f"{job_type} is documented only by name; cdmweb checks it as a table/file migration and"
+        message = _(
+            "{job_type} is documented only by name; cdmweb checks it as a table/file migration and"
             " cannot say what CDM will make of it."
-        )
+        ).format(job_type=job_type)
         findings.append(finding(WARNING, message, "", "job_type"))
         return
     sources, destinations = rules.get("sources"), rules.get("destinations")
     if sources and source not in sources:
-        message = f"{job_type} migrates whole databases: it reads {', '.join(sources)}, not {source}."
+        message = _("{job_type} migrates whole databases: it reads {sources}, not {source}.").format(
+            job_type=job_type, sources=", ".join(sources), source=source
+        )
         findings.append(finding(ERROR, message, "Cdm.0055", "from-connector-name"))
     if destinations and destination not in destinations:
-        message = f"{job_type} is documented as writing to {', '.join(destinations)}, not {destination}."
+        message = _("{job_type} is documented as writing to {destinations}, not {destination}.").format(
+            job_type=job_type, destinations=", ".join(destinations), destination=destination
+        )
         findings.append(finding(WARNING, message, "Cdm.0055", "to-connector-name"))
     for name in rules.get("not_taken", ()):
         given = source_inputs.get(name)
         if given is not None and given.value.strip() and given.value != "false":
-            message = f"{job_type} picks whole tables in a step of its own; CDM does not take {name} here."
+            message = _("{job_type} picks whole tables in a step of its own; CDM does not take {name} here.").format(
+                job_type=job_type, name=name
+            )
             findings.append(finding(WARNING, message, "", name, given.where))
     if job_type == ENTIRE_DATABASE_JOB:
         for side, connector in (("from", source), ("to", destination)):
             for name, given in inputs[side].items():
                 spec = catalog.spec(connector, side, name)
                 if spec is not None and spec.single_table and given.value.strip():
-                    message = f"An entire-database migration picks its tables itself; {name} names one table."
+                    message = _("An entire-database migration picks its tables itself; {name} names one table.").format(
+                        name=name
+                    )
                     findings.append(finding(WARNING, message, "", name, given.where))
 
 
@@ -113,19 +122,25 @@ def _binary_copy(
         if chosen is None or chosen.value != BINARY:
             continue
         if ends[other] not in binary_sides(catalog, other):
-            other_role = "destination" if other == "to" else "source"
-            message = (
-                f"{FORMAT_INPUT[side]} is BINARY_FILE, which copies files as they are: the {other_role} must be a"
-                f" file system too, and {ends[other]} is not."
-            )
+            if other == "to":
+                message = _(
+                    "{name} is BINARY_FILE, which copies files as they are: the destination must be a"
+                    " file system too, and {connector} is not."
+                )
+            else:
+                message = _(
+                    "{name} is BINARY_FILE, which copies files as they are: the source must be a"
+                    " file system too, and {connector} is not."
+                )
+            message = message.format(name=FORMAT_INPUT[side], connector=ends[other])
             findings.append(finding(ERROR, message, "Cdm.0062", FORMAT_INPUT[side], chosen.where))
             continue
         counterpart = inputs[other].get(FORMAT_INPUT[other])
         if counterpart is not None and counterpart.value not in (BINARY, ""):
-            message = (
-                f"{FORMAT_INPUT[side]} is BINARY_FILE but {FORMAT_INPUT[other]} is {counterpart.value}: a binary"
+            message = _(
+                "{name} is BINARY_FILE but {other} is {value}: a binary"
                 " copy moves the files as they are (the user guide sets both sides to binary)."
-            )
+            ).format(name=FORMAT_INPUT[side], other=FORMAT_INPUT[other], value=counterpart.value)
             findings.append(finding(WARNING, message, "Cdm.0062", FORMAT_INPUT[other], counterpart.where))
 
 

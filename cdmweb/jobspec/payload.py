@@ -17,6 +17,9 @@ from dataclasses import dataclass, field
 from json.encoder import encode_basestring  # type: ignore[attr-defined]
 from typing import Any
 
+from cdmweb.translation import gettext as _
+from cdmweb.translation import gettext_noop
+
 from .constants import SIDE_KEYS, SIDES
 
 # The Job keys the designer edits, in the order the preview writes them.
@@ -149,7 +152,7 @@ def build_request_body(jobs: list[dict[str, Any]], clusters: list[str] | None = 
 def parse_job(raw: Any) -> JobData:
     """Read one CDM Job object. Anything that is not an object is refused with PayloadError."""
     if not isinstance(raw, dict):
-        raise PayloadError(f"a job must be a JSON object, not {_json_kind(raw)}")
+        raise PayloadError(_("a job must be a JSON object, not {kind}").format(kind=_json_kind(raw)))
     job = JobData()
     for key, value in raw.items():
         if key in JOB_ATTRS and isinstance(value, str):
@@ -228,20 +231,22 @@ def parse_body(raw: Any) -> ParsedBody:
     """Read any body a user may bring: a bare Job, ``{"jobs": [...]}``, a random-cluster body
     (``jobs`` + ``clusters``) or a ``show_jobs`` response (``total``, ``jobs``, ``page_no``...)."""
     if isinstance(raw, list):
-        raise PayloadError('the top level is a JSON array; wrap the jobs as {"jobs": [...]}')
+        raise PayloadError(_('the top level is a JSON array; wrap the jobs as {"jobs": [...]}'))
     if not isinstance(raw, dict):
-        raise PayloadError(f"expected a JSON object, got {_json_kind(raw)}")
+        raise PayloadError(_("expected a JSON object, got {kind}").format(kind=_json_kind(raw)))
     _check_values(raw)
     if "jobs" in raw:
         jobs = raw["jobs"]
         if not isinstance(jobs, list):
-            raise PayloadError(f'"jobs" must be a list, not {_json_kind(jobs)}')
+            raise PayloadError(_('"jobs" must be a list, not {kind}').format(kind=_json_kind(jobs)))
         if not jobs:
-            raise PayloadError('"jobs" is empty: there is no job to import')
+            raise PayloadError(_('"jobs" is empty: there is no job to import'))
         parsed = []
         for index, job in enumerate(jobs, start=1):
             if not isinstance(job, dict):
-                raise PayloadError(f"job {index} is {_json_kind(job)}, not a JSON object")
+                raise PayloadError(
+                    _("job {index} is {kind}, not a JSON object").format(index=index, kind=_json_kind(job))
+                )
             parsed.append(parse_job(job))
         if "clusters" in raw:
             kind = "random-cluster"
@@ -252,30 +257,32 @@ def parse_body(raw: Any) -> ParsedBody:
         clusters = raw.get("clusters") if isinstance(raw.get("clusters"), list) else None
         return ParsedBody(jobs=parsed, clusters=clusters, kind=kind)
     if not raw:
-        raise PayloadError("the object is empty: there is no job in it")
+        raise PayloadError(_("the object is empty: there is no job in it"))
     # "name" alone is not enough: CDM's own answers ({"name": ...}, a cluster) carry one too.
     if not any(key in raw for key in (*JOB_ATTRS, *SIDE_KEYS.values()) if key != "name"):
-        raise PayloadError("this does not look like a CDM job: none of its keys is a Job key")
+        raise PayloadError(_("this does not look like a CDM job: none of its keys is a Job key"))
     return ParsedBody(jobs=[parse_job(raw)], kind="job")
 
 
 def loads_body(text: str) -> ParsedBody:
     """Decode JSON text and read it as a body; every failure is a PayloadError with a reason."""
     if not text.strip():
-        raise PayloadError("the input is empty")
+        raise PayloadError(_("the input is empty"))
     try:
         raw = _loads_json_or_fragment(text)
     except RecursionError as exc:
-        raise PayloadError(f"the JSON is nested too deeply (more than {MAX_NESTING} levels)") from exc
+        raise PayloadError(_too_deep()) from exc
     except json.JSONDecodeError as exc:
-        where = f"line {exc.lineno}, column {exc.colno}"
         if exc.pos >= len(text.rstrip()):
-            raise PayloadError(f"the JSON ends too early ({where}): is it truncated?") from exc
-        raise PayloadError(f"not valid JSON at {where}: {exc.msg}") from exc
+            message = _("the JSON ends too early (line {line}, column {column}): is it truncated?")
+            raise PayloadError(message.format(line=exc.lineno, column=exc.colno)) from exc
+        # json's own reason (exc.msg, e.g. "Expecting ',' delimiter") is Python's text and stays as it is.
+        message = _("not valid JSON at line {line}, column {column}: {reason}")
+        raise PayloadError(message.format(line=exc.lineno, column=exc.colno, reason=exc.msg)) from exc
     except PayloadError:
         raise
     except ValueError as exc:  # e.g. an integer literal longer than Python converts
-        raise PayloadError(f"a value cannot be read: {exc}") from exc
+        raise PayloadError(_("a value cannot be read: {reason}").format(reason=exc)) from exc
     return parse_body(raw)
 
 
@@ -300,7 +307,7 @@ def _check_values(raw: Any) -> None:
     while stack:
         value, depth = stack.pop()
         if depth > MAX_NESTING:
-            raise PayloadError(f"the JSON is nested too deeply (more than {MAX_NESTING} levels)")
+            raise PayloadError(_too_deep())
         if isinstance(value, dict):
             for key, item in value.items():
                 _check_text(key)
@@ -310,35 +317,43 @@ def _check_values(raw: Any) -> None:
         elif isinstance(value, str):
             _check_text(value)
         elif isinstance(value, float) and not math.isfinite(value):
-            raise PayloadError("a number is out of range (NaN or infinite); JSON cannot carry it")
+            raise PayloadError(_("a number is out of range (NaN or infinite); JSON cannot carry it"))
+
+
+def _too_deep() -> str:
+    return _("the JSON is nested too deeply (more than {levels} levels)").format(levels=MAX_NESTING)
 
 
 def _check_text(value: str) -> None:
     try:
         value.encode("utf-8")
     except UnicodeEncodeError as exc:
-        raise PayloadError(f"a string holds an invalid character ({exc.object[exc.start : exc.end]!a})") from exc
+        message = _("a string holds an invalid character ({character})")
+        raise PayloadError(message.format(character=ascii(exc.object[exc.start : exc.end]))) from exc
     if "\x00" in value:
         # PostgreSQL cannot store it (neither in text nor in jsonb), and no CDM value needs it.
-        raise PayloadError("a string holds a NUL character (\\u0000), which cannot be stored")
+        raise PayloadError(_("a string holds a NUL character (\\u0000), which cannot be stored"))
 
 
 def _refuse_constant(name: str) -> Any:
-    raise PayloadError(f"{name} is not a JSON number")
+    raise PayloadError(_("{name} is not a JSON number").format(name=name))
+
+
+# What a JSON value is, as the messages above name it (translated where they are made).
+_KINDS = {
+    bool: gettext_noop("a boolean"),
+    int: gettext_noop("a number"),
+    float: gettext_noop("a number"),
+    str: gettext_noop("a string"),
+    list: gettext_noop("a list"),
+}
 
 
 def _json_kind(value: Any) -> str:
     if value is None:
         return "null"
-    if isinstance(value, bool):
-        return "a boolean"
-    if isinstance(value, (int, float)):
-        return "a number"
-    if isinstance(value, str):
-        return "a string"
-    if isinstance(value, list):
-        return "a list"
-    return "an object"
+    kind = next((words for kind, words in _KINDS.items() if isinstance(value, kind)), gettext_noop("an object"))
+    return _(kind)
 
 
 def dumps(body: Any) -> str:

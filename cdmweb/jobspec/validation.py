@@ -17,8 +17,10 @@ from urllib.parse import unquote
 
 from cdmweb.catalog.input_types import input_type
 from cdmweb.catalog.registry import Catalog, InputSpec, get_catalog
+from cdmweb.translation import gettext as _
+from cdmweb.translation import gettext_noop
 
-from .characters import name_problem
+from .characters import invisible_list
 from .constants import SIDE_GROUP, SIDE_KEYS
 from .crossfield import check_between
 from .findings import ERROR, WARNING, Finding, as_text, finding
@@ -40,25 +42,33 @@ SDK_REQUIRED_KEYS = ("job_type", "name", "from-link-name", "to-connector-name")
 # A typed input sent empty: CDM parses the value as its type, and "" is no number (Cdm.0009:
 # "not an integer") and no boolean (Cdm.0004: invalid parameter type). Unset means left out.
 EMPTY_REFUSED = {
-    "integer": ("Cdm.0009", "a whole number"),
-    "boolean": ("Cdm.0004", "true or false"),
+    "integer": (
+        "Cdm.0009",
+        gettext_noop("{name} is empty: CDM expects a whole number. Give it a value, or remove it to leave it unset."),
+    ),
+    "boolean": (
+        "Cdm.0004",
+        gettext_noop("{name} is empty: CDM expects true or false. Give it a value, or remove it to leave it unset."),
+    ),
 }
 
 
 def validate_job(job: Any, catalog: Catalog | None = None) -> list[Finding]:
     catalog = catalog or get_catalog()
     if not isinstance(job, dict):
-        return [finding(ERROR, "A job must be a JSON object.", "Cdm.0018")]
+        return [finding(ERROR, _("A job must be a JSON object."), "Cdm.0018")]
     header: list[Finding] = []
     _check_header(job, catalog, header)
     findings: list[Finding] = []
     for side, key in SIDE_KEYS.items():
         if key not in job:
-            findings.append(finding(ERROR, f"{key} is missing: every job needs this object.", "Cdm.0238", key))
+            message = _("{key} is missing: every job needs this object.").format(key=key)
+            findings.append(finding(ERROR, message, "Cdm.0238", key))
             continue
         groups = _config_groups(job[key])
         if groups is None:
-            findings.append(finding(ERROR, f'{key} must be an object holding a "configs" list.', "Cdm.0018", key))
+            message = _('{key} must be an object holding a "configs" list.').format(key=key)
+            findings.append(finding(ERROR, message, "Cdm.0018", key))
             continue
         connector = job.get(f"{side}-connector-name") if side != "driver" else None
         source = job.get("from-connector-name")
@@ -83,22 +93,25 @@ def validate_job(job: Any, catalog: Catalog | None = None) -> list[Finding]:
 def _check_header(job: dict[str, Any], catalog: Catalog, findings: list[Finding]) -> None:
     for key in MANDATORY_KEYS:
         if key not in job:
-            findings.append(finding(ERROR, f"{key} is missing.", "Cdm.0238", key))
+            findings.append(finding(ERROR, _("{key} is missing.").format(key=key), "Cdm.0238", key))
     for key in SDK_REQUIRED_KEYS:
         if key not in job:
-            findings.append(finding(WARNING, f"{key} is missing; the official SDK always sends it.", "", key))
+            message = _("{key} is missing; the official SDK always sends it.").format(key=key)
+            findings.append(finding(WARNING, message, "", key))
     for key in (*MANDATORY_KEYS, *SDK_REQUIRED_KEYS):
         if key in job and not isinstance(job[key], str):
-            findings.append(finding(ERROR, f"{key} must be a string.", "Cdm.0004", key))
+            findings.append(finding(ERROR, _("{key} must be a string.").format(key=key), "Cdm.0004", key))
     name = job.get("name")
     if isinstance(name, str):
         if not name.strip():
-            findings.append(finding(ERROR, "The job name cannot be empty.", "Cdm.0238", "name"))
+            findings.append(finding(ERROR, _("The job name cannot be empty."), "Cdm.0238", "name"))
         elif len(name) > NAME_MAX:
             findings.append(
                 finding(
                     ERROR,
-                    f"The job name has {len(name)} characters; CDM allows 1 to {NAME_MAX}.",
+                    _("The job name has {count} characters; CDM allows 1 to {most}.").format(
+                        count=len(name), most=NAME_MAX
+                    ),
                     "Cdm.0109",
                     "name",
                 )
@@ -106,18 +119,24 @@ def _check_header(job: dict[str, Any], catalog: Catalog, findings: list[Finding]
     for key in ("name", "from-link-name", "to-link-name"):
         if isinstance(job.get(key), str) and job[key].strip():
             # An invisible character is said once, as such, not again as a character names may not hold.
-            problem = name_problem(job[key])
-            if problem:
-                findings.append(finding(ERROR, f"{key} {problem}", "Cdm.0018", key))
+            codes = invisible_list(job[key])
+            if codes:
+                message = _(
+                    "{key} holds invisible or direction-changing characters ({codes}): it would look like"
+                    " another name. Type it again without them."
+                ).format(key=key, codes=codes)
+                findings.append(finding(ERROR, message, "Cdm.0018", key))
             else:
                 findings += _naming_rule(key, job[key])
     job_type = job.get("job_type")
-    known_types = [value for value, _ in catalog.job_types]
+    known_types = [value for value, _label in catalog.job_types]
     if isinstance(job_type, str) and job_type not in known_types:
         findings.append(
             finding(
                 ERROR,
-                f"Unsupported job type {job_type!r}; use one of {', '.join(known_types)}.",
+                _("Unsupported job type {job_type}; use one of {known}.").format(
+                    job_type=repr(job_type), known=", ".join(known_types)
+                ),
                 "Cdm.0055",
                 "job_type",
             )
@@ -129,24 +148,22 @@ def _check_header(job: dict[str, Any], catalog: Catalog, findings: list[Finding]
             continue
         connector = catalog.connector(name)
         if connector is None:
-            findings.append(finding(ERROR, f"Connector [{name}] does not exist.", "Cdm.0102", key))
+            findings.append(finding(ERROR, _("Connector [{name}] does not exist.").format(name=name), "Cdm.0102", key))
         elif side == "to" and name in catalog.never_destination:
-            message = f"{name} cannot be a destination: {catalog.never_destination[name]}."
+            message = _("{name} cannot be a destination: {reason}.").format(
+                name=name, reason=catalog.never_destination_reason(name)
+            )
             findings.append(finding(ERROR, message, "Cdm.0061", key))
         elif side not in connector.directions:
-            direction = "source" if side == "from" else "destination"
-            findings.append(
-                finding(
-                    WARNING,
-                    f"{name} is not documented as a {direction}; the cluster may refuse it.",
-                    "Cdm.0061",
-                    key,
-                )
-            )
+            if side == "from":
+                message = _("{name} is not documented as a source; the cluster may refuse it.")
+            else:
+                message = _("{name} is not documented as a destination; the cluster may refuse it.")
+            findings.append(finding(WARNING, message.format(name=name), "Cdm.0061", key))
     for side in ("from", "to"):
         key = f"{side}-link-name"
         if isinstance(job.get(key), str) and not job[key].strip():
-            findings.append(finding(ERROR, f"{key} cannot be empty.", "Cdm.0238", key))
+            findings.append(finding(ERROR, _("{key} cannot be empty.").format(key=key), "Cdm.0238", key))
 
 
 def _naming_rule(key: str, name: str) -> list[Finding]:
@@ -154,19 +171,32 @@ def _naming_rule(key: str, name: str) -> list[Finding]:
     (Cdm.0110, the Chinese user guide's migration error codes; the console says the same)."""
     bare = NAME_MACRO.sub("0", name)
     wrong = sorted({c for c in bare if not (c.isalnum() or c in NAME_PUNCTUATION)})
-    what = "job name" if key == "name" else key
+    job = key == "name"
     if wrong:
         shown = " ".join(repr(c) for c in wrong[:5])
-        message = f"The {what} may hold only letters, digits, _, - and .; {shown} is not allowed."
-        return [finding(ERROR, message, "Cdm.0110", key)]
+        if job:
+            message = _("The job name may hold only letters, digits, _, - and .; {shown} is not allowed.")
+        else:
+            message = _("The {key} may hold only letters, digits, _, - and .; {shown} is not allowed.")
+        return [finding(ERROR, message.format(key=key, shown=shown), "Cdm.0110", key)]
     if bare and not bare[0].isalnum():
-        return [finding(ERROR, f"The {what} must start with a letter or a digit.", "Cdm.0110", key)]
+        if job:
+            message = _("The job name must start with a letter or a digit.")
+        else:
+            message = _("The {key} must start with a letter or a digit.")
+        return [finding(ERROR, message.format(key=key), "Cdm.0110", key)]
     if bare != name:
-        message = (
-            f"The {what} holds a macro: DataArts Factory expands it before CDM sees the name, but CDM itself"
-            " refuses $, { and } (Cdm.0110), so send it through DataArts."
-        )
-        return [finding(WARNING, message, "Cdm.0110", key)]
+        if job:
+            message = _(
+                "The job name holds a macro: DataArts Factory expands it before CDM sees the name, but CDM itself"
+                " refuses $, {{ and }} (Cdm.0110), so send it through DataArts."
+            )
+        else:
+            message = _(
+                "The {key} holds a macro: DataArts Factory expands it before CDM sees the name, but CDM itself"
+                " refuses $, {{ and }} (Cdm.0110), so send it through DataArts."
+            )
+        return [finding(WARNING, message.format(key=key), "Cdm.0110", key)]
     return []
 
 
@@ -204,14 +234,19 @@ def _check_side(
             findings.append(
                 finding(
                     ERROR,
-                    f"A config in {SIDE_KEYS[side]} needs a name and an inputs list.",
+                    _("A config in {key} needs a name and an inputs list.").format(key=SIDE_KEYS[side]),
                     "Cdm.0018",
                     SIDE_KEYS[side],
                 )
             )
             continue
-        if name_problem(group):
-            findings.append(finding(ERROR, f"The group name {group!r} {name_problem(group)}", "Cdm.0018", group))
+        group_codes = invisible_list(group)
+        if group_codes:
+            message = _(
+                "The group name {group} holds invisible or direction-changing characters ({codes}): it would look"
+                " like another name. Type it again without them."
+            ).format(group=repr(group), codes=group_codes)
+            findings.append(finding(ERROR, message, "Cdm.0018", group))
         specs = {s.name: s for s in catalog.specs_for_group(connector, side, group)}
         values = _string_values(inputs)
         entire_database = job_type == ENTIRE_DATABASE_JOB or values.get(f"{group}.isBatchMigration") == "true"
@@ -219,18 +254,21 @@ def _check_side(
         for i_index, item in enumerate(inputs):
             where = {"side": side, "group": g_index, "index": i_index}
             if not isinstance(item, dict) or not isinstance(item.get("name"), str):
-                findings.append(finding(ERROR, f"An input of {group} has no name.", "Cdm.0018", group, where))
+                message = _("An input of {group} has no name.").format(group=group)
+                findings.append(finding(ERROR, message, "Cdm.0018", group, where))
                 continue
             name = item["name"]
             value = item.get("value", item.get("values"))
-            if name_problem(name):
-                findings.append(
-                    finding(ERROR, f"The input name {name!r} {name_problem(name)}", "Cdm.0018", name, where)
-                )
+            name_codes = invisible_list(name)
+            if name_codes:
+                message = _(
+                    "The input name {name} holds invisible or direction-changing characters ({codes}): it would look"
+                    " like another name. Type it again without them."
+                ).format(name=repr(name), codes=name_codes)
+                findings.append(finding(ERROR, message, "Cdm.0018", name, where))
             if name in seen:
-                findings.append(
-                    finding(WARNING, f"{name} appears twice in {group}; CDM keeps one of them.", "", name, where)
-                )
+                message = _("{name} appears twice in {group}; CDM keeps one of them.").format(name=name, group=group)
+                findings.append(finding(WARNING, message, "", name, where))
             seen.add(name)
             _check_input(
                 side, group, name, item, value, specs, values, known_connector, where, findings, entire_database
@@ -247,21 +285,23 @@ def _check_side(
                 continue
             meant = near_miss(group, catalog.driver)
             if meant:
-                message = f"{group} is not a driver group; did you mean {meant}?"
+                message = _("{group} is not a driver group; did you mean {meant}?").format(group=group, meant=meant)
                 findings.append(finding(ERROR, message, "Cdm.0089", group))
             else:
-                findings.append(
-                    finding(WARNING, f"{group} is not a documented driver group; CDM may ignore it.", "Cdm.0089", group)
-                )
+                message = _("{group} is not a documented driver group; CDM may ignore it.").format(group=group)
+                findings.append(finding(WARNING, message, "Cdm.0089", group))
     elif expected:
         for group in seen_groups:
             if group != expected and near_miss(group, [expected]):
-                message = f"{group} is not a group of {SIDE_KEYS[side]}; did you mean {expected}?"
+                message = _("{group} is not a group of {key}; did you mean {expected}?").format(
+                    group=group, key=SIDE_KEYS[side], expected=expected
+                )
                 findings.append(finding(ERROR, message, "Cdm.0089", group))
             elif group != expected:
-                findings.append(
-                    finding(WARNING, f"{SIDE_KEYS[side]} normally holds only {expected}, not {group}.", "", group)
+                message = _("{key} normally holds only {expected}, not {group}.").format(
+                    key=SIDE_KEYS[side], expected=expected, group=group
                 )
+                findings.append(finding(WARNING, message, "", group))
 
 
 def _string_values(inputs: list[Any]) -> dict[str, str]:
@@ -289,53 +329,44 @@ def _check_input(
     entire_database: bool = False,
 ) -> None:
     if not name.startswith(f"{group}."):
-        findings.append(
-            finding(
-                ERROR, f"{name} does not belong to {group}: its name must start with {group}.", "Cdm.0089", name, where
-            )
+        message = _("{name} does not belong to {group}: its name must start with {group}.").format(
+            name=name, group=group
         )
+        findings.append(finding(ERROR, message, "Cdm.0089", name, where))
         return
     if "value" not in item:
         if "values" in item:
-            findings.append(finding(WARNING, f'{name} uses "values"; CDM documents "value".', "", name, where))
+            message = _('{name} uses "values"; CDM documents "value".').format(name=name)
+            findings.append(finding(WARNING, message, "", name, where))
         else:
-            findings.append(finding(ERROR, f"{name} has no value.", "Cdm.0238", name, where))
+            findings.append(finding(ERROR, _("{name} has no value.").format(name=name), "Cdm.0238", name, where))
             return
     spec = specs.get(name)
     if spec is None:
         meant = near_miss(name, specs) if known_connector else None
         if meant:
-            message = f"{name} is not an input of {group}; did you mean {meant}? CDM refuses inputs it does not know."
+            message = _(
+                "{name} is not an input of {group}; did you mean {meant}? CDM refuses inputs it does not know."
+            ).format(name=name, group=group, meant=meant)
             findings.append(finding(ERROR, message, "Cdm.0089", name, where))
         elif known_connector and (specs or side == "driver"):
-            findings.append(
-                finding(
-                    WARNING,
-                    f"{name} is not in the catalogue: a custom input, sent as written.",
-                    "Cdm.0089",
-                    name,
-                    where,
-                )
-            )
+            message = _("{name} is not in the catalogue: a custom input, sent as written.").format(name=name)
+            findings.append(finding(WARNING, message, "Cdm.0089", name, where))
     if not isinstance(value, str):
         # Lists and objects are what CDM itself writes for some inputs in its exports; a number or
         # a boolean where the reference documents a string is worth a word.
         if value is not None and not isinstance(value, list | dict):
-            findings.append(
-                finding(
-                    WARNING, f"{name} is not a string; CDM documents every value as a string.", "Cdm.0004", name, where
-                )
-            )
+            message = _("{name} is not a string; CDM documents every value as a string.").format(name=name)
+            findings.append(finding(WARNING, message, "Cdm.0004", name, where))
         return
     if spec is not None:
         if not value.strip():
             if spec.required and applies(spec, specs, values) and not (spec.single_table and entire_database):
                 code = spec.blank_code or "Cdm.0238"
-                findings.append(finding(ERROR, f"{name} cannot be left blank.", code, name, where))
+                findings.append(finding(ERROR, _("{name} cannot be left blank.").format(name=name), code, name, where))
             elif spec.type in EMPTY_REFUSED and applies(spec, specs, values):
-                code, kind = EMPTY_REFUSED[spec.type]
-                message = f"{name} is empty: CDM expects {kind}. Give it a value, or remove it to leave it unset."
-                findings.append(finding(ERROR, message, code, name, where))
+                code, empty_message = EMPTY_REFUSED[spec.type]
+                findings.append(finding(ERROR, _(empty_message).format(name=name), code, name, where))
             return
         problem = input_type(spec).check(spec, value)
         if problem is None and applies(spec, specs, values):
@@ -344,22 +375,16 @@ def _check_input(
             code, message = problem
             findings.append(finding(ERROR, message, code, name, where))
     if value in ANSWERED_MASKS and is_secret(spec, name) and not (spec is not None and spec.hex_length):
-        message = (
-            f"{name} holds a mask ({value}), not the secret: CDM never gives secrets back, so a job pulled or"
+        message = _(
+            "{name} holds a mask ({mask}), not the secret: CDM never gives secrets back, so a job pulled or"
             " exported carries the mask. Type the real value before sending the job."
-        )
+        ).format(name=name, mask=value)
         findings.append(finding(ERROR, message, "Cdm.0014", name, where))
     if URL_ESCAPE.search(value) and unquote(value) != value and not is_secret(spec, name):
-        findings.append(
-            finding(
-                WARNING,
-                f"{name} looks URL-encoded, as a GET returns values; decoded it reads {unquote(value)!r}."
-                " CDM takes it as written.",
-                "",
-                name,
-                where,
-            )
-        )
+        message = _(
+            "{name} looks URL-encoded, as a GET returns values; decoded it reads {decoded}. CDM takes it as written."
+        ).format(name=name, decoded=repr(unquote(value)))
+        findings.append(finding(WARNING, message, "", name, where))
 
 
 def _hex_problem(spec: InputSpec, value: str) -> tuple[str, str] | None:
@@ -368,10 +393,12 @@ def _hex_problem(spec: InputSpec, value: str) -> tuple[str, str] | None:
     if not spec.hex_length or "${" in value:
         return None
     if value == SECRET_MASK:
-        return "Cdm.0014", f"{spec.name} is masked ({SECRET_MASK}): put the key back before sending the job."
+        message = _("{name} is masked ({mask}): put the key back before sending the job.")
+        return "Cdm.0014", message.format(name=spec.name, mask=SECRET_MASK)
     if len(value) == spec.hex_length and all(c in HEX_DIGITS for c in value):
         return None
-    return "Cdm.0014", f"{spec.name} must be {spec.hex_length} hexadecimal characters (0-9, a-f); this is not."
+    message = _("{name} must be {length} hexadecimal characters (0-9, a-f); this is not.")
+    return "Cdm.0014", message.format(name=spec.name, length=spec.hex_length)
 
 
 def duplicate_names(jobs: list[Any]) -> list[Finding]:
@@ -382,7 +409,8 @@ def duplicate_names(jobs: list[Any]) -> list[Finding]:
     for job in jobs:
         name = job.get("name") if isinstance(job, dict) else None
         if isinstance(name, str) and name in seen:
-            findings.append(finding(ERROR, f"Two jobs in this body are named {name!r}.", "Cdm.0104", "name"))
+            message = _("Two jobs in this body are named {name}.").format(name=repr(name))
+            findings.append(finding(ERROR, message, "Cdm.0104", "name"))
         elif isinstance(name, str):
             seen.add(name)
     return findings
@@ -452,14 +480,11 @@ def _check_conditions(
             continue
         spec = specs.get(item["name"])
         if spec is not None and spec.when and not applies(spec, specs, values):
+            message = _("{name} applies only when {condition}; CDM ignores it here.").format(
+                name=spec.name, condition=spec.describe_when()
+            )
             findings.append(
-                finding(
-                    WARNING,
-                    f"{spec.name} applies only when {spec.describe_when()}; CDM ignores it here.",
-                    "",
-                    spec.name,
-                    {"side": side, "group": g_index, "index": i_index},
-                )
+                finding(WARNING, message, "", spec.name, {"side": side, "group": g_index, "index": i_index})
             )
 
 
@@ -473,10 +498,19 @@ def _digits(text: str) -> bool:
     return bool(re.fullmatch(r"[0-9]{1,9}", text))
 
 
+# (what the points are, as the messages below say it; whether a point is one).
 RUN_AT = {
     "hour": ("minutes of the hour, 0 to 59", lambda p: _digits(p) and 0 <= int(p) <= 59),
     "week": ("weekday names (mon, tue, wed, thu, fri, sat, sun)", lambda p: p.lower() in WEEKDAYS),
     "month": ("days of the month, 1 to 31", lambda p: _digits(p) and 1 <= int(p) <= 31),
+}
+# The finding for points that are not of their kind, one whole sentence per cycleType.
+RUN_AT_REFUSED = {
+    "hour": gettext_noop("runAt for cycleType hour takes minutes of the hour, 0 to 59; {wrong} is not one."),
+    "week": gettext_noop(
+        "runAt for cycleType week takes weekday names (mon, tue, wed, thu, fri, sat, sun); {wrong} is not one."
+    ),
+    "month": gettext_noop("runAt for cycleType month takes days of the month, 1 to 31; {wrong} is not one."),
 }
 
 
@@ -486,11 +520,11 @@ def _check_run_at(values: dict[str, str], findings: list[Finding]) -> None:
     rule = RUN_AT.get(values.get("schedulerConfig.cycleType", ""))
     if not run_at or rule is None or "${" in run_at:
         return
-    kind, fits = rule
+    _kind, fits = rule
     wrong = [part.strip() for part in run_at.split(",") if not fits(part.strip())]
     if wrong:
         cycle = values["schedulerConfig.cycleType"]
-        message = f"runAt for cycleType {cycle} takes {kind}; {', '.join(repr(w) for w in wrong)} is not one."
+        message = _(RUN_AT_REFUSED[cycle]).format(wrong=", ".join(repr(w) for w in wrong))
         findings.append(finding(ERROR, message, "Cdm.0004", "schedulerConfig.runAt"))
 
 
@@ -523,19 +557,25 @@ def _check_required(
                 continue  # nor does a side that migrates a whole database
             if spec.type == "boolean":
                 # Official samples CDM accepted leave required booleans out; CDM reads them as false.
-                message = f"{spec.name} is documented as required but not sent; CDM reads it as false."
+                message = _("{name} is documented as required but not sent; CDM reads it as false.").format(
+                    name=spec.name
+                )
                 findings.append(finding(WARNING, message, "Cdm.0238", spec.name))
             elif spec.left_out_by_samples:
                 # A documented conflict: the table says required, accepted samples say otherwise.
-                message = f"{spec.name} is documented as required but not sent; {spec.left_out_by_samples}."
+                message = _("{name} is documented as required but not sent; {samples}.").format(
+                    name=spec.name, samples=spec.left_out_text
+                )
                 findings.append(finding(WARNING, message, "Cdm.0238", spec.name))
             elif spec.context:
                 # Required only in a case the catalogue states in words ("Oracle source"): we cannot
                 # tell whether this job is that case, so it is a warning, not a refusal.
-                message = f"{spec.name} is required when {spec.context}; it is not sent."
+                message = _("{name} is required when {context}; it is not sent.").format(
+                    name=spec.name, context=spec.context_text
+                )
                 findings.append(finding(WARNING, message, "Cdm.0238", spec.name))
             else:
-                message = f"{spec.name} cannot be left blank: the connector requires it."
+                message = _("{name} cannot be left blank: the connector requires it.").format(name=spec.name)
                 findings.append(finding(ERROR, message, spec.blank_code or "Cdm.0238", spec.name))
 
 
@@ -550,5 +590,7 @@ def check_for_cluster(job: Any, flavour: str, catalog: Catalog | None = None) ->
     asked = values.get("throttlingConfig.numExtractors", "").strip()
     if cap is None or not _digits(asked) or int(asked) <= cap:
         return []
-    message = f"This job asks for {asked} extractors; a {flavour} cluster runs {cap} at once and queues the rest."
+    message = _(
+        "This job asks for {asked} extractors; a {flavour} cluster runs {cap} at once and queues the rest."
+    ).format(asked=asked, flavour=flavour, cap=cap)
     return [finding(WARNING, message, "", "throttlingConfig.numExtractors")]

@@ -222,3 +222,31 @@ def test_the_sandbox_refuses_a_job_in_chinese_when_x_language_is_zh_cn(live_serv
         answers[language] = refused.value.message
     assert answers["zh_CN"] == answers["ZH-cn"] == "连接[nowhere]不存在。"
     assert answers["en-us"] == "Link [nowhere] does not exist."
+
+
+def test_conditions_reasons_and_sample_notes_follow_the_language_with_values_kept():
+    from cdmweb.jobspec.validation import validate_job
+
+    catalog = get_catalog()
+    sql = catalog.spec("generic-jdbc-connector", "from", "fromJobConfig.sql")
+    left_out = [
+        spec
+        for connector in catalog.connectors.values()
+        for specs in connector.inputs.values()
+        for spec in specs
+        if spec.left_out_by_samples
+    ]
+    assert left_out
+    with translation.override("zh-hans"):
+        assert sql.describe_when() == "useSql=true"
+        assert all(chinese(spec.left_out_text) for spec in left_out)
+        assert set(catalog.never_destination) == set(catalog.never_destination_zh)
+        for connector in catalog.never_destination:
+            assert chinese(catalog.never_destination_reason(connector))
+        job = {"to-connector-name": "http-connector", "to-config-values": {"configs": []}}
+        messages = [f["message"] for f in validate_job(job) if f["input"] == "to-connector-name"]
+        assert messages and all("HTTP 只能作为源端" in m for m in messages)
+    with translation.override("en"):
+        assert all(spec.left_out_text == spec.left_out_by_samples for spec in left_out)
+        assert catalog.never_destination_reason("http-connector").startswith("HTTP is read only")
+        assert catalog.never_destination_reason("obs-connector") == ""
