@@ -49,7 +49,8 @@ class Condition:
 
     def describe(self) -> str:
         # The values stay as they are sent ("useSql=true"); only the joining word is translated.
-        return f"{self.input.split('.', 1)[-1]}={gettext(' or ').join(self.values)}"
+        values = gettext(" or ").join(self.values)
+        return f"{self.input.split('.', 1)[-1]}={values}"
 
 
 @dataclass(frozen=True)
