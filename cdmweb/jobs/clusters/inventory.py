@@ -225,7 +225,10 @@ def store(result: Refresh, pages: list[JobPage]) -> None:
     )
     error = ""
     if result.malformed:
-        error = f"{len(result.malformed)} job(s) could not be read: " + "; ".join(result.malformed[:5])
+        count = len(result.malformed)
+        error = ngettext(
+            "%(count)d job could not be read: %(reasons)s", "%(count)d jobs could not be read: %(reasons)s", count
+        ) % {"count": count, "reasons": "; ".join(result.malformed[:5])}
     ClusterInventory.objects.filter(target=target, cluster_id=cluster_id).update(
         refreshed_at=now, refreshing_since=None, job_count=result.job_count, error=error[:2000]
     )
