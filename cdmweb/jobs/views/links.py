@@ -89,6 +89,7 @@ def link_create(request: HtmxRequest) -> HttpResponse:
                 return redirect(reverse("submit", args=[draft.pk]) + "?" + query)
         else:
             outcome = links.try_link(target, clusters, form.link())
+    cluster_names = {c["id"]: str(c.get("name") or c["id"]) for c in target.clusters}
     context = {
         "form": form,
         "target": target,
@@ -96,7 +97,8 @@ def link_create(request: HtmxRequest) -> HttpResponse:
         "connector": connector,
         "cluster": wanted_cluster,
         "outcome": outcome,
-        "cluster_names": {c["id"]: str(c.get("name") or c["id"]) for c in target.clusters},
+        "cluster_names": cluster_names,
+        "tested_on": ", ".join(cluster_names.get(c, c) for c in outcome.done) if outcome is not None else "",
         "attempt": "create" if "create" in request.POST else "test",
         "tested": outcome is not None and "test" in request.POST and outcome.ok,
     }
