@@ -174,10 +174,9 @@ def _destination(
             )
         note = ""
         if pool:
-            note = (
-                f"Sent to cluster {target.cluster_name(draft.home_cluster_id)}, which has this job, instead of a "
-                "random pick from the pool."
-            )
+            note = _("Sent to cluster %(cluster)s, which has this job, instead of a random pick from the pool.") % {
+                "cluster": target.cluster_name(draft.home_cluster_id)
+            }
         return Destination(Submission.Action.UPDATE, draft.home_cluster_id, list(pool or []), note)
     if cluster_id and update:
         return Destination(Submission.Action.UPDATE, cluster_id, [])
