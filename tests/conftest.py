@@ -204,3 +204,14 @@ def database_url() -> str:
         return f"sqlite:///{db['NAME']}"
     auth = f"{db['USER']}:{db['PASSWORD']}@" if db["PASSWORD"] else f"{db['USER']}@"
     return f"postgres://{auth}{db['HOST'] or 'localhost'}:{db['PORT'] or 5432}/{db['NAME']}"
+
+
+@pytest.fixture(autouse=True)
+def english_outside_requests():
+    """A request activates its language in the thread and nothing deactivates it afterwards: code a
+    test calls directly (a refusal, a worker's message) would then speak the last request's language."""
+    from django.utils import translation
+
+    translation.deactivate()
+    yield
+    translation.deactivate()

@@ -13,6 +13,8 @@ from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.urls import reverse_lazy
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 log = logging.getLogger("cdmweb.accounts")
 
@@ -37,7 +39,15 @@ class RateLimitedAuthenticationForm(AuthenticationForm):
         if any(_failures(key) >= limit for key, limit in keys.items()):
             self.limited = True
             minutes = max(1, window // 60)
-            raise ValidationError(f"Too many failed log-ins. Wait {minutes} minutes, then try again.", code="limited")
+            raise ValidationError(
+                ngettext(
+                    "Too many failed log-ins. Wait %(minutes)d minute, then try again.",
+                    "Too many failed log-ins. Wait %(minutes)d minutes, then try again.",
+                    minutes,
+                )
+                % {"minutes": minutes},
+                code="limited",
+            )
         try:
             return super().clean()
         except ValidationError:
@@ -95,5 +105,5 @@ class PasswordChangeView(auth_views.PasswordChangeView):
     success_url = reverse_lazy("dashboard")
 
     def form_valid(self, form: Any) -> HttpResponse:
-        messages.success(self.request, "Your password is changed.")
+        messages.success(self.request, _("Your password is changed."))
         return super().form_valid(form)

@@ -13,8 +13,9 @@ from typing import Any
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest
 from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext as _
 
-from cdmweb.accounts.access import ACTION_WORDS, COMMENT, EDIT, MANAGE, OWNER, REVIEW, VIEW, allows
+from cdmweb.accounts.access import ACTION_WORDS, COMMENT, EDIT, MANAGE, OWNER, REVIEW, VIEW, allows, role_word
 from cdmweb.accounts.models import Membership
 
 from .models import JobDraft
@@ -46,7 +47,10 @@ def refusal(role: str | None, action: str) -> str:
     """What a member whose role does not allow ``action`` is told; "" when it does."""
     if allows(role, action):
         return ""
-    return f"As a {role} of this team you cannot {ACTION_WORDS[action]} this draft; ask a team admin."
+    return _("As a %(role)s of this team you cannot %(action)s this draft; ask a team admin.") % {
+        "role": role_word(role),
+        "action": ACTION_WORDS[action],
+    }
 
 
 def get_draft_for_user(request: HttpRequest, pk: int, action: str = VIEW) -> JobDraft:
@@ -54,7 +58,7 @@ def get_draft_for_user(request: HttpRequest, pk: int, action: str = VIEW) -> Job
     draft = get_object_or_404(JobDraft, pk=pk)
     role = role_for(request.user, draft)
     if role is None:
-        raise Http404("No such draft.")
+        raise Http404(_("No such draft."))
     reason = refusal(role, action)
     if reason:
         raise PermissionDenied(reason)

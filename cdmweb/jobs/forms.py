@@ -9,6 +9,7 @@ from django import forms
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext, gettext_lazy
+from django.utils.translation import gettext as _
 
 from cdmweb.accounts.models import ADMIN, EDITOR, REVIEWER, Team
 from cdmweb.catalog.registry import get_catalog
@@ -232,18 +233,29 @@ class CommentForm(forms.Form):
 
 class ReviewRequestForm(forms.Form):
     message = forms.CharField(
-        required=False, max_length=COMMENT_MAX, widget=forms.Textarea(attrs={"rows": 2}), label="Note to the reviewer"
+        required=False,
+        max_length=COMMENT_MAX,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        label=gettext_lazy("Note to the reviewer"),
     )
 
 
 class ReviewDecisionForm(forms.Form):
-    decision = forms.ChoiceField(choices=[("approve", "Approve"), ("changes", "Request changes")])
-    comment = forms.CharField(required=False, max_length=COMMENT_MAX, widget=forms.Textarea(attrs={"rows": 3}))
+    decision = forms.ChoiceField(
+        choices=[("approve", gettext_lazy("Approve")), ("changes", gettext_lazy("Request changes"))],
+        label=gettext_lazy("Decision"),
+    )
+    comment = forms.CharField(
+        required=False,
+        max_length=COMMENT_MAX,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        label=gettext_lazy("Comment"),
+    )
 
     def clean(self) -> dict[str, Any]:
         data = super().clean()
         if data.get("decision") == "changes" and not (data.get("comment") or "").strip():
-            self.add_error("comment", "Say what should change.")
+            self.add_error("comment", _("Say what should change."))
         return data
 
 
@@ -328,23 +340,33 @@ class ClusterCheckboxes(_GreysOutSomeOptions, forms.CheckboxSelectMultiple):
     pass
 
 
+def _cluster_label(cluster: dict[str, Any], running: bool) -> str:
+    """ "prod-1 (running)", "prod-2 (status 900)": a cluster as the submit form lists it."""
+    if running:
+        return _("%(name)s (running)") % {"name": cluster["name"]}
+    return _("%(name)s (status %(status)s)") % {"name": cluster["name"], "status": cluster["status"]}
+
+
 class SubmitForm(forms.Form):
     """Where to send a draft: one cluster of a target, or a pool of them for a random pick."""
 
     MODES = [
-        ("cluster", "One cluster (create, then start; or update the job it has)"),
-        ("pool", "A random running cluster from a pool"),
+        ("cluster", gettext_lazy("One cluster (create, then start; or update the job it has)")),
+        ("pool", gettext_lazy("A random running cluster from a pool")),
     ]
 
-    target = forms.ModelChoiceField(queryset=None, empty_label=None)
-    mode = forms.ChoiceField(choices=MODES, widget=forms.RadioSelect, initial="pool")
-    cluster_id = forms.CharField(required=False, max_length=64, label="Cluster")
-    pool = forms.MultipleChoiceField(required=False, widget=ClusterCheckboxes, label="Pool")
+    target = forms.ModelChoiceField(queryset=None, empty_label=None, label=gettext_lazy("Target"))
+    mode = forms.ChoiceField(choices=MODES, widget=forms.RadioSelect, initial="pool", label=gettext_lazy("Mode"))
+    cluster_id = forms.CharField(required=False, max_length=64, label=gettext_lazy("Cluster"))
+    pool = forms.MultipleChoiceField(required=False, widget=ClusterCheckboxes, label=gettext_lazy("Pool"))
     idempotency_key = forms.CharField(widget=forms.HiddenInput, max_length=64)
     # Set once the user has said that the job the cluster already has by this name is the one meant.
     update = forms.BooleanField(required=False, widget=forms.HiddenInput)
     start = forms.BooleanField(
-        required=False, initial=True, label="Start the job once it is updated", help_text="a new job always starts"
+        required=False,
+        initial=True,
+        label=gettext_lazy("Start the job once it is updated"),
+        help_text=gettext_lazy("a new job always starts"),
     )
 
     def __init__(self, *args: Any, targets: Any, target: Any = None, **kwargs: Any) -> None:
@@ -352,11 +374,9 @@ class SubmitForm(forms.Form):
         self.name_taken: Any = None
         self.fields["target"].queryset = targets
         clusters = target.clusters if target is not None else []
-        choices = [
-            (c["id"], f"{c['name']} ({'running' if is_running(c) else 'status ' + str(c['status'])})") for c in clusters
-        ]
-        self.not_running = {c["id"]: f"{c['name']} (status {c['status']})" for c in clusters if not is_running(c)}
-        self.fields["cluster_id"].widget = ClusterSelect(choices=[("", "— choose —"), *choices])
+        choices = [(c["id"], _cluster_label(c, is_running(c))) for c in clusters]
+        self.not_running = {c["id"]: _cluster_label(c, False) for c in clusters if not is_running(c)}
+        self.fields["cluster_id"].widget = ClusterSelect(choices=[("", _("— choose —")), *choices])
         self.fields["pool"].choices = choices
         for field in ("cluster_id", "pool"):
             self.fields[field].widget.disabled_values = frozenset(self.not_running)
@@ -364,14 +384,16 @@ class SubmitForm(forms.Form):
     def clean(self) -> dict[str, Any]:
         data = super().clean()
         if data.get("mode") == "cluster" and not data.get("cluster_id"):
-            self.add_error("cluster_id", "Choose the cluster to create the job in.")
+            self.add_error("cluster_id", _("Choose the cluster to create the job in."))
         if data.get("mode") == "pool" and not data.get("pool"):
-            self.add_error("pool", "Tick at least one cluster for the random pick.")
+            self.add_error("pool", _("Tick at least one cluster for the random pick."))
         chosen = [data.get("cluster_id")] if data.get("mode") == "cluster" else data.get("pool") or []
         stopped = [self.not_running[cluster] for cluster in chosen if cluster in self.not_running]
         if stopped:
             field = "cluster_id" if data.get("mode") == "cluster" else "pool"
-            self.add_error(field, "Not running, so CDM would refuse it: " + ", ".join(stopped) + ".")
+            self.add_error(
+                field, _("Not running, so CDM would refuse it: %(clusters)s.") % {"clusters": ", ".join(stopped)}
+            )
         return data
 
 

@@ -10,6 +10,7 @@ from typing import Any
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from cdmweb.accounts.models import ADMIN, REVIEWER, Membership
 from cdmweb.jobspec.payload import payload_hash
@@ -31,17 +32,17 @@ def gate(draft: JobDraft, target: Target, job: dict[str, Any]) -> str:
     if not needs_approval(draft, target):
         return ""
     if draft.team_id is None:
-        return (
-            f"Target {target} requires review, and a private draft cannot be reviewed: "
+        return _(
+            "Target %(target)s requires review, and a private draft cannot be reviewed: "
             "share it with a team and ask for a review first."
-        )
+        ) % {"target": target}
     if draft.is_approved(job):
         return ""
     if draft.review_state == JobDraft.ReviewState.IN_REVIEW:
-        return "This draft needs approval: a review is waiting for a reviewer."
+        return _("This draft needs approval: a review is waiting for a reviewer.")
     if draft.approved_reviews().exists():
-        return "This draft needs approval: it changed since it was approved. Ask for a review of the new version."
-    return "This draft needs approval: ask a reviewer of its team to review it before submitting."
+        return _("This draft needs approval: it changed since it was approved. Ask for a review of the new version.")
+    return _("This draft needs approval: ask a reviewer of its team to review it before submitting.")
 
 
 def last_approved(draft: JobDraft) -> Review | None:
@@ -97,8 +98,11 @@ def share(draft: JobDraft, team: Any, user: Any) -> bool:
     twin = draft.tracked_twin(team)
     if twin is not None:
         raise ReviewRefused(
-            f"Draft “{twin.display_name}” (#{twin.pk}) there already tracks job {draft.tracked_name} on that "
-            "cluster; one draft per job and place. Work on that one, or delete one of them first."
+            _(
+                "Draft “%(name)s” (#%(id)s) there already tracks job %(job)s on that cluster; one draft per job "
+                "and place. Work on that one, or delete one of them first."
+            )
+            % {"name": twin.display_name, "id": twin.pk, "job": draft.tracked_name}
         )
     draft.reviews.filter(state=Review.State.OPEN).update(state=Review.State.SUPERSEDED)
     draft.team = team
@@ -115,13 +119,13 @@ def open_review(draft: JobDraft) -> Review | None:
 @transaction.atomic
 def request_review(draft: JobDraft, user: Any, message: str = "") -> Review:
     if draft.team_id is None:
-        raise ReviewRefused("Only team drafts are reviewed: share this draft with a team first.")
+        raise ReviewRefused(_("Only team drafts are reviewed: share this draft with a team first."))
     current = draft.build()
     if draft.is_approved(current):
-        raise ReviewRefused("This version is already approved; there is nothing new to review.")
+        raise ReviewRefused(_("This version is already approved; there is nothing new to review."))
     waiting = open_review(draft)
     if waiting is not None and waiting.revision.payload_hash == payload_hash(current):
-        raise ReviewRefused("A review of this very version is already waiting for a reviewer.")
+        raise ReviewRefused(_("A review of this very version is already waiting for a reviewer."))
     revision = draft.snapshot(user, "review requested")
     draft.reviews.filter(state=Review.State.OPEN).update(state=Review.State.SUPERSEDED, decided_at=timezone.now())
     review = Review.objects.create(
@@ -140,15 +144,15 @@ def why_not_reviewer(review: Review, user: Any) -> str:
     owner, not whoever asked, not anyone who changed the payload since the last approval."""
     draft = review.draft
     if not can(user, draft, REVIEW):
-        return "Only the team's reviewers and admins decide reviews."
+        return _("Only the team's reviewers and admins decide reviews.")
     if review.state != Review.State.OPEN:
-        return f"This review is already closed ({review.get_state_display()})."
+        return _("This review is already closed (%(state)s).") % {"state": review.get_state_display()}
     if review.team_id != draft.team_id:
-        return "The draft has moved to another team since this review was asked for."
+        return _("The draft has moved to another team since this review was asked for.")
     if draft.owner_id == user.pk:
-        return "Nobody approves their own draft: another reviewer of the team must decide."
+        return _("Nobody approves their own draft: another reviewer of the team must decide.")
     if review.requested_by_id == user.pk:
-        return "You asked for this review: another reviewer of the team must decide."
+        return _("You asked for this review: another reviewer of the team must decide.")
     since = last_approved(draft)
     changes = AuditEvent.objects.filter(draft=draft, actor=user, action__in=AuditEvent.CHANGES_PAYLOAD)
     if since is not None:
@@ -156,7 +160,7 @@ def why_not_reviewer(review: Review, user: Any) -> str:
         # that review waited is not in what was approved either.
         changes = changes.filter(at__gt=since.revision.created_at)
     if changes.exists():
-        return "You changed this draft since its last approval: another reviewer of the team must decide."
+        return _("You changed this draft since its last approval: another reviewer of the team must decide.")
     return ""
 
 
@@ -168,7 +172,7 @@ def decide(review: Review, user: Any, *, approve: bool, comment: str = "") -> Re
         raise ReviewRefused(reason)
     comment = comment.strip()
     if not approve and not comment:
-        raise ReviewRefused("Say what should change: requesting changes needs a comment.")
+        raise ReviewRefused(_("Say what should change: requesting changes needs a comment."))
     draft = review.draft
     review.state = Review.State.APPROVED if approve else Review.State.CHANGES_REQUESTED
     review.reviewer = user

@@ -190,7 +190,8 @@ def test_submit_from_the_designer_to_a_random_pool_and_watch_it_succeed(
     expect(page.locator("#status .progress-bar")).to_have_class(re.compile(r"\bbg-success\b"))
     assert section.get_attribute("hx-trigger") is None and section.get_attribute("hx-get") is None
     expect(page.locator("#status .spinner-border")).to_have_count(0)
-    rows_read, rows_written = (int(n) for n in dd_after(page, "Rows read / written").split(" / "))
+    # Counts are grouped as the language writes them (|number): "540,533".
+    rows_read, rows_written = (int(n.replace(",", "")) for n in dd_after(page, "Rows read / written").split(" / "))
     assert rows_read > 0 and rows_written > 0
     assert "picked by CDM" in dd_after(page, "Cluster")
     expect(page.locator("#submission-error")).to_have_count(0)

@@ -123,6 +123,6 @@ def test_refresh_clusters_reads_every_cluster_and_checks_drift(sandbox, owner):
     pull()
     edit_on_cluster("orders", "by_hand")
     code, out, _ = run("refresh_clusters")
-    assert code == 0 and "1 job(s)" in out and "drift: 1 drifted" in out
+    assert code == 0 and ": 1 job" in out and "drift: 1 drifted" in out
     assert ClusterJob.objects.filter(name="orders").exists()
     assert JobDraft.objects.get().drift_state == "drifted"

@@ -16,6 +16,7 @@ from typing import Any
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from cdmweb.cdm.client import JOB_TYPES
 from cdmweb.cdm.errors import CdmError, job_gone
@@ -55,7 +56,7 @@ def check(drafts: Iterable[JobDraft], *, quick: bool = False) -> list[DriftResul
             groups[(draft.home_target_id, draft.home_cluster_id)].append(draft)
         else:
             results.append(DriftResult(draft, error="not tracked: it names no job on a cluster"))
-    for (_, cluster_id), members in groups.items():
+    for (_target, cluster_id), members in groups.items():
         results += check_cluster(members[0].home_target, cluster_id, members, quick=quick)
     return results
 
@@ -159,7 +160,7 @@ def take_cluster_version(draft: JobDraft, user: Any) -> Revision:
     team draft then needs review again, as after any edit."""
     locked = JobDraft.objects.select_for_update().filter(pk=draft.pk).first()
     if locked is None or locked.drift_state != JobDraft.Drift.DRIFTED or not isinstance(locked.cluster_payload, dict):
-        raise DriftRefused("The draft is not drifted (or was just updated): check drift again first.")
+        raise DriftRefused(_("The draft is not drifted (or was just updated): check drift again first."))
     cluster = locked.home_cluster_id
     revision = locked.replace_payload(
         parse_job(locked.cluster_payload),

@@ -16,6 +16,8 @@ from typing import Any
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from cdmweb.cdm.client import JOB_TYPES, PAGE_SIZE_MAX, CdmClient
 from cdmweb.cdm.errors import CdmConnectionError, CdmError
@@ -129,9 +131,17 @@ class Refresh:
     def summary(self) -> str:
         name = self.target.cluster_name(self.cluster_id)
         if self.error:
-            return f"{name}: not refreshed: {self.error}"
-        bad = f"; {len(self.malformed)} job(s) could not be read" if self.malformed else ""
-        return f"{name}: {self.job_count} job(s){bad}"
+            return _("%(cluster)s: not refreshed: %(error)s") % {"cluster": name, "error": self.error}
+        text = ngettext("%(cluster)s: %(count)d job", "%(cluster)s: %(count)d jobs", self.job_count) % {
+            "cluster": name,
+            "count": self.job_count,
+        }
+        if self.malformed:
+            bad = len(self.malformed)
+            text += ngettext("; %(count)d job could not be read", "; %(count)d jobs could not be read", bad) % {
+                "count": bad
+            }
+        return text
 
 
 def client_for(target: Target, **options: Any) -> CdmClient:
@@ -139,7 +149,9 @@ def client_for(target: Target, **options: Any) -> CdmClient:
     credentials instead of failing inside the client."""
     missing = targets.missing_credentials(target)
     if missing:
-        raise CdmConnectionError(f"Not sent: target {target.name} lacks {missing}.")
+        raise CdmConnectionError(
+            _("Not sent: target %(target)s lacks %(missing)s.") % {"target": target.name, "missing": missing}
+        )
     return targets.client_for(target, **options)
 
 
@@ -147,7 +159,7 @@ def refresh_cluster(target: Target, cluster_id: str, client: CdmClient | None = 
     """Read every job of the cluster and replace the local copy with what it lists; on a CDM
     error keep the old copy and record the error (the next refresh picks up)."""
     result = Refresh(target, cluster_id)
-    inventory, _ = ClusterInventory.objects.get_or_create(target=target, cluster_id=cluster_id)
+    inventory, _created = ClusterInventory.objects.get_or_create(target=target, cluster_id=cluster_id)
     ClusterInventory.objects.filter(pk=inventory.pk).update(refreshing_since=timezone.now())
     pages: list[JobPage] = []
     try:
@@ -193,7 +205,7 @@ def store(result: Refresh, pages: list[JobPage]) -> None:
             if digest != job.digest or status != row.status:
                 row.pk = pk
                 changed_rows.append(row)
-    gone = [pk for name, (pk, _, _) in existing.items() if name not in listed and name not in kept_names]
+    gone = [pk for name, (pk, _job, _hash) in existing.items() if name not in listed and name not in kept_names]
     ClusterJob.objects.bulk_create(new_rows, batch_size=BATCH)
     ClusterJob.objects.bulk_update(
         changed_rows,
@@ -213,7 +225,10 @@ def store(result: Refresh, pages: list[JobPage]) -> None:
     )
     error = ""
     if result.malformed:
-        error = f"{len(result.malformed)} job(s) could not be read: " + "; ".join(result.malformed[:5])
+        count = len(result.malformed)
+        error = ngettext(
+            "%(count)d job could not be read: %(reasons)s", "%(count)d jobs could not be read: %(reasons)s", count
+        ) % {"count": count, "reasons": "; ".join(result.malformed[:5])}
     ClusterInventory.objects.filter(target=target, cluster_id=cluster_id).update(
         refreshed_at=now, refreshing_since=None, job_count=result.job_count, error=error[:2000]
     )

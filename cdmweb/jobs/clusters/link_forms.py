@@ -6,6 +6,8 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from cdmweb.catalog.registry import InputSpec, get_catalog
 from cdmweb.jobspec import links as linkspec
@@ -25,7 +27,7 @@ def field_name(input_name: str) -> str:
 
 
 def connector_choices() -> list[tuple[str, str]]:
-    return [("", "— choose a connector —")] + [
+    return [("", _("— choose a connector —"))] + [
         (c.name, f"{c.name} — {c.label_text}") for c in get_catalog().connectors.values()
     ]
 
@@ -33,22 +35,27 @@ def connector_choices() -> list[tuple[str, str]]:
 class LinkForm(forms.Form):
     name = forms.CharField(
         max_length=linkspec.NAME_MAX,
-        help_text="The name jobs use in from-link-name / to-link-name.",
-        error_messages={"required": "Give the link a name.", "max_length": "A link name has at most 240 characters."},
+        label=gettext_lazy("Name"),
+        help_text=gettext_lazy("The name jobs use in from-link-name / to-link-name."),
+        error_messages={
+            "required": gettext_lazy("Give the link a name."),
+            "max_length": gettext_lazy("A link name has at most 240 characters."),
+        },
     )
     connector = forms.ChoiceField(
         choices=connector_choices,
         error_messages={
-            "required": "Choose the connector the link is for.",
-            "invalid_choice": "%(value)s is not a connector CDM knows.",
+            "required": gettext_lazy("Choose the connector the link is for."),
+            "invalid_choice": gettext_lazy("%(value)s is not a connector CDM knows."),
         },
     )
     clusters = forms.MultipleChoiceField(
         widget=forms.CheckboxSelectMultiple,
-        help_text="The link is created on each cluster ticked.",
+        label=gettext_lazy("Clusters"),
+        help_text=gettext_lazy("The link is created on each cluster ticked."),
         error_messages={
-            "required": "Tick at least one cluster.",
-            "invalid_choice": "%(value)s is not a running cluster of this target.",
+            "required": gettext_lazy("Tick at least one cluster."),
+            "invalid_choice": gettext_lazy("%(value)s is not a running cluster of this target."),
         },
     )
 
@@ -66,16 +73,16 @@ class LinkForm(forms.Form):
     def clean_name(self) -> str:
         name = self.cleaned_data["name"].strip()
         if name_problem(name):
-            raise forms.ValidationError(f"The name {name_problem(name)}")
+            raise forms.ValidationError(_("The name %(problem)s") % {"problem": name_problem(name)})
         if name in (".", "..") or NAME_FORBIDDEN & set(name):
-            raise forms.ValidationError("A link name cannot be . or .. nor hold / \\ ? # or %.")
+            raise forms.ValidationError(_("A link name cannot be . or .. nor hold / \\ ? # or %."))
         return name
 
     def clean(self) -> dict[str, Any]:
         data = super().clean()
         if self.errors or data.get("connector") != self.connector_name:
             if data.get("connector") and data.get("connector") != self.connector_name:
-                self.add_error("connector", "The connector changed: its inputs are shown now; fill them in.")
+                self.add_error("connector", _("The connector changed: its inputs are shown now; fill them in."))
             return data
         values = self.values()
         for found in linkspec.validate_link(link_body(data["name"], self.connector_name, values)):
@@ -109,25 +116,28 @@ def _field(spec: InputSpec) -> forms.Field:
     label = spec.key + (" *" if spec.required and not required else "")
     help_text = spec.help_text[:300]
     if spec.when:
-        help_text = f"{help_text} (applies when {spec.describe_when()})".strip()
+        help_text = (help_text + " " + _("(applies when %(condition)s)") % {"condition": spec.describe_when()}).strip()
     common: dict[str, Any] = {
         "label": label,
         "required": required,
         "help_text": help_text,
-        "error_messages": {"required": f"{spec.name} cannot be left blank."},
+        "error_messages": {"required": _("%(input)s cannot be left blank.") % {"input": spec.name}},
     }
     if spec.secret:
         return forms.CharField(widget=forms.PasswordInput(render_value=False), strip=False, **common)
     if spec.type == "enum" and spec.choices:
         choices = [("", "—")] + [(c, c) for c in spec.choices]
-        common["error_messages"]["invalid_choice"] = f"{spec.key} must be one of {', '.join(spec.choices)}."
+        common["error_messages"]["invalid_choice"] = _("%(input)s must be one of %(choices)s.") % {
+            "input": spec.key,
+            "choices": ", ".join(spec.choices),
+        }
         return forms.ChoiceField(choices=choices, initial=spec.default or "", **common)
     if spec.type == "boolean":
-        choices = [("", "— not set —"), ("true", "true"), ("false", "false")]
-        common["error_messages"]["invalid_choice"] = f"{spec.key} must be true or false."
+        choices = [("", _("— not set —")), ("true", "true"), ("false", "false")]
+        common["error_messages"]["invalid_choice"] = _("%(input)s must be true or false.") % {"input": spec.key}
         return forms.ChoiceField(choices=choices, initial=spec.default or "", **common)
     if spec.type == "integer":
-        common["error_messages"]["invalid"] = f"{spec.key} must be a whole number."
+        common["error_messages"]["invalid"] = _("%(input)s must be a whole number.") % {"input": spec.key}
         return forms.IntegerField(min_value=spec.min, max_value=spec.max, initial=spec.default, **common)
     if spec.type in ("map", "list"):
         return forms.CharField(widget=forms.Textarea(attrs={"rows": 2}), initial=spec.default, **common)

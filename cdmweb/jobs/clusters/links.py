@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from cdmweb.accounts.access import EDIT, allows
 from cdmweb.accounts.models import Membership
@@ -78,12 +79,24 @@ def link_findings(draft: JobDraft) -> list[Finding]:
         key, role = HEADER_KEYS[side], SIDE_WORDS[side]
         row = rows.get(name) or known.get(name)
         if row is None or row.exists is False:
-            said = " (CDM said so when it was checked)" if row is not None else ""
-            message = f"Link {name} is not on cluster {where}{said}: create it before submitting there."
+            if row is not None:
+                text = _(
+                    "Link %(name)s is not on cluster %(cluster)s (CDM said so when it was checked): create it "
+                    "before submitting there."
+                )
+            else:
+                text = _("Link %(name)s is not on cluster %(cluster)s: create it before submitting there.")
+            message = text % {"name": name, "cluster": where}
             findings.append(finding(ERROR if row is not None else WARNING, message, "Cdm.0101", key))
             continue
         if connector and row.connector and row.connector != connector:
-            message = f"Link {name} on cluster {where} is a {row.connector} link; the {role} is {connector}."
+            message = _("Link %(name)s on cluster %(cluster)s is a %(actual)s link; the %(side)s is %(connector)s.") % {
+                "name": name,
+                "cluster": where,
+                "actual": row.connector,
+                "side": role,
+                "connector": connector,
+            }
             findings.append(finding(ERROR, message, "Cdm.0317", key))
             continue
         if (
@@ -92,10 +105,10 @@ def link_findings(draft: JobDraft) -> list[Finding]:
             and draft.to_connector
             and linkspec.pair_excluded(row.unmapping, draft.from_connector, draft.to_connector)
         ):
-            message = (
-                f"Link {name} on cluster {where} cannot serve {draft.from_connector} → {draft.to_connector}:"
-                " its fromTo-unMapping excludes the pair."
-            )
+            message = _(
+                "Link %(name)s on cluster %(cluster)s cannot serve %(source)s → %(destination)s: its "
+                "fromTo-unMapping excludes the pair."
+            ) % {"name": name, "cluster": where, "source": draft.from_connector, "destination": draft.to_connector}
             findings.append(finding(ERROR, message, "Cdm.0061", key))
     return findings
 
@@ -121,10 +134,10 @@ def set_home(draft: JobDraft, choice: str, user: Any) -> str:
     """Name (or with "" clear) the draft's home target and cluster; answers what is wrong, or "".
     A tracked draft keeps the cluster its job is on."""
     if draft.tracked:
-        return "A tracked draft stays with the cluster its job is on."
+        return _("A tracked draft stays with the cluster its job is on.")
     if choice and choice not in dict(home_choices(draft)):
-        return "Choose one of the listed clusters."
-    target_pk, _, cluster_id = choice.partition(":")
+        return _("Choose one of the listed clusters.")
+    target_pk, _colon, cluster_id = choice.partition(":")
     draft.home_target = Target.objects.get(pk=int(target_pk)) if choice else None
     draft.home_cluster_id = cluster_id
     draft.save(update_fields=["home_target", "home_cluster_id"])

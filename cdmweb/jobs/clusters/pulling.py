@@ -16,6 +16,8 @@ from typing import Any
 
 from django.db import IntegrityError, models, transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, ngettext
 
 from cdmweb.accounts.models import Membership
 from cdmweb.cdm.client import JOB_TYPES
@@ -29,12 +31,19 @@ from .inventory import ListedJob, client_for, job_pages
 
 NEW, REFRESHED, UNCHANGED, KEPT, FAILED = "new", "refreshed", "unchanged", "kept", "failed"
 OUTCOME_WORDS = {
-    NEW: "new draft",
-    REFRESHED: "refreshed with the cluster's version",
-    UNCHANGED: "unchanged",
-    KEPT: "has local edits: kept them, marked drifted",
-    FAILED: "not pulled",
+    NEW: gettext_lazy("new draft"),
+    REFRESHED: gettext_lazy("refreshed with the cluster's version"),
+    UNCHANGED: gettext_lazy("unchanged"),
+    KEPT: gettext_lazy("has local edits: kept them, marked drifted"),
+    FAILED: gettext_lazy("not pulled"),
 }
+
+
+def _counted(outcome: str, count: int) -> str:
+    """ "2 new drafts", "1 unchanged": a count of one outcome of a pull."""
+    if outcome == NEW:
+        return ngettext("%(count)d new draft", "%(count)d new drafts", count) % {"count": count}
+    return _("%(count)d %(outcome)s") % {"count": count, "outcome": OUTCOME_WORDS[outcome]}
 
 
 class PullRefused(Exception):
@@ -50,7 +59,7 @@ class Pulled:
 
     @property
     def line(self) -> str:
-        where = f" (draft {self.draft_id})" if self.draft_id else ""
+        where = " " + _("(draft %(id)s)") % {"id": self.draft_id} if self.draft_id else ""
         detail = f": {self.message}" if self.message else ""
         return f"{self.name}{where}: {OUTCOME_WORDS[self.outcome]}{detail}"
 
@@ -71,13 +80,11 @@ class PullResult:
     @property
     def summary(self) -> str:
         outcomes = (NEW, REFRESHED, UNCHANGED, KEPT, FAILED)
-        parts = [
-            f"{self.count(o)} {OUTCOME_WORDS[o]}{'s' if o == NEW and self.count(o) != 1 else ''}"
-            for o in outcomes
-            if self.count(o)
-        ]
-        text = "Pulled: " + (", ".join(parts) if parts else "no job matched")
-        return f"{text}. Stopped by CDM: {self.error}" if self.error else f"{text}."
+        parts = [_counted(o, self.count(o)) for o in outcomes if self.count(o)]
+        pulled = _(", ").join(parts) if parts else _("no job matched")
+        if self.error:
+            return _("Pulled: %(outcomes)s. Stopped by CDM: %(error)s") % {"outcomes": pulled, "error": self.error}
+        return _("Pulled: %(outcomes)s.") % {"outcomes": pulled}
 
 
 def targets_for(user: Any) -> models.QuerySet[Target]:
@@ -91,11 +98,13 @@ def targets_for(user: Any) -> models.QuerySet[Target]:
 def pull_refusal(user: Any, target: Target, team: Any) -> str:
     """Why ``user`` may not pull from ``target`` into ``team`` (None: private drafts), or ""."""
     if not targets_for(user).filter(pk=target.pk).exists():
-        return f"No target named {target.name}."
+        return _("No target named %(target)s.") % {"target": target.name}
     if team is not None and not teams_to_create_in(user).filter(pk=team.pk).exists():
-        return f"You cannot pull into team {team}: only its editors, reviewers and admins can add drafts to it."
+        return _("You cannot pull into team %(team)s: only its editors, reviewers and admins can add drafts to it.") % {
+            "team": team
+        }
     if target.team_id is not None and (team is None or team.pk != target.team_id):
-        return f"Target {target.name} belongs to a team: pull its jobs into that team."
+        return _("Target %(target)s belongs to a team: pull its jobs into that team.") % {"target": target.name}
     return ""
 
 
@@ -116,7 +125,9 @@ def pull(
     if refusal:
         raise PullRefused(refusal)
     if job_type is not None and job_type not in JOB_TYPES:
-        raise PullRefused(f"Unknown job type {job_type}: one of {', '.join(JOB_TYPES)}.")
+        raise PullRefused(
+            _("Unknown job type %(type)s: one of %(types)s.") % {"type": job_type, "types": ", ".join(JOB_TYPES)}
+        )
     wanted = {n for n in names if n} if names is not None else None
     if wanted is not None and len(wanted) == 1 and not name_filter:
         name_filter = next(iter(wanted))
@@ -126,7 +137,7 @@ def pull(
             types = [job_type] if job_type else None
             for page in job_pages(client, cluster_id, name_filter=name_filter, job_types=types):
                 jobs = [job for job in page.jobs if wanted is None or job.name in wanted]
-                result.pulled += [Pulled("(unreadable job)", FAILED, message=reason) for reason in page.malformed]
+                result.pulled += [Pulled(_("(unreadable job)"), FAILED, message=reason) for reason in page.malformed]
                 result.pulled += pull_page(target, cluster_id, user, team, jobs)
     except CdmError as exc:
         result.error = str(exc)

@@ -16,6 +16,8 @@ from typing import Any
 
 from django.core.cache import cache
 from django.db import transaction
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from cdmweb.accounts.access import allows
 from cdmweb.accounts.models import Membership
@@ -34,6 +36,12 @@ NEEDS = {START: EDIT, STOP: EDIT, DELETE: MANAGE}
 HISTORY_SECONDS = 10
 # What stop and delete are, for a caller that picks one: (draft, user) -> what was done, in words.
 Action = Callable[[JobDraft, Any], str]
+# Who may do it, said whole for each action (a language puts the verb where it belongs).
+ONLY_WHO = {
+    START: gettext_lazy("Only an editor of the team may start this job on the cluster."),
+    STOP: gettext_lazy("Only an editor of the team may stop this job on the cluster."),
+    DELETE: gettext_lazy("Only an admin of the team may delete this job on the cluster."),
+}
 
 
 class ActionRefused(Exception):
@@ -48,14 +56,15 @@ def role_refusal(draft: JobDraft, user: Any, action: str) -> str:
     drafts (no review required)."""
     if draft.team_id is None:
         if draft.owner_id != getattr(user, "pk", None):
-            return "Only the owner acts on the job of a private draft."
+            return _("Only the owner acts on the job of a private draft.")
         if draft.home_target is not None and draft.home_target.requires_review:
             target = draft.home_target
-            return f"On {target}, jobs are run, stopped and deleted from team drafts only (it requires review)."
+            return _("On %(target)s, jobs are run, stopped and deleted from team drafts only (it requires review).") % {
+                "target": target
+            }
         return ""
     if not allows(team_role(user, draft), NEEDS[action]):
-        who = "an editor" if NEEDS[action] == EDIT else "an admin"
-        return f"Only {who} of the team may {action} this job on the cluster."
+        return str(ONLY_WHO[action])
     return ""
 
 
@@ -66,10 +75,12 @@ def refusal(draft: JobDraft, user: Any, action: str) -> str:
     if reason:
         return reason
     if not draft.tracked:
-        return "This draft tracks no job on a cluster: submit it, or pull the job, first."
+        return _("This draft tracks no job on a cluster: submit it, or pull the job, first.")
     target = draft.home_target
     if not Target.usable_for(draft).filter(pk=target.pk).exists():
-        return f"Target {target} is not this draft's to use any more (it belongs to another team)."
+        return _("Target %(target)s is not this draft's to use any more (it belongs to another team).") % {
+            "target": target
+        }
     return target_problem(target)
 
 
@@ -99,7 +110,7 @@ def clean_variables(raw: dict[str, str]) -> dict[str, str]:
     for name, value in raw.items():
         name = name.strip()
         if not VARIABLE.fullmatch("${" + name + "}"):
-            raise ActionRefused(f"{name!r} is not a variable name: letters, digits, _ and . only.")
+            raise ActionRefused(_("%(name)r is not a variable name: letters, digits, _ and . only.") % {"name": name})
         cleaned[name] = str(value)
     return cleaned
 
@@ -109,7 +120,7 @@ def run_job(draft: JobDraft, user: Any, key: str, given: dict[str, str] | None =
     followed on a submission page like any submission."""
     _check(draft, user, START)
     if not key:
-        raise ActionRefused("This form has no key; reload the page and try again.")
+        raise ActionRefused(_("This form has no key; reload the page and try again."))
     chosen = clean_variables(given or {})
     submission, created = record_submission(
         key,
@@ -126,7 +137,7 @@ def run_job(draft: JobDraft, user: Any, key: str, given: dict[str, str] | None =
         },
     )
     if not created and (submission.user_id != user.pk or submission.draft_id != draft.pk):
-        raise ActionRefused("This form was already used; reload the page and try again.")
+        raise ActionRefused(_("This form was already used; reload the page and try again."))
     if created:
         names = ", ".join(sorted(chosen)) or "none"
         AuditEvent.record(
@@ -144,15 +155,18 @@ def stop_job(draft: JobDraft, user: Any) -> str:
     """Stop the tracked job's run; what happened, in words."""
     _check(draft, user, STOP)
     where = f"{draft.tracked_name} on cluster {draft.home_target.cluster_name(draft.home_cluster_id)}"
+    said = _where(draft)
     try:
         with closing(client_for(draft.home_target)) as client:
             client.stop_job(draft.home_cluster_id, draft.tracked_name)
     except CdmError as error:
         AuditEvent.record(user, AuditEvent.Action.JOB_STOPPED, draft, detail=f"{where}: refused ({error.code or ''})")
-        raise ActionRefused(f"CDM did not stop {where}: {error}") from error
+        raise ActionRefused(
+            _("CDM did not stop %(job)s on cluster %(cluster)s: %(error)s") % {**said, "error": error}
+        ) from error
     AuditEvent.record(user, AuditEvent.Action.JOB_STOPPED, draft, detail=where)
     cache.delete(_history_key(draft))
-    return f"Asked CDM to stop {where}."
+    return _("Asked CDM to stop %(job)s on cluster %(cluster)s.") % said
 
 
 def delete_job(draft: JobDraft, user: Any) -> str:
@@ -160,6 +174,7 @@ def delete_job(draft: JobDraft, user: Any) -> str:
     design and history are still there to submit again."""
     _check(draft, user, DELETE)
     where = f"{draft.tracked_name} on cluster {draft.home_target.cluster_name(draft.home_cluster_id)}"
+    said = _where(draft)
     already = ""
     try:
         with closing(client_for(draft.home_target)) as client:
@@ -170,7 +185,9 @@ def delete_job(draft: JobDraft, user: Any) -> str:
         else:
             detail = f"{where}: refused ({error.code or ''})"
             AuditEvent.record(user, AuditEvent.Action.JOB_DELETED, draft, detail=detail)
-            raise ActionRefused(f"CDM did not delete {where}: {error}") from error
+            raise ActionRefused(
+                _("CDM did not delete %(job)s on cluster %(cluster)s: %(error)s") % {**said, "error": error}
+            ) from error
     with transaction.atomic():
         ClusterJob.objects.filter(
             target=draft.home_target, cluster_id=draft.home_cluster_id, name=draft.tracked_name
@@ -181,7 +198,19 @@ def delete_job(draft: JobDraft, user: Any) -> str:
             update_fields=["tracked_name", "deployed_revision", "cluster_payload", "drift_state", "drift_checked_at"]
         )
         AuditEvent.record(user, AuditEvent.Action.JOB_DELETED, draft, detail=where + already)
-    return f"Deleted {where}{already}. The draft is kept; submitting it creates the job again."
+    if already:
+        done = _(
+            "Deleted %(job)s on cluster %(cluster)s (it was gone already). The draft is kept; submitting it creates "
+            "the job again."
+        )
+    else:
+        done = _("Deleted %(job)s on cluster %(cluster)s. The draft is kept; submitting it creates the job again.")
+    return done % said
+
+
+def _where(draft: JobDraft) -> dict[str, str]:
+    """The job and its cluster, for the words of an action's outcome."""
+    return {"job": draft.tracked_name, "cluster": draft.home_target.cluster_name(draft.home_cluster_id)}
 
 
 def run_history(draft: JobDraft) -> tuple[list[SubmissionSummary], str]:
@@ -196,7 +225,7 @@ def run_history(draft: JobDraft) -> tuple[list[SubmissionSummary], str]:
             with closing(client_for(draft.home_target, read_timeout=5, retries=0)) as client:
                 cached = client.job_submissions(draft.home_cluster_id, draft.tracked_name)
         except CdmError as error:
-            return [], f"Could not read the job's runs from CDM just now: {error}"
+            return [], _("Could not read the job's runs from CDM just now: %(error)s") % {"error": error}
         cache.set(key, cached, HISTORY_SECONDS)
     return [submission_summary(item) for item in cached], ""
 

@@ -19,6 +19,7 @@ from fnmatch import fnmatchcase
 from urllib.parse import urlsplit
 
 from django.conf import settings
+from django.utils.translation import gettext as _
 
 IpAddress = ipaddress.IPv4Address | ipaddress.IPv6Address
 
@@ -31,28 +32,33 @@ def endpoint_problem(url: str, *, sandbox: bool = False, resolve: bool = True) -
         parts = urlsplit(url)
         port = parts.port
     except ValueError:
-        return "This is not a valid URL."
+        return _("This is not a valid URL.")
     if parts.scheme not in ("https", "http") or not parts.hostname:
-        return "Give the endpoint as https://host or https://host:port."
+        return _("Give the endpoint as https://host or https://host:port.")
     if parts.username is not None or parts.password is not None:
-        return "No user name or password in the URL: the target's credentials are set apart."
+        return _("No user name or password in the URL: the target's credentials are set apart.")
     if parts.path not in ("", "/") or parts.query or parts.fragment:
-        return "Only the scheme, host and port: no path, query or fragment (cdmweb adds CDM's paths itself)."
+        return _("Only the scheme, host and port: no path, query or fragment (cdmweb adds CDM's paths itself).")
     host = parts.hostname.lower().rstrip(".")
     patterns = _patterns()
     if not any(fnmatchcase(host, pattern) for pattern in patterns):
-        return f"{host} is not among the hosts targets may use (CDMWEB_TARGET_HOSTS: {', '.join(patterns)})."
+        return _("%(host)s is not among the hosts targets may use (CDMWEB_TARGET_HOSTS: %(patterns)s).") % {
+            "host": host,
+            "patterns": ", ".join(patterns),
+        }
     loopback_ok = sandbox or settings.DEBUG
     default_port = 443 if parts.scheme == "https" else 80
     addresses = _addresses(host, port or default_port, resolve=resolve)
     if any(not address_allowed(host, str(address), loopback_ok=loopback_ok) for address in addresses):
         # Which address is not said: a team admin must not learn the inside of the network this way.
-        return f"{host} is a private, loopback or link-local address; targets reach public hosts only."
+        return _("%(host)s is a private, loopback or link-local address; targets reach public hosts only.") % {
+            "host": host
+        }
     # The built-in sandbox's name (CDM_SANDBOX_URL, set by the operator) when it was not looked up.
     unlooked = sandbox and not resolve and not addresses
     loopback_only = addresses and all(a.is_loopback for a in addresses) and loopback_ok
     if parts.scheme == "http" and not (loopback_only or unlooked):
-        return "Use https: the target's credentials must not travel in clear text."
+        return _("Use https: the target's credentials must not travel in clear text.")
     return ""
 
 

@@ -13,6 +13,8 @@ from typing import Any
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from cdmweb.cdm.client import CdmClient
 from cdmweb.cdm.errors import CdmConnectionError, CdmError, CdmNotFound, CdmTimeout
@@ -22,7 +24,7 @@ from cdmweb.jobspec import links as linkspec
 from .targets import client_for
 
 log = logging.getLogger("cdmweb.links")
-SIDE_WORDS = {"from": "source", "to": "destination"}
+SIDE_WORDS = {"from": gettext_lazy("source"), "to": gettext_lazy("destination")}
 # The one CDM answer that means "no such link"; any other failure leaves the question open.
 MISSING_LINK_CODE = "Cdm.0101"
 
@@ -135,14 +137,22 @@ def _judge(
 
     if isinstance(answer, CdmError):
         if isinstance(answer, CdmNotFound) and MISSING_LINK_CODE in (answer.code, answer.err_code):
-            return problem("missing", f"The {role} link {name} does not exist on cluster {where}.")
+            return problem(
+                "missing",
+                _("The %(side)s link %(name)s does not exist on cluster %(cluster)s.")
+                % {"side": role, "name": name, "cluster": where},
+            )
         return [_unchecked(target, cluster_id, side, name, connector, answer)]
     link = next((item for item in answer.get("links") or [] if isinstance(item, dict)), {})
     actual = str(link.get("connector-name") or "")
     if connector and actual and actual != connector:
         return problem(
             "connector",
-            f"The {role} link {name} on cluster {where} is a {actual} link; the job's {role} is {connector}.",
+            _(
+                "The %(side)s link %(name)s on cluster %(cluster)s is a %(actual)s link; the job's %(side)s is "
+                "%(connector)s."
+            )
+            % {"side": role, "name": name, "cluster": where, "actual": actual, "connector": connector},
         )
     source, destination = job.get("from-connector-name"), job.get("to-connector-name")
     unmapping = answer.get("fromTo-unMapping")
@@ -155,15 +165,23 @@ def _judge(
     ):
         return problem(
             "unmapped",
-            f"The link {name} on cluster {where} cannot serve {source} → {destination} (its fromTo-unMapping"
-            " excludes the pair; CDM refuses the job with Cdm.0061).",
+            _(
+                "The link %(name)s on cluster %(cluster)s cannot serve %(source)s → %(destination)s (its "
+                "fromTo-unMapping excludes the pair; CDM refuses the job with Cdm.0061)."
+            )
+            % {"name": name, "cluster": where, "source": source, "destination": destination},
         )
     return []
 
 
 def _unchecked(target: Target, cluster_id: str, side: str, name: str, connector: str, error: CdmError) -> LinkProblem:
     where = target.cluster_name(cluster_id)
-    message = f"Could not check the {SIDE_WORDS[side]} link {name} on cluster {where}: {error.message}"
+    message = _("Could not check the %(side)s link %(name)s on cluster %(cluster)s: %(error)s") % {
+        "side": SIDE_WORDS[side],
+        "name": name,
+        "cluster": where,
+        "error": error.message,
+    }
     return LinkProblem(cluster_id, where, side, name, connector, "unchecked", message)
 
 

@@ -16,6 +16,8 @@ from typing import Any
 from django.core.cache import cache
 from django.db import IntegrityError, models, transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from cdmweb.catalog.registry import get_catalog
 from cdmweb.jobs import reviewing
@@ -55,7 +57,12 @@ class LocalRefusal:
         if self.target:
             return self.target
         if self.errors:
-            return f"The draft has {len(self.errors)} error(s) CDM would refuse: {self.errors[0]['message']}"
+            count = len(self.errors)
+            return ngettext(
+                "The draft has %(count)d error CDM would refuse: %(first)s",
+                "The draft has %(count)d errors CDM would refuse: %(first)s",
+                count,
+            ) % {"count": count, "first": self.errors[0]["message"]}
         return self.gate
 
     def __bool__(self) -> bool:
@@ -65,7 +72,11 @@ class LocalRefusal:
 def target_problem(target: Target) -> str:
     """What is wrong with the target itself, whatever the draft, or ""."""
     missing = missing_credentials(target)
-    credentials = f"Target {target} has no credentials: set {missing}." if missing else ""
+    credentials = (
+        _("Target %(target)s has no credentials: set %(missing)s.") % {"target": target, "missing": missing}
+        if missing
+        else ""
+    )
     return " ".join(problem for problem in (endpoint_refusal(target), credentials) if problem)
 
 
@@ -91,8 +102,11 @@ class NameTaken(SubmissionRefused):
     def __init__(self, target: Target, cluster_id: str, job_name: str) -> None:
         self.target, self.cluster_id, self.job_name = target, cluster_id, job_name
         super().__init__(
-            f"Cluster {target.cluster_name(cluster_id)} already has a job named {job_name}. Update that job with "
-            "this draft (the draft then tracks it), or rename the draft to create a new one."
+            _(
+                "Cluster %(cluster)s already has a job named %(job)s. Update that job with this draft (the draft "
+                "then tracks it), or rename the draft to create a new one."
+            )
+            % {"cluster": target.cluster_name(cluster_id), "job": job_name}
         )
 
 
@@ -114,14 +128,22 @@ def destination(
     a second copy elsewhere); a job the cluster is known to have by this name is not created
     again unless the user said to update it."""
     if bool(cluster_id) == bool(pool):
-        raise SubmissionRefused("Choose one cluster, or a pool of clusters.")
+        raise SubmissionRefused(_("Choose one cluster, or a pool of clusters."))
     where = _destination(draft, target, job_name, cluster_id, pool, update)
     if where.action == Submission.Action.UPDATE:
         guardian = team_guarding(draft, target, where.cluster_id, job_name)
         if guardian is not None:
             raise SubmissionRefused(
-                f"Job {job_name} on cluster {target.cluster_name(where.cluster_id)} is tracked by team "
-                f"{guardian.team}'s draft #{guardian.pk}: it changes there, through that team's review."
+                _(
+                    "Job %(job)s on cluster %(cluster)s is tracked by team %(team)s's draft #%(id)s: it changes "
+                    "there, through that team's review."
+                )
+                % {
+                    "job": job_name,
+                    "cluster": target.cluster_name(where.cluster_id),
+                    "team": guardian.team,
+                    "id": guardian.pk,
+                }
             )
     return where
 
@@ -144,16 +166,17 @@ def _destination(
     if tracked_here and (pool or cluster_id == draft.home_cluster_id):
         if job_name != draft.tracked_name:
             raise SubmissionRefused(
-                f"This draft tracks job {draft.tracked_name} on cluster {target.cluster_name(draft.home_cluster_id)}, "
-                f"but is now named {job_name}. CDM knows jobs by name: name it {draft.tracked_name} again to update "
-                "that job."
+                _(
+                    "This draft tracks job %(job)s on cluster %(cluster)s, but is now named %(name)s. CDM knows jobs "
+                    "by name: name it %(job)s again to update that job."
+                )
+                % {"job": draft.tracked_name, "cluster": target.cluster_name(draft.home_cluster_id), "name": job_name}
             )
         note = ""
         if pool:
-            note = (
-                f"Sent to cluster {target.cluster_name(draft.home_cluster_id)}, which has this job, instead of a "
-                "random pick from the pool."
-            )
+            note = _("Sent to cluster %(cluster)s, which has this job, instead of a random pick from the pool.") % {
+                "cluster": target.cluster_name(draft.home_cluster_id)
+            }
         return Destination(Submission.Action.UPDATE, draft.home_cluster_id, list(pool or []), note)
     if cluster_id and update:
         return Destination(Submission.Action.UPDATE, cluster_id, [])
@@ -196,15 +219,19 @@ def record_submission(key: str, defaults: dict[str, Any]) -> tuple[Submission, b
         lock = f"deploy-lock-{defaults['target'].pk}-{defaults['cluster_id']}-{job_key}"
         if not cache.add(lock, key, 30):
             raise SubmissionRefused(
-                f"Someone else is deploying {defaults['job_name']} right now; wait a moment and look again."
+                _("Someone else is deploying %(job)s right now; wait a moment and look again.")
+                % {"job": defaults["job_name"]}
             )
     try:
         if lock:
             busy = _deploying_now(defaults["target"], defaults["cluster_id"], defaults["job_name"], key)
             if busy is not None:
                 raise SubmissionRefused(
-                    f"{busy.user} is deploying {busy.job_name} to this cluster right now (submission {busy.pk}); "
-                    "wait for it to reach CDM, then look again."
+                    _(
+                        "%(user)s is deploying %(job)s to this cluster right now (submission %(id)s); wait for it to "
+                        "reach CDM, then look again."
+                    )
+                    % {"user": busy.user, "job": busy.job_name, "id": busy.pk}
                 )
         try:
             with transaction.atomic():
@@ -261,7 +288,9 @@ def submit(
         },
     )
     if not created and (submission.user_id != user.pk or submission.draft_id != draft.pk):
-        raise SubmissionRefused("This form was already used for another submission; reload the page and submit again.")
+        raise SubmissionRefused(
+            _("This form was already used for another submission; reload the page and submit again.")
+        )
     if created:
         submission.revision = draft.snapshot(user, f"submitted to {target} (submission {submission.pk})")
         Submission.objects.filter(pk=submission.pk).update(revision=submission.revision)

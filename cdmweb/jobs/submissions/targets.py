@@ -11,6 +11,7 @@ from typing import Any
 from django.conf import settings
 from django.core.cache import caches
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from cdmweb.cdm.auth import AkSkAuth, PasswordAuth, TokenAuth
 from cdmweb.cdm.client import CdmClient
@@ -73,12 +74,15 @@ def missing_credentials(target: Target) -> str:
     foreign = foreign_variables(target)
     if foreign:
         prefix = team_variable_prefix(target.team_id)
-        return f"{', '.join(foreign)} (not this team's: its variables start with {prefix})"
+        return _("%(names)s (not this team's: its variables start with %(prefix)s)") % {
+            "names": ", ".join(foreign),
+            "prefix": prefix,
+        }
     missing = []
     if not target_secret(target):
-        missing.append(target.secret_source or "a secret (store one, or name its variable)")
+        missing.append(target.secret_source or _("a secret (store one, or name its variable)"))
     if target.auth_mode == Target.AuthMode.AKSK and not target_access_key(target):
-        missing.append(target.access_key_source or "an AK")
+        missing.append(target.access_key_source or _("an AK"))
     return ", ".join(missing)
 
 
@@ -87,11 +91,14 @@ def endpoint_refusal(target: Target, *, resolve: bool = True) -> str:
     built_in = not target.endpoint
     problem = endpoint_problem(target.base_url, sandbox=built_in, resolve=resolve)
     if problem:
-        return f"Target {target} cannot be used: {problem}"
+        return _("Target %(target)s cannot be used: %(problem)s") % {"target": target, "problem": problem}
     if target.auth_mode == Target.AuthMode.PASSWORD and target.iam_endpoint:
         problem = endpoint_problem(target.iam_endpoint, sandbox=built_in, resolve=resolve)
         if problem:
-            return f"Target {target}'s IAM endpoint cannot be used: {problem}"
+            return _("Target %(target)s's IAM endpoint cannot be used: %(problem)s") % {
+                "target": target,
+                "problem": problem,
+            }
     return ""
 
 
@@ -104,7 +111,7 @@ def client_for(
     # and a name may resolve elsewhere by then anyway.
     refusal = endpoint_refusal(target, resolve=False)
     if refusal:
-        raise CdmConnectionError(f"Not sent: {refusal}")
+        raise CdmConnectionError(_("Not sent: %(reason)s") % {"reason": refusal})
     session = guarded_session(connection_rule(sandbox=not target.endpoint))
     if target.auth_mode == Target.AuthMode.AKSK:
         auth: Any = AkSkAuth(target_access_key(target), target_secret(target), target.project_id)
@@ -135,7 +142,7 @@ def client_for(
 
 def sandbox_target() -> Target:
     """The default target, the embedded sandbox (created by a migration; recreated if deleted)."""
-    target, _ = Target.objects.get_or_create(
+    target, _created = Target.objects.get_or_create(
         name="sandbox",
         defaults={
             "endpoint": "",

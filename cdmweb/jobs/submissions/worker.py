@@ -17,6 +17,8 @@ from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from cdmweb.cdm.client import CdmClient, submission_summary
 from cdmweb.cdm.errors import CdmClientError, CdmError, CdmNotFound, CdmValidationError, job_gone
@@ -94,7 +96,7 @@ def send(submission_id: int, on_running: Callable[[Submission], None] | None = N
         # Never leave a row "sending" forever: record it; the traceback goes to the log only.
         log.exception("submission %s: unexpected failure", submission.pk)
         submission.state = State.ERROR
-        submission.error_message = "An unexpected error stopped the submission; it has been logged."
+        submission.error_message = _("An unexpected error stopped the submission; it has been logged.")
         submission.finished_at = timezone.now()
     if not _save_if_still_ours(submission, lease):
         log.warning("submission %s: the lease ran out while sending; the worker that took over decides", submission.pk)
@@ -146,7 +148,10 @@ def _give_up(submission: Submission) -> Submission:
     Submission.objects.filter(pk=submission.pk, attempts__gte=MAX_ATTEMPTS, finished_at=None).update(
         state=State.ERROR,
         lease_until=None,
-        error_message=f"Gave up after {submission.attempts} attempts; the last: {submission.error_message}".strip(),
+        error_message=(
+            _("Gave up after %(count)d attempts; the last: %(error)s")
+            % {"count": submission.attempts, "error": submission.error_message}
+        ).strip(),
         finished_at=timezone.now(),
         updated_at=timezone.now(),
     )
@@ -243,7 +248,7 @@ def _send_to_existing(client: CdmClient, submission: Submission, previous_state:
                     raise
                 # Deleted on the cluster since: create it again, in its place.
                 submission.response = client.create_job(cluster_id, submission.body)
-                submission.routing_note = "The cluster no longer had this job: it was created again."
+                submission.routing_note = _("The cluster no longer had this job: it was created again.")
             submission.state = State.CREATED
             submission.save(update_fields=["state", "response", "routing_note"])
         if submission.action == Action.UPDATE and not submission.start:
@@ -254,7 +259,7 @@ def _send_to_existing(client: CdmClient, submission: Submission, previous_state:
         submission.http_status = 200
     except CdmError as error:
         if submission.state == State.CREATED:
-            submission.error_message = f"The job was updated but did not start: {error}"
+            submission.error_message = _("The job was updated but did not start: %(error)s") % {"error": error}
             submission.error_code = (error.code or "")[:32]
         else:
             _record_error(submission, error)
@@ -317,16 +322,15 @@ def poll(submission: Submission, *, read_timeout: float = 5.0) -> Submission:
             if not submission.cluster_id:
                 submission.cluster_id = _find_cluster(client, submission)
             if not submission.cluster_id:
-                raise CdmNotFound("None of the pool's clusters has this job.", status=404, code="Cdm.0100")
+                raise CdmNotFound(_("None of the pool's clusters has this job."), status=404, code="Cdm.0100")
             answer = client.job_status(submission.cluster_id, submission.job_name)
             first = (answer.get("submissions") or [{}])[0] if isinstance(answer, dict) else {}
             first = _our_run(client, submission, first)
         if first is None:
             submission.state, submission.finished_at = State.ERROR, timezone.now()
-            submission.error_message = (
-                "CDM no longer lists this run: later runs of the job took its place. Last known: "
-                f"{submission.cdm_status or 'not started'}, {submission.progress:.0f} %."
-            )
+            submission.error_message = _(
+                "CDM no longer lists this run: later runs of the job took its place. Last known: %(last)s."
+            ) % {"last": _last_known(submission)}
         else:
             _apply_summary(submission, first)
             submission.error_code = "" if not submission.terminal else submission.error_code
@@ -369,19 +373,31 @@ def _failed_poll(submission: Submission, error: CdmError) -> None:
     failing_for = (now - submission.poll_failing_since).total_seconds()
     gone = submission.not_found_polls >= GONE_AFTER_POLLS
     if not gone and failing_for < settings.CDMWEB_POLL_GIVE_UP_SECONDS:
-        submission.error_message = f"Could not read the status just now: {error}"
+        submission.error_message = _("Could not read the status just now: %(error)s") % {"error": error}
         return
-    last = f"{submission.cdm_status or 'not started'}, {submission.progress:.0f} %"
+    last = _last_known(submission)
     if submission.rows_written:
-        last += f", {submission.rows_written} rows written"
+        last += ngettext(", %(count)d row written", ", %(count)d rows written", submission.rows_written) % {
+            "count": submission.rows_written
+        }
     if gone:
-        reason = f"CDM no longer knows this job ({submission.not_found_polls} polls in a row)"
+        reason = _("CDM no longer knows this job (%(count)d polls in a row)") % {"count": submission.not_found_polls}
     else:
-        reason = f"No answer from CDM about this job for {failing_for:.0f} s"
+        reason = _("No answer from CDM about this job for %(seconds).0f s") % {"seconds": failing_for}
     submission.state = State.ERROR
     submission.error_code = (error.code or "")[:32]
-    submission.error_message = f"{reason}: {error} Last known: {last}."
+    submission.error_message = _("%(reason)s: %(error)s Last known: %(last)s.") % {
+        "reason": reason,
+        "error": error,
+        "last": last,
+    }
     submission.finished_at = now
+
+
+def _last_known(submission: Submission) -> str:
+    """ "RUNNING, 40 %": the status and progress a submission last had ("not started" before CDM ran it)."""
+    status = submission.cdm_status or _("not started")
+    return f"{status}, {submission.progress:.0f} %"
 
 
 def _find_cluster(client: CdmClient, submission: Submission) -> str:
@@ -451,7 +467,9 @@ def _apply_summary(submission: Submission, raw: dict[str, Any]) -> None:
     if summary.status in TERMINAL_STATUSES:
         submission.finished_at = submission.finished_at or timezone.now()
         if summary.status != SUCCEEDED:
-            submission.error_message = summary.error_summary or summary.error_details or "CDM reports the job failed."
+            submission.error_message = (
+                summary.error_summary or summary.error_details or _("CDM reports the job failed.")
+            )
 
 
 def poll_seconds() -> float:

@@ -15,6 +15,7 @@ from django.http import Http404, HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import urlencode
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from cdmweb.accounts.models import Membership, Team
@@ -53,7 +54,7 @@ def _target(request: HtmxRequest, name: str | None) -> Target | None:
     if name:
         found = usable.filter(name=name[:64]).first()
         if found is None:
-            raise Http404("No such target.")
+            raise Http404(_("No such target."))
         return found
     return usable.first()
 
@@ -64,7 +65,7 @@ def _cluster(target: Target, cluster_id: str | None) -> str:
     known = [str(c.get("id")) for c in target.clusters or [] if isinstance(c, dict)]
     if cluster_id:
         if known and cluster_id not in known:
-            raise Http404("The target lists no such cluster.")
+            raise Http404(_("The target lists no such cluster."))
         return cluster_id[:64]
     return known[0] if known else ""
 
@@ -167,14 +168,14 @@ def clusters_refresh(request: HtmxRequest) -> HttpResponse:
     assert target is not None  # _target answers 404 for a name it does not know
     cluster_id = _cluster(target, request.POST.get("cluster", "")) if request.POST.get("cluster") else None
     if not cache.add(f"cdmweb:clusters:refresh-button:{target.pk}:{cluster_id}", 1, REFRESH_BUTTON_SECONDS):
-        messages.info(request, "Refreshed moments ago; try again in a few seconds.")
+        messages.info(request, _("Refreshed moments ago; try again in a few seconds."))
         return redirect(_screen_url(target, cluster_id or ""))
     result = tasks.refresh_inventory.enqueue(target.pk, cluster_id)
     if result.is_finished:
-        text = result.return_value if result.status == "SUCCESSFUL" else "the refresh failed; see the logs"
-        messages.info(request, f"Refreshed: {text}")
+        text = result.return_value if result.status == "SUCCESSFUL" else _("the refresh failed; see the logs")
+        messages.info(request, _("Refreshed: %(outcome)s") % {"outcome": text})
     else:
-        messages.info(request, "Refreshing in the background: reload in a moment.")
+        messages.info(request, _("Refreshing in the background: reload in a moment."))
     return redirect(_screen_url(target, cluster_id or ""))
 
 
@@ -191,17 +192,17 @@ def clusters_pull(request: HtmxRequest) -> HttpResponse:
     if request.POST.get("team"):
         team = Team.objects.filter(slug=request.POST["team"][:64]).first()
         if team is None:
-            messages.error(request, "No such team.")
+            messages.error(request, _("No such team."))
             return redirect(back)
     names: list[str] | None = None
     if request.POST.get("scope") != "all":
         names = [name[:2000] for name in request.POST.getlist("names")[:MAX_TICKED] if name]
         if not names:
-            messages.error(request, "Tick the jobs to pull, or pull all that match the search.")
+            messages.error(request, _("Tick the jobs to pull, or pull all that match the search."))
             return redirect(back)
     refusal = pulling.pull_refusal(request.user, target, team)
     if refusal or not cluster_id:
-        messages.error(request, refusal or "Choose a cluster.")
+        messages.error(request, refusal or _("Choose a cluster."))
         return redirect(back)
     result = tasks.pull_jobs.enqueue(
         target.pk,
@@ -213,9 +214,9 @@ def clusters_pull(request: HtmxRequest) -> HttpResponse:
         names,
     )
     if not result.is_finished:
-        messages.info(request, "Pulling in the background: the drafts appear on your dashboard as they come.")
+        messages.info(request, _("Pulling in the background: the drafts appear on your dashboard as they come."))
     elif result.status != "SUCCESSFUL":
-        messages.error(request, "The pull failed; nothing half-written was kept. Try again.")
+        messages.error(request, _("The pull failed; nothing half-written was kept. Try again."))
     else:
         outcome = result.return_value
         level = messages.error if outcome["error"] else messages.success
@@ -251,17 +252,19 @@ def drift_view(request: HtmxRequest, pk: int) -> HttpResponse:
 def drift_check(request: HtmxRequest, pk: int) -> HttpResponse:
     draft = get_draft_for_user(request, pk)
     if not draft.tracked:
-        messages.error(request, "This draft tracks no job on a cluster: there is nothing to compare.")
+        messages.error(request, _("This draft tracks no job on a cluster: there is nothing to compare."))
         return redirect("designer", pk)
     # Its own job only (one request), and once in a few seconds however often it is pressed.
     if not cache.add(f"cdmweb:clusters:check-now:{draft.pk}", 1, CHECK_NOW_SECONDS):
-        messages.info(request, "Checked moments ago.")
+        messages.info(request, _("Checked moments ago."))
         return redirect("drift", pk)
     result = tasks.check_draft.enqueue(draft.pk)
     if result.is_finished and result.status == "SUCCESSFUL" and "not checked" in str(result.return_value):
-        messages.error(request, f"Drift {result.return_value}")
+        # drift.check_one's "not checked: <why>": the why is CDM's or the connection's own words.
+        reason = str(result.return_value).split("not checked", 1)[1].lstrip(": ")
+        messages.error(request, _("Drift not checked: %(reason)s") % {"reason": reason})
     elif not result.is_finished:
-        messages.info(request, "Checking in the background: reload in a moment.")
+        messages.info(request, _("Checking in the background: reload in a moment."))
     return redirect("drift", pk)
 
 
@@ -274,6 +277,11 @@ def drift_take(request: HtmxRequest, pk: int) -> HttpResponseRedirect:
     except drift.DriftRefused as refusal:
         messages.error(request, str(refusal))
         return redirect("drift", pk)
-    note = " It needs review again before it is deployed." if draft.team_id else ""
-    messages.success(request, f"The draft now holds the cluster's version (r{revision.number}).{note}")
+    if draft.team_id:
+        text = _(
+            "The draft now holds the cluster's version (r%(number)s). It needs review again before it is deployed."
+        )
+    else:
+        text = _("The draft now holds the cluster's version (r%(number)s).")
+    messages.success(request, text % {"number": revision.number})
     return redirect("designer", pk)

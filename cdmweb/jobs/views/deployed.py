@@ -10,6 +10,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from cdmweb.jobs.access import EDIT, VIEW, get_draft_for_user
@@ -69,7 +70,7 @@ def job_stop(request: HtmxRequest, pk: int) -> HttpResponse:
 def job_delete(request: HtmxRequest, pk: int) -> HttpResponse:
     draft = _draft_for_action(request, pk, deployed.DELETE)
     if request.POST.get("confirm") != draft.tracked_name:
-        messages.error(request, "Type the job's name to confirm that it is to be deleted on the cluster.")
+        messages.error(request, _("Type the job's name to confirm that it is to be deleted on the cluster."))
         return redirect("deployed-job", pk=draft.pk)
     _act(request, deployed.delete_job, draft)
     return redirect("deployed-job", pk=draft.pk)

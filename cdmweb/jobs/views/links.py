@@ -12,6 +12,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from cdmweb.accounts.models import Membership
@@ -40,13 +41,15 @@ def _target_for_user(request: HtmxRequest, draft: JobDraft | None) -> Target:
     usable = Target.usable_for(draft) if draft is not None else Target.objects.all()
     target = usable.filter(pk=wanted).first()
     if target is None:
-        raise Http404("No such target.")
+        raise Http404(_("No such target."))
     if target.team_id is not None and draft is None:
         role = Membership.objects.filter(team_id=target.team_id, user=request.user).first()
         if role is None:
-            raise Http404("No such target.")
+            raise Http404(_("No such target."))
     if not links.may_create_links(request.user, target):
-        raise PermissionDenied("Only the team's editors (and above) can create links on its targets; ask a team admin.")
+        raise PermissionDenied(
+            _("Only the team's editors (and above) can create links on its targets; ask a team admin.")
+        )
     return target
 
 
@@ -74,7 +77,11 @@ def link_create(request: HtmxRequest) -> HttpResponse:
             outcome = links.create_link(target, clusters, form.link(), request.user, draft)
             if outcome.ok:
                 names = ", ".join(target.cluster_name(c) for c in clusters)
-                messages.success(request, f"Link {form.cleaned_data['name']} created on {names}.")
+                messages.success(
+                    request,
+                    _("Link %(name)s created on %(clusters)s.")
+                    % {"name": form.cleaned_data["name"], "clusters": names},
+                )
                 if draft is None:
                     return redirect("dashboard")
                 # Back to the submit page, set to the cluster the link was made on (one, or the first).
@@ -82,6 +89,7 @@ def link_create(request: HtmxRequest) -> HttpResponse:
                 return redirect(reverse("submit", args=[draft.pk]) + "?" + query)
         else:
             outcome = links.try_link(target, clusters, form.link())
+    cluster_names = {c["id"]: str(c.get("name") or c["id"]) for c in target.clusters}
     context = {
         "form": form,
         "target": target,
@@ -89,7 +97,8 @@ def link_create(request: HtmxRequest) -> HttpResponse:
         "connector": connector,
         "cluster": wanted_cluster,
         "outcome": outcome,
-        "cluster_names": {c["id"]: str(c.get("name") or c["id"]) for c in target.clusters},
+        "cluster_names": cluster_names,
+        "tested_on": ", ".join(cluster_names.get(c, c) for c in outcome.done) if outcome is not None else "",
         "attempt": "create" if "create" in request.POST else "test",
         "tested": outcome is not None and "test" in request.POST and outcome.ok,
     }

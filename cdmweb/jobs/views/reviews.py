@@ -8,6 +8,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 from django_htmx.http import HttpResponseClientRedirect
 
@@ -56,8 +57,11 @@ def history(request: HtmxRequest, pk: int) -> HttpResponse:
 def restore(request: HtmxRequest, draft: JobDraft, number: int) -> HttpResponse:
     revision = get_object_or_404(Revision, draft=draft, number=number)
     kept = draft.restore(revision, request.user)
-    kept_note = f" What it held before is kept as r{kept.number}." if kept else ""
-    messages.success(request, f"Revision {number} restored as a new change.{kept_note}")
+    if kept:
+        text = _("Revision %(number)s restored as a new change. What it held before is kept as r%(kept)s.")
+    else:
+        text = _("Revision %(number)s restored as a new change.")
+    messages.success(request, text % {"number": number, "kept": kept.number if kept else ""})
     if request.htmx:
         return HttpResponseClientRedirect(draft.get_absolute_url())
     return redirect(draft)
@@ -68,15 +72,17 @@ def restore(request: HtmxRequest, draft: JobDraft, number: int) -> HttpResponse:
 def draft_share(request: HtmxRequest, pk: int) -> HttpResponse:
     draft = get_draft_for_user(request, pk, EDIT)
     if draft.owner_id != request.user.pk:
-        raise PermissionDenied("Only the draft's owner decides whom it is shared with.")
+        raise PermissionDenied(_("Only the draft's owner decides whom it is shared with."))
     form = ShareForm(request.POST, user=request.user)
     if not form.is_valid():
-        messages.error(request, " ".join(form.errors.get("team", ["Choose a team you edit in, or private."])))
+        messages.error(request, " ".join(form.errors.get("team", [_("Choose a team you edit in, or private.")])))
         return back_to_designer(draft)
     team = form.cleaned_data["team"]
     try:
         if reviewing.share(draft, team, request.user):
-            messages.success(request, f"Shared with {team}." if team else "The draft is private now.")
+            messages.success(
+                request, _("Shared with %(team)s.") % {"team": team} if team else _("The draft is private now.")
+            )
     except reviewing.ReviewRefused as refusal:
         messages.error(request, str(refusal))
     return back_to_designer(draft)
@@ -88,14 +94,14 @@ def review_request(request: HtmxRequest, pk: int) -> HttpResponse:
     draft = get_draft_for_user(request, pk, EDIT)
     form = ReviewRequestForm(request.POST)
     if not form.is_valid():
-        messages.error(request, "The note is too long.")
+        messages.error(request, _("The note is too long."))
         return back_to_designer(draft, "review")
     try:
         reviewing.request_review(draft, request.user, form.cleaned_data["message"])
     except reviewing.ReviewRefused as refusal:
         messages.error(request, str(refusal))
     else:
-        messages.success(request, "Review requested: the team's reviewers see it in their queue.")
+        messages.success(request, _("Review requested: the team's reviewers see it in their queue."))
     return back_to_designer(draft, "review")
 
 
@@ -129,7 +135,7 @@ def review_detail(request: HtmxRequest, pk: int) -> HttpResponse:
                 form.add_error(None, str(refusal))
             else:
                 messages.success(
-                    request, "Approved." if approve else "Changes requested; the author sees your comment."
+                    request, _("Approved.") if approve else _("Changes requested; the author sees your comment.")
                 )
                 return redirect("review-queue")
     previous = reviewing.approval_before(review)

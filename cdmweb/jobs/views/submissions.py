@@ -13,6 +13,8 @@ from django.core.paginator import Paginator
 from django.db.models import Q, QuerySet
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 from django.views.decorators.http import require_GET
 
 from cdmweb.accounts.models import Membership
@@ -34,7 +36,7 @@ def _get_submission_for_user(request: HtmxRequest, pk: int) -> Submission:
     if submission.user_id != request.user.pk and (
         submission.draft is None or role_for(request.user, submission.draft) is None
     ):
-        raise Http404("No such submission.")
+        raise Http404(_("No such submission."))
     return submission
 
 
@@ -45,12 +47,17 @@ def _ask_for_clusters(request: HtmxRequest, target: Target, wants_refresh: bool)
         try:
             targets.refresh_clusters(target)
         except CdmError as error:
-            messages.error(request, f"Could not list the clusters of {target}: {error}")
+            messages.error(
+                request, _("Could not list the clusters of %(target)s: %(error)s") % {"target": target, "error": error}
+            )
         return False
     if cache.add(f"cluster-refresh-{target.pk}", True, 10):
         tasks.refresh_clusters.enqueue(target.pk)
     if wants_refresh and target.clusters:
-        messages.info(request, f"Asked {target} for its clusters again; reload in a moment to see changes.")
+        messages.info(
+            request,
+            _("Asked %(target)s for its clusters again; reload in a moment to see changes.") % {"target": target},
+        )
     return not target.clusters
 
 
@@ -61,7 +68,7 @@ def submit_view(request: HtmxRequest, pk: int) -> HttpResponse:
     chosen = parse_int(request.POST.get("target") or request.GET.get("target"))
     target = usable.filter(pk=chosen).first() or usable.first()
     if target is None:
-        messages.error(request, "No CDM target is configured; an admin adds one in the admin.")
+        messages.error(request, _("No CDM target is configured; an admin adds one in the admin."))
         return back_to_designer(draft)
     wants_refresh = request.method == "POST" and "refresh" in request.POST
     waiting_for_clusters = False
@@ -213,7 +220,12 @@ def submission_list(request: HtmxRequest) -> HttpResponse:
         "page": page,
         "filters": filters,
         "page_query": urlencode({k: v for k, v in filters.items() if v}),
-        "states": [("running", "running"), ("succeeded", "succeeded"), ("failed", "failed"), *Submission.State.choices],
+        "states": [
+            ("running", pgettext("submissions", "running")),
+            ("succeeded", pgettext("submissions", "succeeded")),
+            ("failed", pgettext("submissions", "failed")),
+            *Submission.State.choices,
+        ],
         "targets": Target.objects.filter(pk__in=visible_submissions(request.user).values("target_id")),
     }
     return render(request, "jobs/submissions.html", context)

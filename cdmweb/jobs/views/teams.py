@@ -7,9 +7,10 @@ from django.contrib.auth.decorators import login_required
 from django.db import transaction
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from cdmweb.accounts.access import MANAGE, get_team_for_user
+from cdmweb.accounts.access import MANAGE, get_team_for_user, role_word
 from cdmweb.accounts.forms import MemberForm
 from cdmweb.accounts.models import ADMIN, Membership, Team
 from cdmweb.jobs.forms import TeamTargetForm
@@ -37,11 +38,17 @@ def team_detail(request: HttpRequest, slug: str) -> HttpResponse:
                 membership = Membership.objects.filter(team=team, user=user).first()
                 demoting = membership is not None and membership.role == ADMIN and new_role != ADMIN
                 if demoting and not _admins_left_without(team, membership):
-                    form.add_error("role", "The team's last admin keeps the admin role; make someone else admin first.")
+                    form.add_error(
+                        "role", _("The team's last admin keeps the admin role; make someone else admin first.")
+                    )
                 else:
                     Membership.objects.update_or_create(team=team, user=user, defaults={"role": new_role})
                     AuditEvent.record(request.user, MEMBERSHIP, team=team, detail=f"{user} is {new_role}")
-                    messages.success(request, f"{user} is now {new_role} of {team}.")
+                    messages.success(
+                        request,
+                        _("%(user)s is now %(role)s of %(team)s.")
+                        % {"user": user, "role": role_word(new_role), "team": team},
+                    )
                     return redirect("team", slug=team.slug)
     action = request.GET.get("action", "")
     activity = AuditEvent.objects.filter(team=team)
@@ -50,6 +57,7 @@ def team_detail(request: HttpRequest, slug: str) -> HttpResponse:
     context = {
         "team": team,
         "role": role,
+        "role_label": role_word(role),
         "can_manage": role == ADMIN,
         "members": team.memberships.select_related("user").order_by("user__username"),
         "targets": team.targets.all(),
@@ -64,29 +72,30 @@ def team_detail(request: HttpRequest, slug: str) -> HttpResponse:
 @login_required
 @require_POST
 def member_remove(request: HttpRequest, slug: str, user_id: int) -> HttpResponse:
-    team, _ = get_team_for_user(request, slug, MANAGE)
+    team, _role = get_team_for_user(request, slug, MANAGE)
     membership = get_object_or_404(Membership.objects.select_related("user"), team=team, user_id=user_id)
     with transaction.atomic():
         if membership.role == ADMIN and not _admins_left_without(team, membership):
-            messages.error(request, "The team's last admin cannot be removed; make someone else admin first.")
+            messages.error(request, _("The team's last admin cannot be removed; make someone else admin first."))
         else:
             membership.delete()
             AuditEvent.record(request.user, MEMBERSHIP, team=team, detail=f"{membership.user} removed")
-            messages.success(request, f"{membership.user} is no longer in {team}.")
+            messages.success(request, _("%(user)s is no longer in %(team)s.") % {"user": membership.user, "team": team})
     return redirect("team", slug=team.slug)
 
 
 @login_required
 def target_edit(request: HttpRequest, slug: str, target_id: int | None = None) -> HttpResponse:
     """A team admin adds or changes one of the team's own targets."""
-    team, _ = get_team_for_user(request, slug, MANAGE)
+    team, _role = get_team_for_user(request, slug, MANAGE)
     target = get_object_or_404(Target, pk=target_id, team=team) if target_id else Target(team=team)
     form = TeamTargetForm(request.POST or None, instance=target)
     if request.method == "POST" and form.is_valid():
         saved = form.save()
         verb = "changed" if target_id else "added"
         AuditEvent.record(request.user, MEMBERSHIP, team=team, detail=f"target {saved.name} {verb}")
-        messages.success(request, f"Target {saved.name} {verb}.")
+        done = _("Target %(target)s changed.") if target_id else _("Target %(target)s added.")
+        messages.success(request, done % {"target": saved.name})
         return redirect("team", slug=team.slug)
     context = {"team": team, "form": form, "target": target, "prefix": team_variable_prefix(team.pk)}
     return render(request, "jobs/target.html", context)
