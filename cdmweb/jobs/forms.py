@@ -8,6 +8,7 @@ from crispy_forms.layout import Column, Layout, Row, Submit
 from django import forms
 from django.conf import settings
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 from cdmweb.accounts.models import ADMIN, EDITOR, REVIEWER, Team
 from cdmweb.catalog.registry import get_catalog
@@ -384,9 +385,26 @@ class TargetForm(forms.ModelForm):
         required=False,
         strip=False,
         widget=forms.PasswordInput(render_value=False, attrs={"autocomplete": "new-password"}),
-        label="Secret (SK, IAM password or token)",
-        help_text="Stored encrypted and never shown again; leave empty to keep the stored one.",
+        label=_("Secret (SK, IAM password or token)"),
+        help_text=_("Stored encrypted and never shown again; leave empty to keep the stored one."),
     )
+    # CDM's documented X-Language values; empty: each call in the language of whom it is for.
+    x_language = forms.ChoiceField(
+        required=False,
+        label=_("CDM language (X-Language)"),
+        choices=[("", _("Follow the user's language")), ("en-us", "en-us"), ("zh-cn", "zh-cn")],
+        help_text=_(
+            "The language CDM answers in (its messages and errors). Following the user, CDM answers "
+            "each person in theirs: en-us for English, zh-cn for Chinese."
+        ),
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        stored = self.instance.x_language
+        field = self.fields["x_language"]
+        if stored and stored not in dict(field.choices):
+            field.choices = [*field.choices, (stored, stored)]  # a value set before: kept unless changed
 
     class Meta:
         model = Target
@@ -416,7 +434,8 @@ class TargetForm(forms.ModelForm):
         if self.instance.pk and self.instance.secret_encrypted and moved and not data.get("new_secret"):
             self.add_error(
                 "new_secret",
-                f"You changed {', '.join(moved)}: type the secret again, it is never sent anywhere new unseen.",
+                _("You changed %(fields)s: type the secret again, it is never sent anywhere new unseen.")
+                % {"fields": ", ".join(moved)},
             )
         return data
 
@@ -433,7 +452,9 @@ class TeamTargetForm(TargetForm):
     """A team's own CDM target. Its secret is typed in (stored encrypted) or named by a server
     variable, and only variables meant for targets may be named."""
 
-    endpoint = forms.URLField(assume_scheme="https", help_text="CDM base URL, e.g. https://cdm.eu-de.example.com")
+    endpoint = forms.URLField(
+        assume_scheme="https", label=_("Endpoint"), help_text=_("CDM base URL, e.g. https://cdm.eu-de.example.com")
+    )
 
     @property
     def variable_prefix(self) -> str:
@@ -444,7 +465,9 @@ class TeamTargetForm(TargetForm):
         value = self.cleaned_data[field].strip()
         prefix = self.variable_prefix
         if value and not value.startswith(prefix):
-            raise forms.ValidationError(f"Name a variable starting with {prefix}, e.g. {prefix}PROD_SK.")
+            raise forms.ValidationError(
+                _("Name a variable starting with %(prefix)s, e.g. %(prefix)sPROD_SK.") % {"prefix": prefix}
+            )
         return value
 
     def clean_access_key_source(self) -> str:
@@ -456,11 +479,11 @@ class TeamTargetForm(TargetForm):
     def clean(self) -> dict[str, Any]:
         data = super().clean()
         if not data.get("endpoint"):
-            self.add_error("endpoint", "A team's target needs its CDM endpoint; the sandbox is everyone's already.")
+            self.add_error("endpoint", _("A team's target needs its CDM endpoint; the sandbox is everyone's already."))
         has_secret = data.get("new_secret") or data.get("secret_source") or self.instance.secret_encrypted
         if not has_secret:
-            self.add_error("new_secret", "Type the secret (stored encrypted), or name the variable holding it.")
+            self.add_error("new_secret", _("Type the secret (stored encrypted), or name the variable holding it."))
         needs_ak = data.get("auth_mode") == Target.AuthMode.AKSK
         if needs_ak and not (data.get("access_key") or data.get("access_key_source")):
-            self.add_error("access_key", "AK/SK signing needs the AK, or the variable holding it.")
+            self.add_error("access_key", _("AK/SK signing needs the AK, or the variable holding it."))
         return data

@@ -15,7 +15,7 @@ from typing import Any
 
 from django.core.cache import cache
 from django.db import IntegrityError, models, transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from cdmweb.catalog.registry import get_catalog
 from cdmweb.jobs import reviewing
@@ -206,6 +206,8 @@ def record_submission(key: str, defaults: dict[str, Any]) -> tuple[Submission, b
                     f"{busy.user} is deploying {busy.job_name} to this cluster right now (submission {busy.pk}); "
                     "wait for it to reach CDM, then look again."
                 )
+        # Whoever submits is answered in their language, also by the worker that sends it later.
+        defaults = {"language": (translation.get_language() or "")[:16], **defaults}
         try:
             with transaction.atomic():
                 return Submission.objects.get_or_create(idempotency_key=key, defaults=defaults)
