@@ -8,6 +8,7 @@ from django.conf import settings
 from django.db import models
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from cdmweb.crypto import encrypt
@@ -101,8 +102,10 @@ class Target(models.Model):
     def secret_where(self) -> str:
         """Where the secret comes from, for screens: never the secret itself."""
         if self.secret_encrypted:
-            return "stored encrypted"
-        return f"from {self.secret_source}" if self.secret_source else "none"
+            return gettext("stored encrypted")
+        if self.secret_source:
+            return gettext("from %(variable)s") % {"variable": self.secret_source}
+        return gettext("none")
 
     def cluster_name(self, cluster_id: str) -> str:
         """A cluster's name as the target last listed it; the id when unknown."""
@@ -224,15 +227,22 @@ class Submission(models.Model):
     @property
     def outcome(self) -> str:
         """What was done on the cluster, in words: "Updated job X on cluster Y"."""
-        verb = {self.Action.CREATE: "Created", self.Action.UPDATE: "Updated", self.Action.START: "Started"}
         landed = self.state in (self.State.ACCEPTED,) or (
             self.state == self.State.CREATED and self.action == self.Action.UPDATE
         )
         if not landed or not self.cluster_id:
             return ""
         ran = self.state == self.State.ACCEPTED and self.start
-        started = " and started it" if ran and self.action != self.Action.START else ""
-        return f"{verb[self.action]} job {self.job_name} on cluster {self.cluster_name}{started}."
+        names = {"job": self.job_name, "cluster": self.cluster_name}
+        if self.action == self.Action.START:
+            return gettext("Started job %(job)s on cluster %(cluster)s.") % names
+        if self.action == self.Action.UPDATE:
+            if ran:
+                return gettext("Updated job %(job)s on cluster %(cluster)s and started it.") % names
+            return gettext("Updated job %(job)s on cluster %(cluster)s.") % names
+        if ran:
+            return gettext("Created job %(job)s on cluster %(cluster)s and started it.") % names
+        return gettext("Created job %(job)s on cluster %(cluster)s.") % names
 
     @property
     def cluster_name(self) -> str:
