@@ -9,6 +9,7 @@ from django.utils import translation
 
 from cdmweb.accounts.models import Preference
 from cdmweb.cdm.client import CdmClient
+from cdmweb.jobs.clusters import tasks as cluster_tasks
 from cdmweb.jobs.forms import TargetForm
 from cdmweb.jobs.models import Submission, Target
 from cdmweb.jobs.submissions import submitting, targets, worker
@@ -91,6 +92,16 @@ def test_a_background_refresh_speaks_english(sandbox, sent_languages):
     with translation.override("zh-hans"):  # the same call for a Chinese user
         targets.refresh_clusters(sandbox)
     assert sent_languages == ["en-us", "zh-cn"]
+
+
+def test_a_pull_queued_for_a_user_who_chose_chinese_speaks_chinese_in_the_worker(
+    sandbox, owner, settings, sent_languages
+):
+    Preference.objects.create(user=owner, language="zh-hans")
+    with translation.override(None):  # a worker process: no language of its own
+        result = cluster_tasks.pull_jobs.call(sandbox.pk, cluster(settings), owner.pk)
+        assert translation.get_language() is None  # given back afterwards
+    assert not result["error"] and sent_languages and set(sent_languages) == {"zh-cn"}
 
 
 def test_cdm_language_maps_the_interface_languages():
