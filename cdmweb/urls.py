@@ -2,10 +2,13 @@ from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path
 
+from cdmweb.accounts.language import set_language
+
 urlpatterns = [
     path("admin/", admin.site.urls),
-    # Django's own language switch (POST, then back to the page): the menu's form posts to it.
-    path("i18n/", include("django.conf.urls.i18n")),
+    # Django's own language switch (POST, then back to the page): the menu's form posts to it; a
+    # logged-in user's choice is also saved on the user.
+    path("i18n/setlang/", set_language, name="set_language"),
     path("", include("cdmweb.accounts.urls")),
     path("", include("cdmweb.jobs.urls")),
 ]

@@ -4,9 +4,14 @@ from django.contrib import admin
 from django.http import Http404, HttpRequest, HttpResponse
 from django.template.response import TemplateResponse
 from django.urls import URLPattern, path
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from .models import Connector
-from .registry import SIDE_LABELS, get_catalog
+from .registry import get_catalog
+
+# The sections of a connector's inputs (SIDE_LABELS of the Django-free registry, translated).
+SECTION_LABELS = {"from": _("Source"), "to": _("Destination"), "driver": _("Driver"), "link": _("Link")}
 
 
 @admin.register(Connector)
@@ -36,7 +41,7 @@ class ConnectorAdmin(admin.ModelAdmin):
         catalog = get_catalog()
         context = {
             **self.admin_site.each_context(request),
-            "title": "Connector catalogue",
+            "title": gettext("Connector catalogue"),
             "opts": self.model._meta,
             "connectors": catalog.connectors.values(),
             "driver": catalog.driver,
@@ -46,13 +51,15 @@ class ConnectorAdmin(admin.ModelAdmin):
     def detail_view(self, request: HttpRequest, name: str) -> HttpResponse:
         catalog = get_catalog()
         if name == "driver":
-            title, sections, notes = "Driver groups", list(catalog.driver.items()), ()
+            title, sections, notes = gettext("Driver groups"), list(catalog.driver.items()), ()
         else:
             connector = catalog.connector(name)
             if connector is None:
-                raise Http404("No such connector.")
+                raise Http404(gettext("No such connector."))
             title = f"{connector.name} — {connector.label}"
-            sections = [(SIDE_LABELS.get(side, "Link"), specs) for side, specs in connector.inputs.items()]
+            sections = [
+                (SECTION_LABELS.get(side, SECTION_LABELS["link"]), specs) for side, specs in connector.inputs.items()
+            ]
             notes = connector.notes
         context = {
             **self.admin_site.each_context(request),

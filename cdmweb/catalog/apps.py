@@ -1,7 +1,8 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class CatalogConfig(AppConfig):
     name = "cdmweb.catalog"
     label = "catalog"
-    verbose_name = "Connector catalogue"
+    verbose_name = _("Connector catalogue")

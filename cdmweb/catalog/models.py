@@ -1,4 +1,5 @@
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 
 class Connector(models.Model):
@@ -9,8 +10,8 @@ class Connector(models.Model):
 
     class Meta:
         managed = False
-        verbose_name = "connector"
-        verbose_name_plural = "connectors and driver groups"
+        verbose_name = _("connector")
+        verbose_name_plural = _("connectors and driver groups")
         default_permissions = ("view",)
 
     def __str__(self) -> str:

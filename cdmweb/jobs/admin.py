@@ -10,6 +10,8 @@ from django.db import models
 from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.utils.html import format_html
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from cdmweb.cdm.errors import CdmError
 from cdmweb.jobspec.characters import visible
@@ -51,8 +53,11 @@ class JobDraftAdminForm(forms.ModelForm):
             twin = probe.tracked_twin(data.get("team"))
             if twin is not None:
                 raise forms.ValidationError(
-                    f"Draft #{twin.pk} there already tracks job {draft.tracked_name} on that cluster: one draft per "
-                    "job and place."
+                    gettext(
+                        "Draft #%(draft)s there already tracks job %(job)s on that cluster: one draft per "
+                        "job and place."
+                    )
+                    % {"draft": twin.pk, "job": draft.tracked_name}
                 )
         return data
 
@@ -107,7 +112,7 @@ class JobDraftAdmin(admin.ModelAdmin):
         "payload_preview",
     ]
 
-    @admin.display(description="Request body (secrets masked)")
+    @admin.display(description=_("Request body (secrets masked)"))
     def payload_preview(self, obj: JobDraft) -> str:
         if obj.pk is None:
             return "—"
@@ -124,7 +129,7 @@ class JobDraftAdmin(admin.ModelAdmin):
             super().save_model(request, obj, form, change)
         obj.record_change(request.user, detail="in the admin: " + ", ".join(form.changed_data))
 
-    @admin.action(description="Submit to the sandbox (random pick among its running clusters)")
+    @admin.action(description=_("Submit to the sandbox (random pick among its running clusters)"))
     def submit_to_sandbox(self, request: HttpRequest, queryset: QuerySet[JobDraft]) -> None:
         """The admin passes the same gate as every other way in: team drafts need approval."""
         target = targets.sandbox_target()
@@ -134,11 +139,18 @@ class JobDraftAdmin(admin.ModelAdmin):
                 pool = [c["id"] for c in targets.refresh_clusters(target) if is_running(c)]
                 done = submitting.submit(draft, target, request.user, uuid.uuid4().hex, pool=pool)
             except submitting.SubmissionRefused as refusal:
-                self.message_user(request, f"{draft}: not submitted. {refusal}", messages.ERROR)
+                text = gettext("%(draft)s: not submitted. %(reason)s") % {"draft": draft, "reason": refusal}
+                self.message_user(request, text, messages.ERROR)
             except CdmError as error:
-                self.message_user(request, f"{draft}: could not reach the sandbox: {error}", messages.ERROR)
+                text = gettext("%(draft)s: could not reach the sandbox: %(error)s") % {"draft": draft, "error": error}
+                self.message_user(request, text, messages.ERROR)
             else:
-                self.message_user(request, f"{draft}: submission {done.pk} {done.state}.", messages.INFO)
+                text = gettext("%(draft)s: submission %(number)s %(state)s.") % {
+                    "draft": draft,
+                    "number": done.pk,
+                    "state": done.get_state_display(),
+                }
+                self.message_user(request, text, messages.INFO)
 
 
 class DraftPartAdmin(admin.ModelAdmin):
@@ -188,13 +200,13 @@ class DraftInputAdmin(DraftPartAdmin):
     def get_readonly_fields(self, request: HttpRequest, obj: DraftInput | None = None) -> list[str]:
         return ["shown_value"]
 
-    @admin.display(description="Value")
+    @admin.display(description=_("Value"))
     def shown_value(self, obj: DraftInput) -> str:
         return masked_value(obj.name, obj.value[:80])
 
 
 class TargetAdminForm(TargetForm):
-    clear_secret = forms.BooleanField(required=False, label="Forget the stored secret")
+    clear_secret = forms.BooleanField(required=False, label=_("Forget the stored secret"))
 
     class Meta(TargetForm.Meta):
         fields = ["team", *TargetForm.Meta.fields]
@@ -226,6 +238,14 @@ class TargetAdmin(admin.ModelAdmin):
     search_fields = ["name", "project_id"]
     readonly_fields = ["secret_where", "clusters", "clusters_refreshed_at"]
 
+    @admin.display(description=_("CDM endpoint"))
+    def base_url(self, obj: Target) -> str:
+        return obj.base_url
+
+    @admin.display(description=_("Secret"))
+    def secret_where(self, obj: Target) -> str:
+        return obj.secret_where
+
 
 @admin.register(Submission)
 class SubmissionAdmin(admin.ModelAdmin):
@@ -249,7 +269,7 @@ class SubmissionAdmin(admin.ModelAdmin):
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False  # submissions are made by submitting, never typed in
 
-    @admin.display(description="Request body sent (secrets masked)")
+    @admin.display(description=_("Request body sent (secrets masked)"))
     def body_preview(self, obj: Submission) -> str:
         return format_html('<pre class="admin-preview" tabindex="0">{}</pre>', visible(dumps(masked_job(obj.body))))
 
@@ -290,7 +310,7 @@ class RevisionAdmin(KeptWithDraftAdmin):
     exclude = ["payload"]
     readonly_fields = ["draft", "number", "author", "reason", "created_at", "payload_hash", "payload_preview"]
 
-    @admin.display(description="Payload (secrets masked)")
+    @admin.display(description=_("Payload (secrets masked)"))
     def payload_preview(self, obj: Revision) -> str:
         return format_html('<pre class="admin-preview" tabindex="0">{}</pre>', visible(dumps(masked_job(obj.payload))))
 
@@ -311,7 +331,7 @@ class CommentAdmin(admin.ModelAdmin):
     list_select_related = ["draft", "author"]
     raw_id_fields = ["draft", "author"]
 
-    @admin.display(description="Comment")
+    @admin.display(description=_("Comment"))
     def short_body(self, obj: Comment) -> str:
         return obj.body[:80]
 

@@ -376,7 +376,7 @@ class SubmitForm(forms.Form):
         clusters = target.clusters if target is not None else []
         choices = [(c["id"], _cluster_label(c, is_running(c))) for c in clusters]
         self.not_running = {c["id"]: _cluster_label(c, False) for c in clusters if not is_running(c)}
-        self.fields["cluster_id"].widget = ClusterSelect(choices=[("", _("— choose —")), *choices])
+        self.fields["cluster_id"].widget = ClusterSelect(choices=[("", gettext_lazy("— choose —")), *choices])
         self.fields["pool"].choices = choices
         for field in ("cluster_id", "pool"):
             self.fields[field].widget.disabled_values = frozenset(self.not_running)
@@ -429,9 +429,26 @@ class TargetForm(forms.ModelForm):
         required=False,
         strip=False,
         widget=forms.PasswordInput(render_value=False, attrs={"autocomplete": "new-password"}),
-        label="Secret (SK, IAM password or token)",
-        help_text="Stored encrypted and never shown again; leave empty to keep the stored one.",
+        label=gettext_lazy("Secret (SK, IAM password or token)"),
+        help_text=gettext_lazy("Stored encrypted and never shown again; leave empty to keep the stored one."),
     )
+    # CDM's documented X-Language values; empty: each call in the language of whom it is for.
+    x_language = forms.ChoiceField(
+        required=False,
+        label=gettext_lazy("CDM language (X-Language)"),
+        choices=[("", gettext_lazy("Follow the user's language")), ("en-us", "en-us"), ("zh-cn", "zh-cn")],
+        help_text=gettext_lazy(
+            "The language CDM answers in (its messages and errors). Following the user, CDM answers "
+            "each person in theirs: en-us for English, zh-cn for Chinese."
+        ),
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        stored = self.instance.x_language
+        field = self.fields["x_language"]
+        if stored and stored not in dict(field.choices):
+            field.choices = [*field.choices, (stored, stored)]  # a value set before: kept unless changed
 
     class Meta:
         model = Target
@@ -461,7 +478,8 @@ class TargetForm(forms.ModelForm):
         if self.instance.pk and self.instance.secret_encrypted and moved and not data.get("new_secret"):
             self.add_error(
                 "new_secret",
-                f"You changed {', '.join(moved)}: type the secret again, it is never sent anywhere new unseen.",
+                _("You changed %(fields)s: type the secret again, it is never sent anywhere new unseen.")
+                % {"fields": ", ".join(moved)},
             )
         return data
 
@@ -478,7 +496,11 @@ class TeamTargetForm(TargetForm):
     """A team's own CDM target. Its secret is typed in (stored encrypted) or named by a server
     variable, and only variables meant for targets may be named."""
 
-    endpoint = forms.URLField(assume_scheme="https", help_text="CDM base URL, e.g. https://cdm.eu-de.example.com")
+    endpoint = forms.URLField(
+        assume_scheme="https",
+        label=gettext_lazy("Endpoint"),
+        help_text=gettext_lazy("CDM base URL, e.g. https://cdm.eu-de.example.com"),
+    )
 
     @property
     def variable_prefix(self) -> str:
@@ -489,7 +511,9 @@ class TeamTargetForm(TargetForm):
         value = self.cleaned_data[field].strip()
         prefix = self.variable_prefix
         if value and not value.startswith(prefix):
-            raise forms.ValidationError(f"Name a variable starting with {prefix}, e.g. {prefix}PROD_SK.")
+            raise forms.ValidationError(
+                _("Name a variable starting with %(prefix)s, e.g. %(prefix)sPROD_SK.") % {"prefix": prefix}
+            )
         return value
 
     def clean_access_key_source(self) -> str:
@@ -501,11 +525,11 @@ class TeamTargetForm(TargetForm):
     def clean(self) -> dict[str, Any]:
         data = super().clean()
         if not data.get("endpoint"):
-            self.add_error("endpoint", "A team's target needs its CDM endpoint; the sandbox is everyone's already.")
+            self.add_error("endpoint", _("A team's target needs its CDM endpoint; the sandbox is everyone's already."))
         has_secret = data.get("new_secret") or data.get("secret_source") or self.instance.secret_encrypted
         if not has_secret:
-            self.add_error("new_secret", "Type the secret (stored encrypted), or name the variable holding it.")
+            self.add_error("new_secret", _("Type the secret (stored encrypted), or name the variable holding it."))
         needs_ak = data.get("auth_mode") == Target.AuthMode.AKSK
         if needs_ak and not (data.get("access_key") or data.get("access_key_source")):
-            self.add_error("access_key", "AK/SK signing needs the AK, or the variable holding it.")
+            self.add_error("access_key", _("AK/SK signing needs the AK, or the variable holding it."))
         return data

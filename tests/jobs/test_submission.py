@@ -145,7 +145,9 @@ def test_a_slow_cdm_times_out_within_the_clients_read_timeout(sandbox, valid_dra
     monkeypatch.setattr(
         worker,
         "client_for",
-        lambda target, read_timeout=10.0, retries=2, secrets=(): original(target, read_timeout=0.5),
+        lambda target, read_timeout=10.0, retries=2, secrets=(), language=None: original(
+            target, read_timeout=0.5, language=language
+        ),
     )
     SandboxFault.objects.create(kind=SandboxFault.SLOW, value="2", path_contains="/cdm/job", method="POST")
     started = time.monotonic()

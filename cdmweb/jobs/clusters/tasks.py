@@ -8,13 +8,16 @@ queues when it opens are throttled through the shared cache: at most one per clu
 
 from __future__ import annotations
 
+from contextlib import nullcontext
 from typing import Any
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.cache import cache
+from django.utils import translation
 from django_tasks import task
 
+from cdmweb.accounts.language import saved_language
 from cdmweb.accounts.models import Team
 from cdmweb.jobs.models import JobDraft, Target
 
@@ -60,13 +63,16 @@ def pull_jobs(
     target = Target.objects.get(pk=target_id)
     user = get_user_model().objects.get(pk=user_id)
     team = Team.objects.get(pk=team_id) if team_id else None
-    try:
-        result = pulling.pull(
-            target, cluster_id, user, team=team, name_filter=name_filter, job_type=job_type, names=names
-        )
-    except pulling.PullRefused as refusal:
-        return {"summary": str(refusal), "new_ids": [], "error": str(refusal)}
-    return {"summary": result.summary, "new_ids": result.new_ids, "error": result.error}
+    # Done for this user: CDM answers in the language they chose (a worker has none of its own).
+    chosen = saved_language(user)
+    with translation.override(chosen) if chosen else nullcontext():
+        try:
+            result = pulling.pull(
+                target, cluster_id, user, team=team, name_filter=name_filter, job_type=job_type, names=names
+            )
+        except pulling.PullRefused as refusal:
+            return {"summary": str(refusal), "new_ids": [], "error": str(refusal)}
+        return {"summary": result.summary, "new_ids": result.new_ids, "error": result.error}
 
 
 def _first_in_a_while(key: str) -> bool:

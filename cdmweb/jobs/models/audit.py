@@ -7,6 +7,7 @@ from typing import Any
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 
 class AuditEvent(models.Model):
@@ -15,26 +16,26 @@ class AuditEvent(models.Model):
     draft or a user leaves its trail intact."""
 
     class Action(models.TextChoices):
-        CREATED = "created", "created"
-        IMPORTED = "imported", "imported"
-        EDITED = "edited", "edited"
-        RESTORED = "restored", "restored"
-        DELETED = "deleted", "deleted"
-        SHARED = "shared", "shared"
-        REVIEW_REQUESTED = "review-requested", "review requested"
-        APPROVED = "approved", "approved"
+        CREATED = "created", _("created")
+        IMPORTED = "imported", _("imported")
+        EDITED = "edited", _("edited")
+        RESTORED = "restored", _("restored")
+        DELETED = "deleted", _("deleted")
+        SHARED = "shared", _("shared")
+        REVIEW_REQUESTED = "review-requested", _("review requested")
+        APPROVED = "approved", _("approved")
         # The same word as a review's and a draft's state (Review.State, JobDraft.ReviewState).
-        CHANGES_REQUESTED = "changes", "changes requested"
-        COMMENTED = "commented", "commented"
-        SUBMITTED = "submitted", "submitted"
-        SUBMISSION_REFUSED = "submission-refused", "submission refused"
-        MEMBERSHIP = "membership", "membership"
-        PULLED = "pulled", "pulled from a cluster"
-        TOOK_CLUSTER_VERSION = "took-cluster-version", "took the cluster's version"
-        JOB_STARTED = "job-started", "job started"
-        JOB_STOPPED = "job-stopped", "job stopped"
-        JOB_DELETED = "job-deleted", "job deleted on the cluster"
-        LINK_CREATED = "link-created", "link created"
+        CHANGES_REQUESTED = "changes", _("changes requested")
+        COMMENTED = "commented", _("commented")
+        SUBMITTED = "submitted", _("submitted")
+        SUBMISSION_REFUSED = "submission-refused", _("submission refused")
+        MEMBERSHIP = "membership", _("membership")
+        PULLED = "pulled", _("pulled from a cluster")
+        TOOK_CLUSTER_VERSION = "took-cluster-version", _("took the cluster's version")
+        JOB_STARTED = "job-started", _("job started")
+        JOB_STOPPED = "job-stopped", _("job stopped")
+        JOB_DELETED = "job-deleted", _("job deleted on the cluster")
+        LINK_CREATED = "link-created", _("link created")
 
     # Actions that change the payload: whoever did one since the last approval cannot approve.
     CHANGES_PAYLOAD = (
@@ -46,28 +47,60 @@ class AuditEvent(models.Model):
         Action.TOOK_CLUSTER_VERSION,
     )
 
-    at = models.DateTimeField(default=timezone.now, db_index=True)
+    at = models.DateTimeField(default=timezone.now, db_index=True, verbose_name=_("when"))
     actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, models.DO_NOTHING, null=True, blank=True, db_constraint=False, related_name="+"
+        settings.AUTH_USER_MODEL,
+        models.DO_NOTHING,
+        null=True,
+        blank=True,
+        db_constraint=False,
+        related_name="+",
+        verbose_name=_("actor"),
     )
-    actor_name = models.CharField(max_length=150, blank=True)
-    action = models.CharField(max_length=32, choices=Action)
+    actor_name = models.CharField(max_length=150, blank=True, verbose_name=_("actor name"))
+    action = models.CharField(max_length=32, choices=Action, verbose_name=_("action"))
     draft = models.ForeignKey(
-        "JobDraft", models.DO_NOTHING, null=True, blank=True, db_constraint=False, related_name="audit_events"
+        "JobDraft",
+        models.DO_NOTHING,
+        null=True,
+        blank=True,
+        db_constraint=False,
+        related_name="audit_events",
+        verbose_name=_("draft"),
     )
-    draft_label = models.CharField(max_length=200, blank=True)
+    draft_label = models.CharField(max_length=200, blank=True, verbose_name=_("draft label"))
     team = models.ForeignKey(
-        "accounts.Team", models.DO_NOTHING, null=True, blank=True, db_constraint=False, related_name="+"
+        "accounts.Team",
+        models.DO_NOTHING,
+        null=True,
+        blank=True,
+        db_constraint=False,
+        related_name="+",
+        verbose_name=_("team"),
     )
     review = models.ForeignKey(
-        "Review", models.DO_NOTHING, null=True, blank=True, db_constraint=False, related_name="+"
+        "Review",
+        models.DO_NOTHING,
+        null=True,
+        blank=True,
+        db_constraint=False,
+        related_name="+",
+        verbose_name=_("review"),
     )
     submission = models.ForeignKey(
-        "Submission", models.DO_NOTHING, null=True, blank=True, db_constraint=False, related_name="+"
+        "Submission",
+        models.DO_NOTHING,
+        null=True,
+        blank=True,
+        db_constraint=False,
+        related_name="+",
+        verbose_name=_("submission"),
     )
-    detail = models.CharField(max_length=500, blank=True)
+    detail = models.CharField(max_length=500, blank=True, verbose_name=_("detail"))
 
     class Meta:
+        verbose_name = _("audit event")
+        verbose_name_plural = _("audit events")
         ordering = ["-at", "-id"]
         indexes = [
             models.Index(fields=["draft", "-at"], name="audit_draft_recent"),

@@ -9,8 +9,9 @@ from django.conf import settings
 from django.db import models, transaction
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
-from cdmweb.jobspec.constants import SIDE_LABELS, SIDES
+from cdmweb.jobspec.constants import SIDES
 from cdmweb.jobspec.payload import (
     INPUTS_ABSENT,
     INPUTS_LIST,
@@ -29,70 +30,88 @@ from .audit import AuditEvent
 from .reviews import Review
 
 HEADER_FIELDS = ["job_type", "name", "from_connector", "from_link", "to_connector", "to_link"]
-SIDE_CHOICES = [(side, SIDE_LABELS[side]) for side in SIDES]
-INPUTS_FORM_CHOICES = [(INPUTS_LIST, "list"), (INPUTS_OBJECT, "empty object {}"), (INPUTS_ABSENT, "no inputs key")]
+# The sides' labels (SIDE_LABELS of the Django-free core) as the admin shows them.
+_SIDE_NAMES = {"from": _("Source"), "to": _("Destination"), "driver": _("Driver")}
+SIDE_CHOICES = [(side, _SIDE_NAMES[side]) for side in SIDES]
+INPUTS_FORM_CHOICES = [
+    (INPUTS_LIST, _("list")),
+    (INPUTS_OBJECT, _("empty object {}")),
+    (INPUTS_ABSENT, _("no inputs key")),
+]
 
 
 class JobDraft(models.Model):
     """A CDM job being designed. The header fields are None when the Job had no such key, so an
     imported body comes back out exactly as it went in."""
 
-    owner = models.ForeignKey(settings.AUTH_USER_MODEL, models.CASCADE, related_name="drafts")
+    owner = models.ForeignKey(settings.AUTH_USER_MODEL, models.CASCADE, related_name="drafts", verbose_name=_("owner"))
     # None: private to the owner; else shared with the team's members by role.
-    team = models.ForeignKey("accounts.Team", models.SET_NULL, null=True, blank=True, related_name="drafts")
-    job_type = models.TextField(null=True, blank=True)  # noqa: DJ001 (None = key absent)
-    name = models.TextField(null=True, blank=True)  # noqa: DJ001 (None = key absent)
-    from_connector = models.TextField(null=True, blank=True)  # noqa: DJ001 (None = key absent)
-    from_link = models.TextField(null=True, blank=True)  # noqa: DJ001 (None = key absent)
-    to_connector = models.TextField(null=True, blank=True)  # noqa: DJ001 (None = key absent)
-    to_link = models.TextField(null=True, blank=True)  # noqa: DJ001 (None = key absent)
+    team = models.ForeignKey(
+        "accounts.Team", models.SET_NULL, null=True, blank=True, related_name="drafts", verbose_name=_("team")
+    )
+    job_type = models.TextField(null=True, blank=True, verbose_name=_("job type"))  # noqa: DJ001 (None = key absent)
+    name = models.TextField(null=True, blank=True, verbose_name=_("name"))  # noqa: DJ001 (None = key absent)
+    from_connector = models.TextField(null=True, blank=True, verbose_name=_("from connector"))  # noqa: DJ001 (None = key absent)
+    from_link = models.TextField(null=True, blank=True, verbose_name=_("from link"))  # noqa: DJ001 (None = key absent)
+    to_connector = models.TextField(null=True, blank=True, verbose_name=_("to connector"))  # noqa: DJ001 (None = key absent)
+    to_link = models.TextField(null=True, blank=True, verbose_name=_("to link"))  # noqa: DJ001 (None = key absent)
     # Job keys the designer does not edit (read-only GET fields, unknown keys) kept verbatim.
-    extra = models.JSONField(default=dict, blank=True)
+    extra = models.JSONField(default=dict, blank=True, verbose_name=_("other keys"))
     # Per side: None when the Job had no such config-values; else its keys besides "configs".
     # "no_configs" lists the sides whose config-values had no "configs" key at all.
-    side_meta = models.JSONField(default=dict, blank=True)
+    side_meta = models.JSONField(default=dict, blank=True, verbose_name=_("side keys"))
     # Bumped on every change; the designer's optimistic lock.
-    version = models.PositiveIntegerField(default=1)
+    version = models.PositiveIntegerField(default=1, verbose_name=_("version"))
     # The designer page (one id per page load) that made the last change: a page's own changes,
     # in flight at once, never count as someone else's (see views.draft_change).
-    last_change_page = models.CharField(max_length=32, blank=True, default="")
+    last_change_page = models.CharField(max_length=32, blank=True, default="", verbose_name=_("last change page"))
 
     # Where the draft stands in review, kept up to date so lists need no payload builds. The
     # submission gate never trusts it: it compares the payload itself with approved revisions.
     class ReviewState(models.TextChoices):
-        NOT_REVIEWED = "", "not reviewed"
-        IN_REVIEW = "in_review", "in review"
-        APPROVED = "approved", "approved"
-        CHANGES_REQUESTED = "changes", "changes requested"
-        CHANGED = "changed", "changed since approval"
+        NOT_REVIEWED = "", _("not reviewed")
+        IN_REVIEW = "in_review", _("in review")
+        APPROVED = "approved", _("approved")
+        CHANGES_REQUESTED = "changes", _("changes requested")
+        CHANGED = "changed", _("changed since approval")
 
-    review_state = models.CharField(max_length=16, choices=ReviewState, default=ReviewState.NOT_REVIEWED, blank=True)
+    review_state = models.CharField(
+        max_length=16, choices=ReviewState, default=ReviewState.NOT_REVIEWED, blank=True, verbose_name=_("review state")
+    )
 
     # Where the job lives: a draft may name its target and cluster (the link fields then suggest
     # that cluster's links); a tracked draft always does, and names the job it stands for there.
-    home_target = models.ForeignKey("Target", models.SET_NULL, null=True, blank=True, related_name="home_drafts")
-    home_cluster_id = models.CharField(max_length=64, blank=True)
+    home_target = models.ForeignKey(
+        "Target", models.SET_NULL, null=True, blank=True, related_name="home_drafts", verbose_name=_("home target")
+    )
+    home_cluster_id = models.CharField(max_length=64, blank=True, verbose_name=_("home cluster ID"))
     # Non-empty: the draft tracks the job of this name on its home cluster (pulled or deployed).
-    tracked_name = models.TextField(blank=True, default="")
+    tracked_name = models.TextField(blank=True, default="", verbose_name=_("tracked name"))
     # What the cluster should hold: the revision last pulled or deployed. Drift is measured from it.
-    deployed_revision = models.ForeignKey("Revision", models.SET_NULL, null=True, blank=True, related_name="+")
+    deployed_revision = models.ForeignKey(
+        "Revision", models.SET_NULL, null=True, blank=True, related_name="+", verbose_name=_("deployed revision")
+    )
 
     class Drift(models.TextChoices):
-        UNKNOWN = "", "not checked"
-        IN_SYNC = "in_sync", "in sync"
-        DRIFTED = "drifted", "drifted"
-        MISSING = "missing", "missing on cluster"
+        UNKNOWN = "", _("not checked")
+        IN_SYNC = "in_sync", _("in sync")
+        DRIFTED = "drifted", _("drifted")
+        MISSING = "missing", _("missing on cluster")
 
-    drift_state = models.CharField(max_length=16, choices=Drift, default=Drift.UNKNOWN, blank=True)
-    drift_checked_at = models.DateTimeField(null=True, blank=True)
+    drift_state = models.CharField(
+        max_length=16, choices=Drift, default=Drift.UNKNOWN, blank=True, verbose_name=_("drift state")
+    )
+    drift_checked_at = models.DateTimeField(null=True, blank=True, verbose_name=_("drift checked at"))
     # The job as the cluster had it at the last check (deployable keys), when it differed.
-    cluster_payload = models.JSONField(null=True, blank=True)
-    error_count = models.PositiveIntegerField(default=0)
-    warning_count = models.PositiveIntegerField(default=0)
-    created_at = models.DateTimeField(default=timezone.now)
-    updated_at = models.DateTimeField(default=timezone.now)
+    cluster_payload = models.JSONField(null=True, blank=True, verbose_name=_("cluster payload"))
+    error_count = models.PositiveIntegerField(default=0, verbose_name=_("error count"))
+    warning_count = models.PositiveIntegerField(default=0, verbose_name=_("warning count"))
+    created_at = models.DateTimeField(default=timezone.now, verbose_name=_("created at"))
+    updated_at = models.DateTimeField(default=timezone.now, verbose_name=_("updated at"))
 
     class Meta:
+        verbose_name = _("job draft")
+        verbose_name_plural = _("job drafts")
         ordering = ["-updated_at", "-id"]
         indexes = [
             models.Index(fields=["owner", "-updated_at", "-id"], name="draft_owner_recent"),
@@ -383,15 +402,19 @@ class LoadedInput:
 class ConfigGroup(models.Model):
     """One entry of a side's ``configs`` list: fromJobConfig, throttlingConfig, a custom group..."""
 
-    draft = models.ForeignKey(JobDraft, models.CASCADE, related_name="groups")
-    side = models.CharField(max_length=8, choices=SIDE_CHOICES)
-    name = models.TextField()
-    position = models.IntegerField(default=0)
-    inputs_form = models.CharField(max_length=8, choices=INPUTS_FORM_CHOICES, default=INPUTS_LIST)
+    draft = models.ForeignKey(JobDraft, models.CASCADE, related_name="groups", verbose_name=_("draft"))
+    side = models.CharField(max_length=8, choices=SIDE_CHOICES, verbose_name=_("side"))
+    name = models.TextField(verbose_name=_("name"))
+    position = models.IntegerField(default=0, verbose_name=_("position"))
+    inputs_form = models.CharField(
+        max_length=8, choices=INPUTS_FORM_CHOICES, default=INPUTS_LIST, verbose_name=_("inputs form")
+    )
     # Config keys besides name and inputs (id, type, validators...) kept as they came.
-    meta = models.JSONField(default=dict, blank=True)
+    meta = models.JSONField(default=dict, blank=True, verbose_name=_("other keys"))
 
     class Meta:
+        verbose_name = _("config group")
+        verbose_name_plural = _("config groups")
         ordering = ["side", "position", "id"]
 
     def __str__(self) -> str:
@@ -413,19 +436,21 @@ class ConfigGroup(models.Model):
 class DraftInput(models.Model):
     """One ``{"name", "value"}`` of a config group, the value kept as the string on the wire."""
 
-    draft = models.ForeignKey(JobDraft, models.CASCADE, related_name="inputs")
-    group = models.ForeignKey(ConfigGroup, models.CASCADE, related_name="inputs")
-    name = models.TextField()
-    value = models.TextField(blank=True, default="")
+    draft = models.ForeignKey(JobDraft, models.CASCADE, related_name="inputs", verbose_name=_("draft"))
+    group = models.ForeignKey(ConfigGroup, models.CASCADE, related_name="inputs", verbose_name=_("group"))
+    name = models.TextField(verbose_name=_("name"))
+    value = models.TextField(blank=True, default="", verbose_name=_("value"))
     # True when the imported value was not a string (a number, an object...): ``value`` then holds
     # its JSON text and the export writes the original JSON back.
-    value_is_json = models.BooleanField(default=False)
-    value_key = models.CharField(max_length=8, default="value", blank=True)
-    extra = models.JSONField(default=dict, blank=True)
+    value_is_json = models.BooleanField(default=False, verbose_name=_("value is JSON"))
+    value_key = models.CharField(max_length=8, default="value", blank=True, verbose_name=_("value key"))
+    extra = models.JSONField(default=dict, blank=True, verbose_name=_("other keys"))
     # Ordered across the whole draft; only the order within a group matters.
-    position = models.IntegerField(default=0)
+    position = models.IntegerField(default=0, verbose_name=_("position"))
 
     class Meta:
+        verbose_name = _("draft input")
+        verbose_name_plural = _("draft inputs")
         ordering = ["position", "id"]
         indexes = [models.Index(fields=["draft", "position"], name="input_draft_position")]
 
@@ -458,16 +483,20 @@ class Revision(models.Model):
     """The built payload at a save point: creation, import, review request, approval, submission,
     restore."""
 
-    draft = models.ForeignKey(JobDraft, models.CASCADE, related_name="revisions")
-    number = models.PositiveIntegerField()
-    payload = models.JSONField()
+    draft = models.ForeignKey(JobDraft, models.CASCADE, related_name="revisions", verbose_name=_("draft"))
+    number = models.PositiveIntegerField(verbose_name=_("number"))
+    payload = models.JSONField(verbose_name=_("payload"))
     # Of the payload as built, before the database stores it (PostgreSQL's jsonb reorders keys).
-    payload_hash = models.CharField(max_length=64, db_index=True, default="")
-    author = models.ForeignKey(settings.AUTH_USER_MODEL, models.SET_NULL, null=True, related_name="revisions")
-    reason = models.CharField(max_length=200)
-    created_at = models.DateTimeField(default=timezone.now)
+    payload_hash = models.CharField(max_length=64, db_index=True, default="", verbose_name=_("payload hash"))
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, models.SET_NULL, null=True, related_name="revisions", verbose_name=_("author")
+    )
+    reason = models.CharField(max_length=200, verbose_name=_("reason"))
+    created_at = models.DateTimeField(default=timezone.now, verbose_name=_("created at"))
 
     class Meta:
+        verbose_name = _("revision")
+        verbose_name_plural = _("revisions")
         ordering = ["-number"]
         constraints = [models.UniqueConstraint(fields=["draft", "number"], name="one_revision_number_per_draft")]
 

@@ -15,7 +15,7 @@ from typing import Any
 
 from django.core.cache import cache
 from django.db import IntegrityError, models, transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
@@ -233,6 +233,8 @@ def record_submission(key: str, defaults: dict[str, Any]) -> tuple[Submission, b
                     )
                     % {"user": busy.user, "job": busy.job_name, "id": busy.pk}
                 )
+        # Whoever submits is answered in their language, also by the worker that sends it later.
+        defaults = {"language": (translation.get_language() or "")[:16], **defaults}
         try:
             with transaction.atomic():
                 return Submission.objects.get_or_create(idempotency_key=key, defaults=defaults)

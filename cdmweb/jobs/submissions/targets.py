@@ -10,7 +10,7 @@ from typing import Any
 
 from django.conf import settings
 from django.core.cache import caches
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from cdmweb.cdm.auth import AkSkAuth, PasswordAuth, TokenAuth
@@ -102,11 +102,32 @@ def endpoint_refusal(target: Target, *, resolve: bool = True) -> str:
     return ""
 
 
+# CDM's documented X-Language values, per interface language.
+CDM_ENGLISH, CDM_CHINESE = "en-us", "zh-cn"
+
+
+def cdm_language(target: Target, language: str | None = None) -> str:
+    """The X-Language sent to ``target``: the one it fixes, else the interface language of whom
+    the call is for (``language``, else the active one: the user's in a request, English in a
+    background worker)."""
+    if target.x_language:
+        return target.x_language
+    code = language or translation.get_language() or settings.LANGUAGE_CODE
+    return CDM_CHINESE if code.lower().startswith("zh") else CDM_ENGLISH
+
+
 def client_for(
-    target: Target, *, read_timeout: float = 10.0, retries: int = 2, secrets: Iterable[str] = ()
+    target: Target,
+    *,
+    read_timeout: float = 10.0,
+    retries: int = 2,
+    secrets: Iterable[str] = (),
+    language: str | None = None,
 ) -> CdmClient:
     """A client for ``target``; ``secrets``: values besides the credentials (a job's passwords)
-    that no error it raises may repeat. Nothing is sent to an endpoint the rule refuses."""
+    that no error it raises may repeat; ``language``: the interface language CDM should answer in
+    when the target fixes none (default: the active one). Nothing is sent to an endpoint the rule
+    refuses."""
     # No name lookup here (this runs on every poll): the connection itself is checked when made,
     # and a name may resolve elsewhere by then anyway.
     refusal = endpoint_refusal(target, resolve=False)
@@ -132,7 +153,7 @@ def client_for(
         target.base_url,
         target.project_id,
         auth,
-        x_language=target.x_language or None,
+        x_language=cdm_language(target, language),
         read_timeout=read_timeout,
         retries=retries,
         secrets=secrets,
@@ -151,7 +172,7 @@ def sandbox_target() -> Target:
             "auth_mode": Target.AuthMode.AKSK,
             "access_key_source": "CDM_SANDBOX_AK",
             "secret_source": "CDM_SANDBOX_SK",
-            "x_language": "en-us",
+            "x_language": "",  # CDM answers each user in their language
             "requires_review": False,
         },
     )

@@ -76,7 +76,9 @@ def send(submission_id: int, on_running: Callable[[Submission], None] | None = N
     body = submission.body
     job = (body.get("jobs") or [{}])[0]
     try:
-        with closing(client_for(submission.target, secrets=secret_values(body))) as client:
+        with closing(
+            client_for(submission.target, secrets=secret_values(body), language=submission.language)
+        ) as client:
             if expired and submission.action == Action.CREATE:
                 previous_state = _reconcile(client, submission)
             if previous_state != State.ACCEPTED:
@@ -318,7 +320,11 @@ def poll(submission: Submission, *, read_timeout: float = 5.0) -> Submission:
     found_now = not submission.cluster_id
     try:
         secrets = secret_values(submission.body)
-        with closing(client_for(submission.target, read_timeout=read_timeout, retries=0, secrets=secrets)) as client:
+        with closing(
+            client_for(
+                submission.target, read_timeout=read_timeout, retries=0, secrets=secrets, language=submission.language
+            )
+        ) as client:
             if not submission.cluster_id:
                 submission.cluster_id = _find_cluster(client, submission)
             if not submission.cluster_id:

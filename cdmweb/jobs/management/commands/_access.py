@@ -4,6 +4,7 @@ from typing import Any
 
 from django.contrib.auth import get_user_model
 from django.core.management.base import CommandError
+from django.utils.translation import gettext as _
 
 from cdmweb.accounts.models import Team
 from cdmweb.jobs.access import refusal, role_for
@@ -18,10 +19,10 @@ def draft_and_user(draft_id: str, username: str | None, action: str, verb: str) 
     if draft is not None and username is not None:
         user = get_user_model().objects.filter(username=username).first()
         if user is None:
-            raise CommandError(f"no user named {username!r}", returncode=2)
+            raise CommandError(_("no user named %(name)s") % {"name": repr(username)}, returncode=2)
     role = role_for(user, draft) if draft is not None else None
     if draft is None or role is None:
-        raise CommandError(f"no draft with id {draft_id}", returncode=2)
+        raise CommandError(_("no draft with id %(id)s") % {"id": draft_id}, returncode=2)
     if refusal(role, action):
         raise CommandError(refusal(role, action).replace("change", verb).replace("manage", verb), returncode=1)
     return draft, user
@@ -31,10 +32,10 @@ def owner_and_team(owner: str, team: str | None) -> tuple[Any, Team | None]:
     """The user named by --owner and the team named by --team (None without it); exit 2 for either unknown."""
     user = get_user_model().objects.filter(username=owner).first()
     if user is None:
-        raise CommandError(f"no user named {owner!r}", returncode=2)
+        raise CommandError(_("no user named %(name)s") % {"name": repr(owner)}, returncode=2)
     found_team = None
     if team is not None:
         found_team = Team.objects.filter(slug=team).first()
         if found_team is None:
-            raise CommandError(f"no team {team!r}", returncode=2)
+            raise CommandError(_("no team %(team)s") % {"team": repr(team)}, returncode=2)
     return user, found_team

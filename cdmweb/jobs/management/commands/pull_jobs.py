@@ -2,27 +2,30 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.core.management.base import CommandError, CommandParser
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from cdmweb.cdm.client import JOB_TYPES
 from cdmweb.jobs.clusters import pulling
 
 from ._access import owner_and_team
+from ._io import PeopleCommand
 
 
-class Command(BaseCommand):
-    help = (
+class Command(PeopleCommand):
+    help = gettext_lazy(
         "Pull a cluster's jobs (every page; all three types unless --job-type) into tracked drafts; "
         "the last line printed is the new draft ids, or 'none'."
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
-        parser.add_argument("--target", required=True, help="target name, e.g. sandbox")
-        parser.add_argument("--cluster", required=True, help="cluster id")
-        parser.add_argument("--owner", required=True, help="username that will own the drafts (and pulls)")
-        parser.add_argument("--team", help="slug of a team the owner edits in: the drafts go there")
-        parser.add_argument("--filter", default="", help="only jobs whose name contains this text")
-        parser.add_argument("--job-type", help=f"only this type: {', '.join(JOB_TYPES)}")
+        parser.add_argument("--target", required=True, help=_("target name, e.g. sandbox"))
+        parser.add_argument("--cluster", required=True, help=_("cluster id"))
+        parser.add_argument("--owner", required=True, help=_("username that will own the drafts (and pulls)"))
+        parser.add_argument("--team", help=_("slug of a team the owner edits in: the drafts go there"))
+        parser.add_argument("--filter", default="", help=_("only jobs whose name contains this text"))
+        parser.add_argument("--job-type", help=_("only this type: %(types)s") % {"types": ", ".join(JOB_TYPES)})
 
     def handle(
         self,
@@ -37,12 +40,16 @@ class Command(BaseCommand):
     ) -> None:
         user, found_team = owner_and_team(owner, team)
         if job_type is not None and job_type not in JOB_TYPES:
-            raise CommandError(f"unknown job type {job_type!r}: one of {', '.join(JOB_TYPES)}", returncode=2)
+            raise CommandError(
+                _("unknown job type %(type)s: one of %(types)s")
+                % {"type": repr(job_type), "types": ", ".join(JOB_TYPES)},
+                returncode=2,
+            )
         found = pulling.targets_for(user).filter(name=target).first()
         if found is None:
-            raise CommandError(f"no target named {target!r}", returncode=2)
+            raise CommandError(_("no target named %(name)s") % {"name": repr(target)}, returncode=2)
         if not cluster.strip():
-            raise CommandError("--cluster is empty", returncode=2)
+            raise CommandError(_("--cluster is empty"), returncode=2)
         try:
             result = pulling.pull(found, cluster.strip(), user, team=found_team, name_filter=filter, job_type=job_type)
         except pulling.PullRefused as refusal:
@@ -51,6 +58,9 @@ class Command(BaseCommand):
             self.stdout.write(pulled.line)
         if result.error:
             new = " ".join(str(pk) for pk in result.new_ids)
-            kept = f" (drafts pulled before it are kept: {new})" if new else ""
-            raise CommandError(f"CDM error: {result.error}{kept}", returncode=2)
+            if new:
+                message = _("CDM error: %(error)s (drafts pulled before it are kept: %(ids)s)")
+            else:
+                message = _("CDM error: %(error)s")
+            raise CommandError(message % {"error": result.error, "ids": new}, returncode=2)
         self.stdout.write(" ".join(str(pk) for pk in result.new_ids) or "none")

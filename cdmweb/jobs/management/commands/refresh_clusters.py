@@ -2,20 +2,24 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.core.management.base import BaseCommand, CommandParser
+from django.core.management.base import CommandParser
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from cdmweb.jobs.clusters import drift, inventory
-from cdmweb.jobs.models import Target
+from cdmweb.jobs.models import JobDraft, Target
+
+from ._io import PeopleCommand
 
 
-class Command(BaseCommand):
-    help = (
+class Command(PeopleCommand):
+    help = gettext_lazy(
         "Refresh the local copy of every target's clusters (jobs, links, cluster list) and check the "
         "drift of every tracked draft. For cron, beside recover_submissions."
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
-        parser.add_argument("--target", help="only this target")
+        parser.add_argument("--target", help=_("only this target"))
 
     def handle(self, *args: Any, target: str | None, **options: Any) -> None:
         targets = Target.objects.all() if target is None else Target.objects.filter(name=target)
@@ -28,7 +32,8 @@ class Command(BaseCommand):
         results = drift.check(drafts)
         counts: dict[str, int] = {}
         for result in results:
-            key = "not checked" if result.error else (result.state or "not checked")
+            key = "" if result.error else result.state
             counts[key] = counts.get(key, 0) + 1
-        summary = ", ".join(f"{n} {state}" for state, n in sorted(counts.items())) or "no tracked draft"
-        self.stdout.write(f"drift: {summary}")
+        words = dict(JobDraft.Drift.choices)
+        summary = ", ".join(f"{n} {words.get(state, state)}" for state, n in sorted(counts.items()))
+        self.stdout.write(_("drift: %(summary)s") % {"summary": summary or _("no tracked draft")})

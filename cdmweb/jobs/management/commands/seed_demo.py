@@ -15,11 +15,14 @@ from typing import Any
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.core.management.base import BaseCommand
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from cdmweb.accounts.models import EDITOR, REVIEWER, Membership, Team
 from cdmweb.jobs.importing import import_text
 from cdmweb.sandbox import engine
+
+from ._io import PeopleCommand
 
 DEMO_DIR = Path(__file__).resolve().parents[2] / "demo"
 TEAM_DRAFTS = {"orders_mysql_to_hive.json"}  # the one the review walk-through uses
@@ -28,8 +31,10 @@ REVIEWER_NAME = "reviewer"
 ALREADY_RUNNING = ("nightly", "hourly", "backfill", "eu", "us")
 
 
-class Command(BaseCommand):
-    help = "Create the demo users (passwords kept in var/demo-login.txt), the demo team and the demo drafts."
+class Command(PeopleCommand):
+    help = gettext_lazy(
+        "Create the demo users (passwords kept in var/demo-login.txt), the demo team and the demo drafts."
+    )
 
     def handle(self, *args: Any, **options: Any) -> None:
         username = os.environ.get("DJANGO_SUPERUSER_USERNAME", "demo")
@@ -46,7 +51,7 @@ class Command(BaseCommand):
             password = secrets.token_urlsafe(12)
             reviewer = User.objects.create_user(REVIEWER_NAME, password=password)
             logins[REVIEWER_NAME] = password
-        team, _ = Team.objects.get_or_create(slug="demo-team", defaults={"name": "Demo team"})
+        team, _created = Team.objects.get_or_create(slug="demo-team", defaults={"name": "Demo team"})
         Membership.objects.get_or_create(team=team, user=user, defaults={"role": EDITOR})
         Membership.objects.get_or_create(team=team, user=reviewer, defaults={"role": REVIEWER})
         if not user.drafts.exists():
@@ -56,24 +61,32 @@ class Command(BaseCommand):
         if settings.CDM_SANDBOX_ENABLED:
             self._seed_running_jobs()
             # The demo SK opens nothing but the sandbox; one set in the environment is never printed.
-            sk = "(from CDM_SANDBOX_SK)" if os.environ.get("CDM_SANDBOX_SK") else settings.CDM_SANDBOX_SK
+            sk = _("(from CDM_SANDBOX_SK)") if os.environ.get("CDM_SANDBOX_SK") else settings.CDM_SANDBOX_SK
             self.stdout.write(
-                f"CDM sandbox at {settings.CDM_SANDBOX_URL}: project {settings.CDM_SANDBOX_PROJECT_ID}, "
-                f"AK {settings.CDM_SANDBOX_AK}, SK {sk}"
+                _("CDM sandbox at %(url)s: project %(project)s, AK %(ak)s, SK %(sk)s")
+                % {
+                    "url": settings.CDM_SANDBOX_URL,
+                    "project": settings.CDM_SANDBOX_PROJECT_ID,
+                    "ak": settings.CDM_SANDBOX_AK,
+                    "sk": sk,
+                }
             )
         for name, account in ((username, user), (REVIEWER_NAME, reviewer)):
             if name in logins and account.check_password(logins[name]):
-                self.stdout.write(f"Log in as: {name} / {logins[name]}")
+                self.stdout.write(_("Log in as: %(name)s / %(password)s") % {"name": name, "password": logins[name]})
             elif name in logins:
                 # Printing a password that no longer works would send a newcomer into the log-in limit.
                 del logins[name]
                 self._write(login_file, logins, keep_empty=True)
                 self.stdout.write(
-                    f"Log in as: {name} (its password was changed after it was stored; "
-                    f"`manage.py changepassword {name}` sets a new one)"
+                    _(
+                        "Log in as: %(name)s (its password was changed after it was stored; "
+                        "`manage.py changepassword %(name)s` sets a new one)"
+                    )
+                    % {"name": name}
                 )
             else:
-                self.stdout.write(f"Log in as: {name} (password set earlier, not stored here)")
+                self.stdout.write(_("Log in as: %(name)s (password set earlier, not stored here)") % {"name": name})
 
     def _seed_running_jobs(self) -> None:
         """What a team's cluster holds before cdmweb meets it: jobs made in the console, which the
@@ -91,7 +104,10 @@ class Command(BaseCommand):
                     except engine.SandboxRefusal:
                         continue  # a demo draft left with errors on purpose: CDM would refuse it too
                     made += 1
-        self.stdout.write(f"Sandbox cluster {cluster.name} already runs {made} jobs (Clusters screen → pull).")
+        self.stdout.write(
+            _("Sandbox cluster %(cluster)s already runs %(count)s jobs (Clusters screen → pull).")
+            % {"cluster": cluster.name, "count": made}
+        )
 
     @staticmethod
     def _read(path: Path) -> dict[str, str]:
