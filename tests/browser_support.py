@@ -14,6 +14,7 @@ with the ``browser`` parameters of the fixtures and tests that use it.
 from __future__ import annotations
 
 import os
+import re
 
 # Playwright's sync API keeps an event loop in this thread; the ORM calls in the tests are still
 # synchronous. Django reads the variable at call time, so setting it on import is early enough.
@@ -93,10 +94,11 @@ def login(page: Page, username: str = "owner", password: str = PASSWORD) -> None
     expect(page.get_by_role("heading", name="My drafts")).to_be_visible()
 
 
-def menu_link(page: Page, name: str) -> Locator:
-    """A link of the main menu, with the menu opened first where it is folded (below 992 px)."""
+def menu_link(page: Page, name: str | re.Pattern[str]) -> Locator:
+    """A link of the main menu, with the menu opened first where it is folded (below 992 px); a
+    pattern for a link whose name carries a count ("Reviews 1")."""
     # Found by its element, not its accessible name: the name is translated ("主菜单").
-    link = page.locator("nav").first.get_by_role("link", name=name, exact=True)
+    link = page.locator("nav").first.get_by_role("link", name=name, exact=isinstance(name, str))
     if not link.is_visible():
         page.locator("label[for=menu-toggle]").click()
     return link
@@ -159,7 +161,7 @@ def assert_accessible(page: Page, context: str | dict[str, list[list[str]]] | No
 # user reads, less what is verbatim (code, the preview, values in fields) or marked with its own lang.
 _SHOWN_TEXT = """() => {
     const main = document.querySelector('main').cloneNode(true);
-    main.querySelectorAll('pre, code, kbd, samp, var, script, style, textarea, select, [lang], [hidden], .d-none')
+    main.querySelectorAll('pre, code, kbd, samp, var, script, style, textarea, select, [lang], [translate=no], [hidden], .d-none')
         .forEach(e => e.remove());
     document.body.appendChild(main);
     main.style.position = 'absolute';
@@ -169,9 +171,19 @@ _SHOWN_TEXT = """() => {
 }"""
 
 
-def english_shown(page: Page, allowed: frozenset[str] = frozenset()) -> list[str]:
-    """The English words a page's main region shows, names and codes excepted (the template rule's
-    ``english_words``), and those a test knows are data (a draft's name, a user's name)."""
-    from .template_text import english_words
+# Products the Chinese documentation names in Latin letters, as the catalogue's help quotes it.
+PRODUCT_NAMES = frozenset({"Hive", "HBase", "Oracle", "Kafka", "Redis", "Elasticsearch", "Hadoop", "Apache"})
 
-    return [word for word in english_words(page.evaluate(_SHOWN_TEXT)) if word.strip(".:,;()'’") not in allowed]
+
+def english_shown(page: Page, allowed: frozenset[str] = frozenset()) -> list[str]:
+    """The English words a page's main region shows, each with the text around it; names and codes
+    are excepted (the template rule's ``is_name``), and so are the words a test knows are data (a
+    draft's name, a user's name)."""
+    from .template_text import WORD, is_name
+
+    text = " ".join(page.evaluate(_SHOWN_TEXT).split())
+    return [
+        f"{word[0]} in «{text[max(0, word.start() - 30) : word.end() + 30]}»"
+        for word in WORD.finditer(text)
+        if not is_name(word[0]) and word[0].strip(".:,;()'’") not in allowed | PRODUCT_NAMES
+    ]

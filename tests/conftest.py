@@ -107,10 +107,14 @@ def fast_password_hashing(settings):
 
 
 @pytest.fixture(autouse=True)
-def english_until_asked():
+def english_until_asked(monkeypatch):
     """A request through the test client leaves its language active in the test's thread; every
-    test starts in the default language, as every real request does."""
+    test starts in the default language, as every real request does. Commands speak the terminal's
+    language, so a developer's Chinese shell must not change what the tests expect either."""
     from django.utils import translation
+
+    for variable in ("LANGUAGE", "LC_ALL", "LC_MESSAGES", "LANG"):
+        monkeypatch.delenv(variable, raising=False)
 
     translation.deactivate()
     yield

@@ -4,7 +4,7 @@ Django's template tags and variables are taken out first ({% translate %} and {%
 are translated; a variable is data or already translated in Python). What is left is HTML: its text
 and the attributes people read (title, placeholder, aria-label, alt) must hold no English words.
 Code, names and values are never translated, so the rule leaves alone what is inside <code>, <kbd>,
-<pre>, <script> and <style>, anything in an element marked with its own lang="…", and tokens that read
+<pre>, <script> and <style>, anything in an element marked with its own lang="…" or translate="no", and tokens that read
 as names rather than words: identifiers with dots, dashes, underscores, digits or inner capitals
 (fromJobConfig.tableName, Cdm.0104, X-Language), words in capitals (SUCCEEDED, CDM, JSON), and
 cdmweb itself.
@@ -18,7 +18,8 @@ from html.parser import HTMLParser
 READ_ATTRIBUTES = {"title", "placeholder", "aria-label", "alt", "aria-roledescription"}
 VERBATIM = {"code", "kbd", "pre", "script", "style", "samp", "var"}
 VOID = {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "track", "wbr"}
-NAMES = {"cdmweb", "htmx"}
+# cdmweb itself, and JSON's literals as help texts quote them ("为true时").
+NAMES = {"cdmweb", "htmx", "true", "false", "null"}
 
 _COMMENT = re.compile(r"\{#.*?#\}|\{%\s*comment\s*%\}.*?\{%\s*endcomment\s*%\}", re.S)
 _BLOCK_TRANSLATE = re.compile(r"\{%\s*blocktrans(?:late)?\b.*?%\}.*?\{%\s*endblocktrans(?:late)?\s*%\}", re.S)
@@ -26,7 +27,7 @@ _TAG = re.compile(r"\{%.*?%\}|\{\{.*?\}\}", re.S)
 _VARIABLE = re.compile(r"\{\{.*?\}\}", re.S)
 # A literal a filter shows when a value is missing ({{ x|default:"none yet" }}) is text like any other.
 _DEFAULT_LITERAL = re.compile(r"\|default(?:_if_none)?:(?:\"([^\"]*)\"|'([^']*)')")
-_WORD = re.compile(r"[A-Za-z][A-Za-z0-9'’.\-_/:@${}()*]*")
+WORD = re.compile(r"[A-Za-z][A-Za-z0-9'’.\-_/:@${}()*]*")
 
 
 def is_name(token: str) -> bool:
@@ -39,7 +40,7 @@ def is_name(token: str) -> bool:
 
 
 def english_words(text: str) -> list[str]:
-    return [word for word in _WORD.findall(text) if not is_name(word)]
+    return [word for word in WORD.findall(text) if not is_name(word)]
 
 
 class _TextFinder(HTMLParser):
@@ -54,7 +55,8 @@ class _TextFinder(HTMLParser):
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         values = dict(attrs)
         # <html lang> names the page's language; an element's own lang marks text kept in that language.
-        skip = tag in VERBATIM or ("lang" in values and tag != "html")
+        # translate="no" is HTML's own mark for a name that stays as it is (an input's key).
+        skip = tag in VERBATIM or ("lang" in values and tag != "html") or values.get("translate") == "no"
         if not (skip or self._verbatim()):
             for name, value in attrs:
                 if name in READ_ATTRIBUTES and value and english_words(value):
