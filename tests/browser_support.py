@@ -161,8 +161,8 @@ def assert_accessible(page: Page, context: str | dict[str, list[list[str]]] | No
 # user reads, less what is verbatim (code, the preview, values in fields) or marked with its own lang.
 _SHOWN_TEXT = """() => {
     const main = document.querySelector('main').cloneNode(true);
-    main.querySelectorAll('pre, code, kbd, samp, var, script, style, textarea, select, [lang], [translate=no], [hidden], .d-none')
-        .forEach(e => e.remove());
+    const verbatim = 'pre, code, kbd, samp, var, script, style, textarea, select, [lang], [translate=no]';
+    main.querySelectorAll(verbatim + ', [hidden], .d-none').forEach(e => e.remove());
     document.body.appendChild(main);
     main.style.position = 'absolute';
     const text = main.innerText;
