@@ -584,6 +584,12 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
         "(repeatable; KEY as in results-latest.json, e.g. input-add@500, preview@500, or 'all')",
     )
     parser.add_argument(
+        "--language",
+        default="",
+        metavar="CODE",
+        help="the language the browser asks for (Accept-Language), e.g. zh-CN; default none (English)",
+    )
+    parser.add_argument(
         "--postgres",
         metavar="URL",
         help="run on PostgreSQL instead: a throwaway database is made on this server and dropped "
@@ -620,7 +626,7 @@ def main(argv: list[str] | None = None) -> int:
 
         if "designer" in parts:
             designer_user = users.create_user("bench-designer", password="bench-pass-1234")
-            client = Client()
+            client = Client(**({"HTTP_ACCEPT_LANGUAGE": args.language} if args.language else {}))
             client.force_login(designer_user)
             small = make_designer_draft(designer_user, SMALL_INPUTS)
             big = make_designer_draft(designer_user, args.inputs)
@@ -632,7 +638,7 @@ def main(argv: list[str] | None = None) -> int:
         if "dashboard" in parts:
             dashboard_user = users.create_user("bench-dashboard", password="bench-pass-1234")
             make_dashboard_drafts(dashboard_user, args.drafts)
-            client = Client()
+            client = Client(**({"HTTP_ACCEPT_LANGUAGE": args.language} if args.language else {}))
             client.force_login(dashboard_user)
             print(f"dashboard: {args.drafts:,} drafts ready", file=sys.stderr)
             bench_dashboard(bench, client, args.drafts)
