@@ -43,13 +43,14 @@ def sees_secrets(user: Any, draft: JobDraft) -> bool:
     return can(user, draft, EDIT)
 
 
-def refusal(role: str | None, action: str) -> str:
-    """What a member whose role does not allow ``action`` is told; "" when it does."""
+def refusal(role: str | None, action: str, doing: str | None = None) -> str:
+    """What a member whose role does not allow ``action`` is told; "" when it does. ``doing`` names
+    what they tried in the interface's words, where that says more than the action ("submit")."""
     if allows(role, action):
         return ""
     return _("As a %(role)s of this team you cannot %(action)s this draft; ask a team admin.") % {
         "role": role_word(role),
-        "action": ACTION_WORDS[action],
+        "action": doing or ACTION_WORDS[action],
     }
 
 

@@ -82,3 +82,15 @@ def test_validation_lines_in_chinese(terminal, tmp_path):
         call_command("validate_job", str(path))
     with pytest.raises(CommandError, match="文件不存在"):
         call_command("validate_job", str(tmp_path / "missing.json"))
+
+
+def test_a_refused_command_names_what_was_tried_in_chinese_too(terminal, sandbox, crew, crew_draft):
+    args = ["submit_job", str(crew_draft.pk), "--target", "sandbox", "--pool", "all", "--user", "crew-viewer"]
+    terminal("zh_CN.UTF-8")
+    with pytest.raises(CommandError) as chinese:
+        call_command(*args)
+    assert "提交" in str(chinese.value) and "查看者" in str(chinese.value) and "修改" not in str(chinese.value)
+    terminal("C.UTF-8")
+    with pytest.raises(CommandError) as english:
+        call_command(*args)
+    assert "you cannot submit this draft" in str(english.value) and english.value.returncode == 1

@@ -5,10 +5,19 @@ from typing import Any
 from django.contrib.auth import get_user_model
 from django.core.management.base import CommandError
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from cdmweb.accounts.models import Team
 from cdmweb.jobs.access import refusal, role_for
 from cdmweb.jobs.models import JobDraft
+
+# What a command does to a draft, as the refusal says it ("you cannot submit this draft").
+VERB_WORDS = {
+    "submit": gettext_lazy("submit"),
+    "start": gettext_lazy("start"),
+    "stop": gettext_lazy("stop"),
+    "delete": gettext_lazy("delete"),
+}
 
 
 def draft_and_user(draft_id: str, username: str | None, action: str, verb: str) -> tuple[JobDraft, Any]:
@@ -23,8 +32,9 @@ def draft_and_user(draft_id: str, username: str | None, action: str, verb: str) 
     role = role_for(user, draft) if draft is not None else None
     if draft is None or role is None:
         raise CommandError(_("no draft with id %(id)s") % {"id": draft_id}, returncode=2)
-    if refusal(role, action):
-        raise CommandError(refusal(role, action).replace("change", verb).replace("manage", verb), returncode=1)
+    reason = refusal(role, action, str(VERB_WORDS.get(verb, verb)))
+    if reason:
+        raise CommandError(reason, returncode=1)
     return draft, user
 
 
