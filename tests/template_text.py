@@ -15,7 +15,18 @@ from __future__ import annotations
 import re
 from html.parser import HTMLParser
 
-READ_ATTRIBUTES = {"title", "placeholder", "aria-label", "alt", "aria-roledescription"}
+READ_ATTRIBUTES = {
+    "title",
+    "placeholder",
+    "aria-label",
+    "alt",
+    "aria-roledescription",
+    "aria-description",
+    "hx-confirm",
+    "hx-prompt",
+    "data-bs-title",
+    "label",
+}
 VERBATIM = {"code", "kbd", "pre", "script", "style", "samp", "var"}
 VOID = {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "track", "wbr"}
 # cdmweb itself, and JSON's literals as help texts quote them ("为true时").
@@ -26,7 +37,10 @@ _BLOCK_TRANSLATE = re.compile(r"\{%\s*blocktrans(?:late)?\b.*?%\}.*?\{%\s*endblo
 _TAG = re.compile(r"\{%.*?%\}|\{\{.*?\}\}", re.S)
 _VARIABLE = re.compile(r"\{\{.*?\}\}", re.S)
 # A literal a filter shows when a value is missing ({{ x|default:"none yet" }}) is text like any other.
-_DEFAULT_LITERAL = re.compile(r"\|default(?:_if_none)?:(?:\"([^\"]*)\"|'([^']*)')")
+_DEFAULT_LITERAL = re.compile(r"\|(?:default|default_if_none|yesno):(?:\"([^\"]*)\"|'([^']*)')")
+# {% firstof a b "nothing yet" %} shows its literal when the rest are empty.
+_FIRSTOF = re.compile(r"\{%\s*firstof\b(.*?)%\}", re.S)
+_LITERAL = re.compile(r"\"([^\"]*)\"|'([^']*)'")
 WORD = re.compile(r"[A-Za-z][A-Za-z0-9'’.\-_/:@${}()*]*")
 
 
@@ -88,6 +102,7 @@ def untranslated_text(source: str) -> list[str]:
     source = _COMMENT.sub(" ", source)
     source = _BLOCK_TRANSLATE.sub(" ", source)
     source = _VARIABLE.sub(_shown_literals, source)
+    source = _FIRSTOF.sub(lambda tag: " " + " ".join("".join(pair) for pair in _LITERAL.findall(tag[1])) + " ", source)
     finder = _TextFinder()
     finder.feed(_TAG.sub(" ", source))
     finder.close()

@@ -29,6 +29,15 @@ def test_the_rule_leaves_translated_text_names_and_code_alone():
     assert untranslated_text(source) == []
 
 
+def test_the_rule_reads_confirmations_group_labels_and_shown_literals():
+    source = (
+        '<form hx-confirm="Delete this draft?"></form><optgroup label="Not applicable"></optgroup>'
+        '{{ x|yesno:"shared,private" }}{% firstof a b "nothing yet" %}'
+    )
+    found = ['form[hx-confirm]="Delete this draft?"', 'optgroup[label]="Not applicable"', "shared,private nothing yet"]
+    assert untranslated_text(source) == found
+
+
 def test_the_page_language_does_not_excuse_its_text():
     assert untranslated_text('<html lang="en"><p>Request refused</p></html>') == ["Request refused"]
 

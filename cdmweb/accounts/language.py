@@ -18,6 +18,9 @@ from django.views.i18n import set_language as django_set_language
 
 from .models import Preference
 
+# A choice made before logging in (on the log-in page), kept in the session until the log-in.
+CHOSEN_BEFORE_LOGIN = "language_chosen_before_login"
+
 
 def supported(code: str | None) -> bool:
     """Whether ``code`` is one of the interface's languages, exactly (settings.LANGUAGES)."""
@@ -40,9 +43,20 @@ def set_language(request: HttpRequest) -> HttpResponse:
     """Django's switch (the cookie, back to the page), and for a logged-in user the choice saved."""
     response = django_set_language(request)
     code = request.POST.get("language") if request.method == "POST" else None
-    if supported(code) and request.user.is_authenticated and settings.LANGUAGE_COOKIE_NAME in response.cookies:
-        remember(request.user, code)
+    if supported(code) and settings.LANGUAGE_COOKIE_NAME in response.cookies:
+        if request.user.is_authenticated:
+            remember(request.user, code)
+        else:
+            request.session[CHOSEN_BEFORE_LOGIN] = code
     return response
+
+
+def remember_choice_made_before_login(sender: Any, request: HttpRequest, user: Any, **kwargs: Any) -> None:
+    """The switch pressed on the log-in page is the user's latest choice: it becomes their saved
+    one (the session outlives the log-in; Django keeps its data when it renews the key)."""
+    code = request.session.pop(CHOSEN_BEFORE_LOGIN, None) if hasattr(request, "session") else None
+    if supported(code):
+        remember(user, code)
 
 
 class UserLanguageMiddleware:

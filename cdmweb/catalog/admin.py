@@ -56,11 +56,11 @@ class ConnectorAdmin(admin.ModelAdmin):
             connector = catalog.connector(name)
             if connector is None:
                 raise Http404(gettext("No such connector."))
-            title = f"{connector.name} — {connector.label}"
+            title = f"{connector.name} — {connector.label_text}"
             sections = [
                 (SECTION_LABELS.get(side, SECTION_LABELS["link"]), specs) for side, specs in connector.inputs.items()
             ]
-            notes = connector.notes
+            notes = connector.notes_text
         context = {
             **self.admin_site.each_context(request),
             "title": title,

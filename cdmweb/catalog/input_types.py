@@ -11,6 +11,7 @@ from datetime import datetime
 from typing import ClassVar
 
 from cdmweb import jsontext
+from cdmweb.translation import gettext as _
 
 from .registry import InputSpec
 
@@ -61,9 +62,9 @@ class DateTimeInput(InputType):
         try:
             datetime.strptime(value, "%Y-%m-%d %H:%M:%S")
         except ValueError:
-            return "Cdm.0004", f"{spec.key} must be a date and time as yyyy-MM-dd HH:mm:ss, not {value!r}."
+            return "Cdm.0004", _not_a_moment(spec, value)
         if not DATETIME.fullmatch(value):  # strptime also takes 2026-1-5 1:2:3
-            return "Cdm.0004", f"{spec.key} must be a date and time as yyyy-MM-dd HH:mm:ss, not {value!r}."
+            return "Cdm.0004", _not_a_moment(spec, value)
         return None
 
 
@@ -75,7 +76,7 @@ class BooleanInput(InputType):
     @classmethod
     def check(cls, spec: InputSpec, value: str) -> tuple[str, str] | None:
         if value not in ("true", "false"):
-            return "Cdm.0004", f"{spec.key} must be true or false, not {value!r}."
+            return "Cdm.0004", _("{key} must be true or false, not {value}.").format(key=spec.key, value=repr(value))
         return None
 
 
@@ -88,10 +89,14 @@ class IntegerInput(InputType):
     def check(cls, spec: InputSpec, value: str) -> tuple[str, str] | None:
         # ASCII digits only: str.isdigit() also accepts "²", which int() refuses.
         if not WHOLE_NUMBER.fullmatch(value):
-            return "Cdm.0009", f"{spec.key} must be a whole number, not {value[:40]!r}."
+            return "Cdm.0009", _("{key} must be a whole number, not {value}.").format(
+                key=spec.key, value=repr(value[:40])
+            )
         number = int(value)
         if (spec.min is not None and number < spec.min) or (spec.max is not None and number > spec.max):
-            return "Cdm.0024", f"{spec.key} must be within [{spec.min}, {spec.max}]; {number} is outside."
+            return "Cdm.0024", _("{key} must be within [{min}, {max}]; {number} is outside.").format(
+                key=spec.key, min=spec.min, max=spec.max, number=number
+            )
         return None
 
 
@@ -103,7 +108,9 @@ class EnumInput(InputType):
     @classmethod
     def check(cls, spec: InputSpec, value: str) -> tuple[str, str] | None:
         if spec.choices and value not in spec.choices:
-            return "Cdm.0014", f"{spec.key} must be one of {', '.join(spec.choices)}; {value!r} is not."
+            return "Cdm.0014", _("{key} must be one of {choices}; {value} is not.").format(
+                key=spec.key, choices=", ".join(spec.choices), value=repr(value)
+            )
         return None
 
 
@@ -129,10 +136,20 @@ class MapInput(InputType):
         try:
             parsed = jsontext.loads(value)
         except ValueError:
-            return "Cdm.0004", f'{spec.key} should be a JSON object such as {{"key": "value"}}.'
+            return "Cdm.0004", _not_an_object(spec)
         if not isinstance(parsed, dict):
-            return "Cdm.0004", f'{spec.key} should be a JSON object such as {{"key": "value"}}.'
+            return "Cdm.0004", _not_an_object(spec)
         return None
+
+
+def _not_a_moment(spec: InputSpec, value: str) -> str:
+    return _("{key} must be a date and time as yyyy-MM-dd HH:mm:ss, not {value}.").format(
+        key=spec.key, value=repr(value)
+    )
+
+
+def _not_an_object(spec: InputSpec) -> str:
+    return _("{key} should be a JSON object such as {example}.").format(key=spec.key, example='{"key": "value"}')
 
 
 def input_type(spec: InputSpec | None) -> type[InputType]:

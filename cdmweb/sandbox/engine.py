@@ -109,12 +109,18 @@ class SandboxRefusal(Exception):
             catalog.error_message(self.code, chinese=True),
         )
         placeholders = template.count("%s")
-        if template == english or placeholders != len(self.values):
+        if template == english or placeholders != len(self.values) or english.count("%s") != placeholders:
             return self.message
-        if not self.values and self.message != english:
+        # Only CDM's own sentence is said again in Chinese; a fuller one of the sandbox's (a link
+        # "of another connector" and why) would lose its reason, so it stays as it is.
+        if self.message != _filled(english, self.values):
             return self.message
-        parts = template.split("%s")
-        return "".join(part + value for part, value in zip(parts, [*self.values, ""], strict=True))
+        return _filled(template, self.values)
+
+
+def _filled(template: str, values: tuple[str, ...] | list[str]) -> str:
+    """CDM's message with its "%s" filled in order (as many values as "%s")."""
+    return "".join(part + value for part, value in zip(template.split("%s"), [*values, ""], strict=True))
 
 
 def cluster_id_for(project_id: str, name: str) -> str:

@@ -81,3 +81,17 @@ def test_the_admin_lists_the_preferences_in_the_users_language(client, django_us
     other.force_login(boss)
     page = other.get(reverse("admin:accounts_preference_changelist")).content.decode()
     assert "偏好设置" in page and "简体中文" in page
+
+
+def test_a_choice_made_on_the_log_in_page_is_saved_at_the_log_in(client, owner):
+    from cdmweb.accounts.models import Preference as Saved
+
+    Saved.objects.create(user=owner, language="zh-hans")
+    client.post(reverse("set_language"), {"language": "en", "next": reverse("login")})
+    response = client.post(reverse("login"), {"username": "owner", "password": "owner-pass-1234"})
+    assert response.status_code == 302 and Saved.objects.get(user=owner).language == "en"
+    assert '<html lang="en">' in client.get(reverse("dashboard"), HTTP_ACCEPT_LANGUAGE="zh-CN").content.decode()
+    # A log-in with no choice made before it keeps the saved one.
+    other = Client()
+    other.post(reverse("login"), {"username": "owner", "password": "owner-pass-1234"})
+    assert Saved.objects.get(user=owner).language == "en"

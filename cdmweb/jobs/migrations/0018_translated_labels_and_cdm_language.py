@@ -6,17 +6,18 @@ from django.conf import settings
 from django.db import migrations, models
 
 
-def sandbox_follows_the_user(apps, schema_editor):
-    """The seeded sandbox target had X-Language en-us only because that was the default: it now
-    answers each user in their language (empty). Other targets keep what they have: en-us there
-    may be someone's choice, and cannot be told from the old default."""
+def targets_follow_the_user(apps, schema_editor):
+    """Before, every target was made with X-Language en-us (the form's default; "follow the user"
+    did not exist), so en-us cannot be told from a choice: such targets now answer each user in
+    their language. cdmweb reads CDM's codes, never its wording, so nothing depends on English.
+    A target fixed to another value (zh-cn) keeps it; an admin may fix en-us again in the form."""
     Target = apps.get_model("jobs", "Target")
-    Target.objects.filter(name="sandbox", endpoint="", x_language="en-us").update(x_language="")
+    Target.objects.filter(x_language="en-us").update(x_language="")
 
 
-def sandbox_back_to_english(apps, schema_editor):
+def targets_back_to_english(apps, schema_editor):
     Target = apps.get_model("jobs", "Target")
-    Target.objects.filter(name="sandbox", endpoint="", x_language="").update(x_language="en-us")
+    Target.objects.filter(x_language="").update(x_language="en-us")
 
 
 class Migration(migrations.Migration):
@@ -1186,5 +1187,5 @@ class Migration(migrations.Migration):
                 verbose_name="X-Language",
             ),
         ),
-        migrations.RunPython(sandbox_follows_the_user, sandbox_back_to_english),
+        migrations.RunPython(targets_follow_the_user, targets_back_to_english),
     ]

@@ -29,7 +29,7 @@ from cdmweb.jobspec.deployed import VARIABLE, variables
 
 from . import tasks
 from .submitting import SubmissionRefused, record_submission, target_problem
-from .targets import client_for
+from .targets import cdm_language, client_for
 
 START, STOP, DELETE = "start", "stop", "delete"
 NEEDS = {START: EDIT, STOP: EDIT, DELETE: MANAGE}
@@ -231,8 +231,9 @@ def run_history(draft: JobDraft) -> tuple[list[SubmissionSummary], str]:
 
 
 def _history_key(draft: JobDraft) -> str:
+    # CDM's answer holds its own texts in the X-Language asked, so each language has its copy.
     digest = hashlib.sha256(draft.tracked_name.encode()).hexdigest()[:32]
-    return f"job-history-{draft.pk}-{draft.home_cluster_id}-{digest}"
+    return f"job-history-{draft.pk}-{draft.home_cluster_id}-{cdm_language(draft.home_target)}-{digest}"
 
 
 __all__ = [

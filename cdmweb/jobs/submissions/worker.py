@@ -16,7 +16,7 @@ from typing import Any
 from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.db.models import F
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
@@ -48,6 +48,14 @@ class _Unsure(Exception):
 
 
 def send(submission_id: int, on_running: Callable[[Submission], None] | None = None) -> Submission:
+    """``_send_claimed`` in the submitter's language: what it stores (an error line, a routing note)
+    reads as the rest of their pages, also when a separate worker process runs it."""
+    language = Submission.objects.filter(pk=submission_id).values_list("language", flat=True).first()
+    with translation.override(language or None):
+        return _send_claimed(submission_id, on_running)
+
+
+def _send_claimed(submission_id: int, on_running: Callable[[Submission], None] | None = None) -> Submission:
     """Send a queued submission to CDM (create, then start; or create-and-start in a
     pool). Safe to run twice and after a worker died half way: the row is claimed with a lease
     (a live lease keeps everyone else out, CREATED included), a claim whose lease ran out is taken
@@ -313,7 +321,13 @@ def _reconcile_existing(client: CdmClient, submission: Submission, previous_stat
 
 
 def poll(submission: Submission, *, read_timeout: float = 5.0) -> Submission:
-    """Ask CDM once how the job is doing; never longer than ``read_timeout``."""
+    """Ask CDM once how the job is doing; never longer than ``read_timeout``. What it stores is in
+    the submitter's language, whoever's page or worker asks."""
+    with translation.override(submission.language or None):
+        return _poll(submission, read_timeout)
+
+
+def _poll(submission: Submission, read_timeout: float) -> Submission:
     if submission.terminal or submission.state != State.ACCEPTED:
         return submission
     # No retries: a page polls again in a second, and must never wait longer than one timeout.

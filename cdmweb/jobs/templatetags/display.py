@@ -14,6 +14,14 @@ register = template.Library()
 
 
 @register.filter
+def record(text: str) -> str:
+    """A revision's reason or an audit event's detail, in the reader's language."""
+    from cdmweb.jobs.records import shown_record
+
+    return shown_record(text)
+
+
+@register.filter
 def get_item(mapping: Any, key: Any) -> Any:
     """``{{ errors|get_item:row.id }}``: a dict lookup by a variable key, empty when absent."""
     if not mapping:
