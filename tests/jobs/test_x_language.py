@@ -118,3 +118,15 @@ def test_the_target_form_offers_follow_the_user_and_the_two_cdm_values():
     # A value stored before (not offered any more) is kept when the target is edited.
     old = TargetForm(instance=Target(name="old", project_id="p", x_language="de-de"))
     assert ("de-de", "de-de") in old.fields["x_language"].choices
+
+
+def test_what_the_worker_stores_is_in_the_submitters_language(sandbox, valid_draft, owner, settings):
+    from cdmweb.sandbox.models import SandboxJob
+
+    with translation.override("zh-hans"):
+        submission = submitting.submit(valid_draft, sandbox, owner, "zh-gone", cluster_id=cluster(settings))
+    SandboxJob.objects.filter(name=submission.job_name).delete()  # CDM no longer knows the job
+    translation.deactivate_all()  # a separate worker: no language of its own
+    polled = worker.poll(Submission.objects.select_related("target").get(pk=submission.pk))
+    assert polled.error_message.startswith("暂时无法读取状态："), polled.error_message
+    assert "Could not read" not in polled.error_message

@@ -166,3 +166,24 @@ def test_import_errors_link_errors_and_the_diff_in_chinese():
     assert absent == "（不存在）"
     with translation.override("en"):
         assert shown(ABSENT) == "(absent)"
+
+
+def test_a_value_of_the_wrong_type_is_said_in_chinese_with_its_code_kept():
+    from cdmweb.catalog.input_types import input_type
+    from cdmweb.catalog.registry import get_catalog
+
+    catalog = get_catalog()
+    use_sql = catalog.spec("generic-jdbc-connector", "from", "fromJobConfig.useSql")
+    extractors = catalog.by_name[("driver", "throttlingConfig.numExtractors")]
+    cases = [
+        (use_sql, "yes", "Cdm.0004", "必须为 true 或 false"),
+        (extractors, "999", "Cdm.0024", "必须在 [1, 300] 范围内"),
+        (extractors, "many", "Cdm.0009", "必须为整数"),
+    ]
+    for spec, value, code, words in cases:
+        with translation.override("zh-hans"):
+            found = input_type(spec).check(spec, value)
+            assert found is not None and found[0] == code and words in found[1]
+        with translation.override("en"):
+            english = input_type(spec).check(spec, value)
+            assert english[0] == code and not any("\u4e00" <= ch <= "\u9fff" for ch in english[1])
