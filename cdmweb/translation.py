@@ -8,7 +8,7 @@ scripts that never start Django, messages stay English and the language is "en".
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 
 
 def _english_plural(singular: str, plural: str, count: int) -> str:
@@ -44,6 +44,11 @@ def ngettext(singular: str, plural: str, count: int) -> str:
 def gettext_noop(message: str) -> str:
     """Marks a message for the catalogue where it is defined; ``gettext`` translates it where shown."""
     return message
+
+
+def joined(items: Iterable[object]) -> str:
+    """Names in a list as the language writes one: "a, b, c" or "a、b、c"."""
+    return gettext(", ").join(str(item) for item in items)
 
 
 def language() -> str:

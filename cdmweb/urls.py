@@ -1,8 +1,13 @@
 from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path
+from django.utils.translation import gettext_lazy
 
 from cdmweb.accounts.language import set_language
+
+# The admin named as the menu names it (管理后台), not "Django administration".
+admin.site.site_header = gettext_lazy("cdmweb admin")
+admin.site.site_title = gettext_lazy("cdmweb admin")
 
 urlpatterns = [
     path("admin/", admin.site.urls),

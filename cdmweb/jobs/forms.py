@@ -15,7 +15,7 @@ from cdmweb.accounts.models import ADMIN, EDITOR, REVIEWER, Team
 from cdmweb.catalog.registry import get_catalog
 from cdmweb.jobspec.characters import name_problem
 from cdmweb.jobspec.constants import is_running
-from cdmweb.jobspec.validation import NAME_MAX
+from cdmweb.jobspec.validation import ERROR, NAME_MAX, naming_rule
 
 from .models import Target
 from .submissions.endpoints import endpoint_problem
@@ -65,8 +65,12 @@ class JobHeaderForm(forms.Form):
         super().__init__(*args, **kwargs)
         current = current or {}
         self.fields["job_type"].choices = job_type_choices(current.get("job_type"))
-        self.fields["from_connector"].choices = connector_choices("from", current.get("from_connector"))
-        self.fields["to_connector"].choices = connector_choices("to", current.get("to_connector"))
+        for side in ("from", "to"):
+            field, choices = f"{side}_connector", connector_choices(side, current.get(f"{side}_connector"))
+            # A draft whose job names no connector (imported so) shows none picked, not the first.
+            if current and not current.get(field):
+                choices.insert(0, ("", gettext("— choose —")))
+            self.fields[field].choices = choices
         self.helper = FormHelper()
         self.helper.layout = Layout(
             Row(Column("name", css_class="col-md-8"), Column("job_type", css_class="col-md-4")),
@@ -190,6 +194,15 @@ class CreateDraftForm(JobHeaderForm):
         self.fields["team"].queryset = teams_to_create_in(user)
         self.fields["name"].widget.attrs["autofocus"] = True  # the page is this form: start typing
         self.helper.layout.insert(len(self.helper.layout) - 1, "team")
+
+    def clean_name(self) -> str:
+        """A new draft starts with a name CDM takes (Cdm.0110); an imported one keeps its own, with
+        the finding beside it, so that nothing imported is changed or lost."""
+        name = super().clean_name()
+        for problem in naming_rule("name", name):
+            if problem["status"] == ERROR:
+                raise forms.ValidationError(problem["message"])
+        return name
 
 
 class ShareForm(forms.Form):

@@ -18,7 +18,7 @@ from urllib.parse import unquote
 from cdmweb.catalog.input_types import input_type
 from cdmweb.catalog.registry import Catalog, InputSpec, get_catalog
 from cdmweb.translation import gettext as _
-from cdmweb.translation import gettext_noop
+from cdmweb.translation import gettext_noop, joined
 
 from .characters import invisible_list
 from .constants import SIDE_GROUP, SIDE_KEYS
@@ -127,7 +127,7 @@ def _check_header(job: dict[str, Any], catalog: Catalog, findings: list[Finding]
                 ).format(key=key, codes=codes)
                 findings.append(finding(ERROR, message, "Cdm.0018", key))
             else:
-                findings += _naming_rule(key, job[key])
+                findings += naming_rule(key, job[key])
     job_type = job.get("job_type")
     known_types = [value for value, _label in catalog.job_types]
     if isinstance(job_type, str) and job_type not in known_types:
@@ -135,7 +135,7 @@ def _check_header(job: dict[str, Any], catalog: Catalog, findings: list[Finding]
             finding(
                 ERROR,
                 _("Unsupported job type {job_type}; use one of {known}.").format(
-                    job_type=repr(job_type), known=", ".join(known_types)
+                    job_type=repr(job_type), known=joined(known_types)
                 ),
                 "Cdm.0055",
                 "job_type",
@@ -166,7 +166,7 @@ def _check_header(job: dict[str, Any], catalog: Catalog, findings: list[Finding]
             findings.append(finding(ERROR, _("{key} cannot be empty.").format(key=key), "Cdm.0238", key))
 
 
-def _naming_rule(key: str, name: str) -> list[Finding]:
+def naming_rule(key: str, name: str) -> list[Finding]:
     """CDM names jobs and links with letters, digits, _, - and ., starting with a letter or a digit
     (Cdm.0110, the Chinese user guide's migration error codes; the console says the same)."""
     bare = NAME_MACRO.sub("0", name)

@@ -29,6 +29,7 @@ from typing import Any
 from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from cdmweb.catalog.registry import get_catalog
 from cdmweb.jobspec import links as linkspec
@@ -258,7 +259,7 @@ def check_job_for_cluster(cluster: SandboxCluster, job: dict[str, Any]) -> None:
     source, destination = job.get("from-connector-name"), job.get("to-connector-name")
     if job_type_of(job) != NORMAL_JOB or not isinstance(source, str) or not isinstance(destination, str):
         return
-    for _, name, _ in named:
+    for _side, name, _kind in named:
         if linkspec.pair_excluded(linkspec.unmapping_text(found[name].connector), source, destination):
             raise SandboxRefusal(
                 400,
@@ -568,10 +569,11 @@ def submission_state(submission: SandboxSubmission, now: datetime | None = None)
             "FAILED",
             -1,
             submission.total_rows // 2,
-            "Cdm.0901 Failed to connect to the database server: the sandbox was told to fail this job.",
+            # In the X-Language asked for, as CDM's own failure text is (the request's language).
+            _("Cdm.0901 Failed to connect to the database server: the sandbox was told to fail this job."),
         )
     if submission.stopped_at is not None:
-        return SubmissionState("FAILED", -1, rows, "The job was stopped.")
+        return SubmissionState("FAILED", -1, rows, _("The job was stopped."))
     if elapsed < boot:
         return SubmissionState("BOOTING", 0.0, 0)
     if fraction < 1.0:

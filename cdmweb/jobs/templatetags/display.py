@@ -8,6 +8,7 @@ from typing import Any
 
 from django import template
 from django.utils import formats, timezone
+from django.utils.timesince import timesince
 from django.utils.translation import gettext, ngettext
 
 register = template.Library()
@@ -41,6 +42,14 @@ def human_bytes(value: int | None) -> str:
 
 
 @register.filter
+def listed(items: Any) -> str:
+    """``{{ names|listed }}``: "a, b" in English, "a、b" in Chinese."""
+    from cdmweb.translation import joined
+
+    return joined(items or ())
+
+
+@register.filter
 def number(value: Any, decimals: int = 0) -> str:
     """12345 -> "12,345" with the language's separators; empty for no value."""
     if value is None or value == "":
@@ -61,6 +70,27 @@ def when(value: datetime.datetime | None, precision: str = "minutes") -> str:
         value = timezone.localtime(value)
     name = "DATETIME_FORMAT" if precision == "seconds" else "SHORT_DATETIME_FORMAT"
     return formats.date_format(value, name, use_l10n=True)
+
+
+@register.filter
+def since(value: datetime.datetime | None) -> str:
+    """``timesince`` for a sentence ("asked by bob {{ x|since }} ago"), "less than a minute"
+    instead of "0 minutes"."""
+    if not value:
+        return ""
+    if (timezone.now() - value).total_seconds() < 60:
+        return gettext("less than a minute")
+    return timesince(value)
+
+
+@register.filter
+def ago(value: datetime.datetime | None) -> str:
+    """How long ago, as people say it: "just now" under a minute (never "0 minutes ago")."""
+    if not value:
+        return ""
+    if (timezone.now() - value).total_seconds() < 60:
+        return gettext("just now")
+    return gettext("%(time)s ago") % {"time": timesince(value)}
 
 
 @register.filter
