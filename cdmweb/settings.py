@@ -146,7 +146,8 @@ LANGUAGES = [("en", "English"), ("zh-hans", "简体中文")]
 LOCALE_PATHS = [BASE_DIR / "locale"]
 # Dates and numbers per language (cdmweb/formats/<language>/formats.py), before Django's own.
 FORMAT_MODULE_PATH = ["cdmweb.formats"]
-TIME_ZONE = "UTC"
+# The zone pages show times in (stored in UTC whatever it is); a team in China sets Asia/Shanghai.
+TIME_ZONE = os.environ.get("CDMWEB_TIME_ZONE", "UTC")
 USE_I18N = True
 USE_TZ = True
 
