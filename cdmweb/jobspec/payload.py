@@ -264,6 +264,25 @@ def parse_body(raw: Any) -> ParsedBody:
     return ParsedBody(jobs=[parse_job(raw)], kind="job")
 
 
+# What Python's json module says is wrong (JSONDecodeError.msg), to be said in the user's language.
+JSON_REASONS = {
+    "Expecting value": gettext_noop("a value was expected here"),
+    "Expecting property name enclosed in double quotes": gettext_noop(
+        "a key in double quotes was expected here (a trailing comma, or single quotes?)"
+    ),
+    "Expecting ',' delimiter": gettext_noop("a comma was expected here"),
+    "Expecting ':' delimiter": gettext_noop("a colon was expected here"),
+    "Extra data": gettext_noop("there is more after the end of the JSON"),
+    "Unterminated string starting at": gettext_noop("a string starts here and never ends"),
+    "Invalid control character at": gettext_noop(
+        "a control character (such as a raw tab or line break) inside a string"
+    ),
+    "Invalid \\escape": gettext_noop("an invalid backslash escape"),
+    "Illegal trailing comma before end of object": gettext_noop("a comma before the closing brace"),
+    "Illegal trailing comma before end of array": gettext_noop("a comma before the closing bracket"),
+}
+
+
 def loads_body(text: str) -> ParsedBody:
     """Decode JSON text and read it as a body; every failure is a PayloadError with a reason."""
     if not text.strip():
@@ -276,9 +295,11 @@ def loads_body(text: str) -> ParsedBody:
         if exc.pos >= len(text.rstrip()):
             message = _("the JSON ends too early (line {line}, column {column}): is it truncated?")
             raise PayloadError(message.format(line=exc.lineno, column=exc.colno)) from exc
-        # json's own reason (exc.msg, e.g. "Expecting ',' delimiter") is Python's text and stays as it is.
+        # json's own reason (exc.msg) is Python's English: the reasons it gives are translated here,
+        # any other stays as it is.
+        reason = _(JSON_REASONS[exc.msg]) if exc.msg in JSON_REASONS else exc.msg
         message = _("not valid JSON at line {line}, column {column}: {reason}")
-        raise PayloadError(message.format(line=exc.lineno, column=exc.colno, reason=exc.msg)) from exc
+        raise PayloadError(message.format(line=exc.lineno, column=exc.colno, reason=reason)) from exc
     except PayloadError:
         raise
     except ValueError as exc:  # e.g. an integer literal longer than Python converts

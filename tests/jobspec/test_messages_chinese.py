@@ -187,3 +187,18 @@ def test_a_value_of_the_wrong_type_is_said_in_chinese_with_its_code_kept():
         with translation.override("en"):
             english = input_type(spec).check(spec, value)
             assert english[0] == code and not any("\u4e00" <= ch <= "\u9fff" for ch in english[1])
+
+
+def test_pythons_json_reasons_are_said_in_the_users_language():
+    for text, english, chinese in [
+        ('{"a": 1,}', "a key in double quotes was expected here", "此处应为双引号括起的键"),
+        ('{"jobs": [1 2]}', "a comma was expected here", "此处应为逗号"),
+    ]:
+        with translation.override("zh-hans"):
+            with pytest.raises(PayloadError) as zh:
+                loads_body(text)
+        assert chinese in str(zh.value) and "Expecting" not in str(zh.value)
+        with translation.override("en"):
+            with pytest.raises(PayloadError) as en:
+                loads_body(text)
+        assert english in str(en.value)
