@@ -47,6 +47,11 @@ RECORD_SHAPES: list[tuple[str, str]] = [
     (r"target (?P<name>.+) changed", gettext_noop("target %(name)s changed")),
     (r"(?P<user>\S+) removed", gettext_noop("%(user)s removed")),
     (r"(?P<user>\S+) is (?P<role>viewer|editor|reviewer|admin)", gettext_noop("%(user)s is %(role)s")),
+    # What a drift check could not do (drift.DriftResult.error, also a task's result).
+    (r"not tracked: it names no job on a cluster", gettext_noop("not tracked: it names no job on a cluster")),
+    (r"not checked: (?P<reason>.+)", gettext_noop("not checked: %(reason)s")),
+    (r"the cluster's job could not be read", gettext_noop("the cluster's job could not be read")),
+    (r"nothing deployed or pulled to compare with", gettext_noop("nothing deployed or pulled to compare with")),
     (
         r"(?P<user>\S+) is (?P<role>viewer|editor|reviewer|admin) \(create_team\)",
         gettext_noop("%(user)s is %(role)s (create_team)"),

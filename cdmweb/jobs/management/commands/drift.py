@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy
 
 from cdmweb.jobs.clusters import drift
 from cdmweb.jobs.models import JobDraft, Target
+from cdmweb.jobs.records import shown_record
 from cdmweb.jobspec.deployed import change_lines
 
 from ._io import PeopleCommand
@@ -49,7 +50,7 @@ class Command(PeopleCommand):
                 "cluster": draft.home_cluster_id,
             }
             if result.error:
-                self.stdout.write(f"{head} {result.error}")
+                self.stdout.write(f"{head} {shown_record(result.error)}")
                 worst = 2
             elif result.state == JobDraft.Drift.IN_SYNC:
                 self.stdout.write(f"{head} {_('in sync')}")
