@@ -60,13 +60,13 @@ def test_the_dashboard_in_chinese_and_in_english_by_default(owner_client, make_d
     finished_submission(draft, owner)
     html = page(owner_client, reverse("dashboard"), **ZH)
     assert '<html lang="zh-hans"' in html
-    for text in ("我的草稿", "作业类型", "最近修改", "最近的提交记录", "搜索名称、连接器、连接", "前</td>"):
+    for text in ("我的草稿", "作业类型", "最近修改", "最近的提交记录", "搜索名称、连接器、连接", "刚刚</td>"):
         assert text in html, text
     # The job type and CDM's status are CDM's words in both languages.
     assert "NORMAL_JOB" in html and "SUCCEEDED" in html
     assert "My drafts" not in html and " ago" not in html
     english = page(owner_client, reverse("dashboard"))
-    assert "My drafts" in english and "Recent submissions" in english and " ago</td>" in english
+    assert "My drafts" in english and "Recent submissions" in english and "just now</td>" in english
     assert "我的草稿" not in english
 
 
@@ -148,9 +148,9 @@ def test_a_reviewers_refusal_is_in_chinese(client, crew, crew_draft, owner):
 def test_the_history_page_in_chinese(owner_client, draft):
     html = page(owner_client, reverse("history", args=[draft.pk]), **ZH)
     assert "”的历史" in html and "动态" in html and "r1 → 当前草稿" in html and "没有差异。" in html
-    assert "分钟前</td>" in html  # "{{ x|timesince }} ago" as one message: "0 分钟前"
+    assert "刚刚</td>" in html and "0 分钟" not in html  # under a minute: "just now", never "0 minutes ago"
     english = page(owner_client, reverse("history", args=[draft.pk]))
-    assert "History of" in english and "r1 → current draft" in english and "minutes ago</td>" in english
+    assert "History of" in english and "r1 → current draft" in english and "just now</td>" in english
 
 
 def test_the_team_page_and_its_messages_in_chinese(client, crew, django_user_model):
@@ -232,3 +232,20 @@ def test_the_create_link_page_in_chinese(sandbox, owner_client):
     )
     html = refused.content.decode()
     assert "请为连接命名。" in html and "linkConfig.databaseType 不能为空。" in html  # the input's name stays
+
+
+def test_a_moment_reads_as_people_say_it_and_names_its_zone(owner_client, draft, settings):
+    from datetime import timedelta
+
+    from django.utils import timezone, translation
+
+    from cdmweb.jobs.templatetags.display import ago, since, when
+
+    moment = timezone.now() - timedelta(minutes=5, seconds=3)
+    with translation.override("zh-hans"):
+        assert ago(timezone.now()) == "刚刚" and since(timezone.now()) == "不到 1 分钟"
+        assert ago(moment) == "5\xa0分钟前"
+        assert when(moment).endswith(" UTC") and "年" in when(moment)
+    with translation.override("en"):
+        assert ago(timezone.now()) == "just now" and ago(moment) == "5\xa0minutes ago"
+        assert when(moment).endswith(" UTC")
