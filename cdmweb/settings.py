@@ -96,6 +96,8 @@ TEMPLATES = [
                 )
             ],
             "builtins": ["template_partials.templatetags.partials"],
+            # Django's i18n tags, a constant {% translate %} rendered once per language.
+            "libraries": {"i18n": "cdmweb.templating.i18n"},
             "context_processors": [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
