@@ -126,6 +126,17 @@ class InputRow:
     required: bool = False
     custom: bool = False
 
+    @property
+    def action_labels(self) -> tuple[str, str, str]:
+        """What a screen reader says for ↑ ↓ ✕: one gettext each, cheaper than three
+        {% blocktranslate %} per row on a page of hundreds of rows."""
+        values = {"name": self.name}
+        return (
+            gettext("Move %(name)s up") % values,
+            gettext("Move %(name)s down") % values,
+            gettext("Remove %(name)s") % values,
+        )
+
     def __post_init__(self) -> None:
         item, spec = self.item, self.spec
         self.id_str = str(item.id)

@@ -18,7 +18,7 @@ from urllib.parse import unquote
 from cdmweb.catalog.input_types import input_type
 from cdmweb.catalog.registry import Catalog, InputSpec, get_catalog
 from cdmweb.translation import gettext as _
-from cdmweb.translation import gettext_noop, joined
+from cdmweb.translation import gettext_noop, joined, one_language
 
 from .characters import invisible_list
 from .constants import SIDE_GROUP, SIDE_KEYS
@@ -54,6 +54,11 @@ EMPTY_REFUSED = {
 
 
 def validate_job(job: Any, catalog: Catalog | None = None) -> list[Finding]:
+    with one_language():
+        return _validate_job(job, catalog)
+
+
+def _validate_job(job: Any, catalog: Catalog | None = None) -> list[Finding]:
     catalog = catalog or get_catalog()
     if not isinstance(job, dict):
         return [finding(ERROR, _("A job must be a JSON object."), "Cdm.0018")]
