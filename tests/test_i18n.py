@@ -107,3 +107,18 @@ def test_the_catalogue_holds_every_message_the_code_marks(tmp_path, settings, mo
     fresh = catalogue_entries((scratch / "django.po").read_text(encoding="utf-8"))
     assert [msgid for msgid, msgstr in fresh if msgid and not msgstr] == []
     assert len(fresh) == len(catalogue_entries(CATALOGUE.read_text(encoding="utf-8")))
+
+
+def test_a_constant_translate_tag_is_remembered_per_language_and_the_rest_is_djangos():
+    from django.template import Context, Template
+    from django.utils import translation
+
+    template = Template(
+        '{% load i18n %}{% translate "Drafts" %}|{% translate "Review" context "verb" %}|'
+        '{% translate "Drafts" noop %}|{% translate "Drafts" as word %}{{ word }}|{% translate name %}'
+    )
+    for _round in range(2):  # the second round is served from memory
+        with translation.override("zh-hans"):
+            assert template.render(Context({"name": "Log out"})) == "草稿|审核|Drafts|草稿|退出登录"
+        with translation.override("en"):
+            assert template.render(Context({"name": "Log out"})) == "Drafts|Review|Drafts|Drafts|Log out"

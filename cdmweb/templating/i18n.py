@@ -23,7 +23,8 @@ register = Library()
 register.tags.update(django_i18n.register.tags)
 register.filters.update(django_i18n.register.filters)
 
-_RENDERED: dict[tuple[str | None, str | None, str], str] = {}
+_RENDERED: dict[tuple[str, str | None, str], str] = {}
+_LANGUAGE_KEY = "cdmweb_i18n_language"
 
 
 class RememberedTranslateNode(Node):
@@ -35,7 +36,11 @@ class RememberedTranslateNode(Node):
         self.node, self.text, self.message_context = node, text, message_context
 
     def render(self, context: Context) -> str:
-        key = (translation.get_language(), self.message_context, self.text)
+        # The language cannot change while a template renders: asked once per render, not per tag.
+        language = context.render_context.get(_LANGUAGE_KEY)
+        if language is None:
+            language = context.render_context[_LANGUAGE_KEY] = translation.get_language() or ""
+        key = (language, self.message_context, self.text)
         rendered = _RENDERED.get(key)
         if rendered is None:
             rendered = _RENDERED[key] = self.node.render(context)
