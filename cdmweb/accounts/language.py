@@ -20,9 +20,6 @@ from .models import Preference
 
 # A choice made before logging in (on the log-in page), kept in the session until the log-in.
 CHOSEN_BEFORE_LOGIN = "language_chosen_before_login"
-# The saved choice, copied into the session at log-in and at each switch, so a request reads it
-# with the session it loads anyway instead of a query of its own. "" when the user never chose.
-SESSION_LANGUAGE = "cdmweb_language"
 
 
 def supported(code: str | None) -> bool:
@@ -38,10 +35,8 @@ def saved_language(user: Any) -> str | None:
     return code if supported(code) else None
 
 
-def remember(user: Any, code: str, request: HttpRequest | None = None) -> None:
+def remember(user: Any, code: str) -> None:
     Preference.objects.update_or_create(user=user, defaults={"language": code})
-    if request is not None and hasattr(request, "session"):
-        request.session[SESSION_LANGUAGE] = code
 
 
 def set_language(request: HttpRequest) -> HttpResponse:
@@ -50,23 +45,19 @@ def set_language(request: HttpRequest) -> HttpResponse:
     code = request.POST.get("language") if request.method == "POST" else None
     if supported(code) and settings.LANGUAGE_COOKIE_NAME in response.cookies:
         if request.user.is_authenticated:
-            remember(request.user, code, request)
+            remember(request.user, code)
         else:
             request.session[CHOSEN_BEFORE_LOGIN] = code
     return response
 
 
 def remember_choice_made_before_login(sender: Any, request: HttpRequest, user: Any, **kwargs: Any) -> None:
-    """At log-in, the session learns the user's saved language. The switch pressed on the log-in
-    page is their latest choice: it becomes the saved one (the session outlives the log-in; Django
-    keeps its data when it renews the key)."""
-    if request is None or not hasattr(request, "session"):
-        return
-    code = request.session.pop(CHOSEN_BEFORE_LOGIN, None)
+    """The switch pressed on the log-in page is the user's latest choice: it becomes their saved
+    one (the session outlives the log-in; Django keeps its data when it renews the key)."""
+    session = getattr(request, "session", None)
+    code = session.pop(CHOSEN_BEFORE_LOGIN, None) if session is not None else None
     if supported(code):
-        remember(user, code, request)
-    else:
-        request.session[SESSION_LANGUAGE] = saved_language(user) or ""
+        remember(user, code)
 
 
 class UserLanguageMiddleware:
@@ -77,20 +68,9 @@ class UserLanguageMiddleware:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
-        code = _session_language(request)
+        # One small query per request, so a choice made in one browser shows at once in another.
+        code = saved_language(getattr(request, "user", None))
         if code:
             translation.activate(code)
             request.LANGUAGE_CODE = code
         return self.get_response(request)
-
-
-def _session_language(request: HttpRequest) -> str | None:
-    """The logged-in user's saved language, from the session (filled at log-in); a session from
-    before this was kept (no entry yet) asks the database once and keeps the answer."""
-    user = getattr(request, "user", None)
-    if user is None or not user.is_authenticated or not hasattr(request, "session"):
-        return None
-    code = request.session.get(SESSION_LANGUAGE)
-    if code is None:
-        code = request.session[SESSION_LANGUAGE] = saved_language(user) or ""
-    return code if supported(code) else None
