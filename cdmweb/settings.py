@@ -96,8 +96,9 @@ TEMPLATES = [
                 )
             ],
             "builtins": ["template_partials.templatetags.partials"],
-            # Django's i18n tags, a constant {% translate %} rendered once per language.
-            "libraries": {"i18n": "cdmweb.templating.i18n"},
+            # Django's i18n tags, a constant {% translate %} rendered once per language:
+            # templates {% load cdmweb_i18n %} where they would load i18n.
+            "libraries": {"cdmweb_i18n": "cdmweb.templating.i18n"},
             "context_processors": [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",

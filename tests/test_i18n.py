@@ -114,7 +114,7 @@ def test_a_constant_translate_tag_is_remembered_per_language_and_the_rest_is_dja
     from django.utils import translation
 
     template = Template(
-        '{% load i18n %}{% translate "Drafts" %}|{% translate "Review" context "verb" %}|'
+        '{% load cdmweb_i18n %}{% translate "Drafts" %}|{% translate "Review" context "verb" %}|'
         '{% translate "Drafts" noop %}|{% translate "Drafts" as word %}{{ word }}|{% translate name %}'
     )
     for _round in range(2):  # the second round is served from memory

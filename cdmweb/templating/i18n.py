@@ -4,8 +4,9 @@ Django translates a constant each time the tag renders: a lazy string, resolved,
 percent signs restored. The designer draws that tag some 800 times a page (ten per input row), and
 its output depends on nothing but the language, so each (language, context, text) is rendered once
 by Django's own node and then reused. Everything else is Django's tags unchanged. Installed in
-settings (TEMPLATES OPTIONS "libraries"), so templates keep ``{% load i18n %}`` and makemessages
-reads them as before. A changed .mo file (runserver's reloader) empties the memory.
+settings (TEMPLATES OPTIONS "libraries") as ``cdmweb_i18n``: templates ``{% load cdmweb_i18n %}``
+instead of ``i18n`` (a second library under Django's own name fails system check W003), and
+makemessages reads their tags as before. A changed .mo file (runserver's reloader) empties the memory.
 """
 
 from __future__ import annotations
