@@ -134,6 +134,13 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
+# The user is read with their saved language in one query. Django's own backend stays listed so a
+# session it signed in before keeps working (Django logs out a session whose backend is gone).
+AUTHENTICATION_BACKENDS = [
+    "cdmweb.accounts.backends.ModelBackendWithPreference",
+    "django.contrib.auth.backends.ModelBackend",
+]
+
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},

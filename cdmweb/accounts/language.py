@@ -12,6 +12,7 @@ from collections.abc import Callable
 from typing import Any
 
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.http import HttpRequest, HttpResponse
 from django.utils import translation
 from django.views.i18n import set_language as django_set_language
@@ -28,10 +29,17 @@ def supported(code: str | None) -> bool:
 
 
 def saved_language(user: Any) -> str | None:
-    """The language ``user`` chose, or None (never chose, anonymous, or no longer offered)."""
+    """The language ``user`` chose, or None (never chose, anonymous, or no longer offered). A user
+    read by ``ModelBackendWithPreference`` carries it already; any other asks the database."""
     if user is None or not getattr(user, "is_authenticated", False):
         return None
-    code = Preference.objects.filter(user=user).values_list("language", flat=True).first()
+    if get_user_model().preference.related.is_cached(user):
+        try:
+            code = user.preference.language
+        except Preference.DoesNotExist:
+            code = None
+    else:
+        code = Preference.objects.filter(user=user).values_list("language", flat=True).first()
     return code if supported(code) else None
 
 

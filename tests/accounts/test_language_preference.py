@@ -95,3 +95,12 @@ def test_a_choice_made_on_the_log_in_page_is_saved_at_the_log_in(client, owner):
     other = Client()
     other.post(reverse("login"), {"username": "owner", "password": "owner-pass-1234"})
     assert Saved.objects.get(user=owner).language == "en"
+
+
+def test_a_session_signed_in_by_djangos_own_backend_still_gets_its_language(client, owner):
+    """Sessions from before the user was read with the preference keep working, and say the same."""
+    from cdmweb.accounts.models import Preference as Saved
+
+    Saved.objects.create(user=owner, language="zh-hans")
+    client.force_login(owner, backend="django.contrib.auth.backends.ModelBackend")
+    assert '<html lang="zh-hans">' in client.get(reverse("dashboard")).content.decode()
