@@ -277,6 +277,9 @@
     const seconds = Number(bar.dataset.undoSeconds);
     if (!seconds || bar.dataset.armed) return;
     bar.dataset.armed = "1";
+    // Another request's settle can arm a bar htmx has not processed yet (its own settle comes
+    // later): process it now, so Undo or Ctrl+Z never falls back to a full-page post.
+    if (window.htmx) window.htmx.process(bar);
     undoBars.push(bar);
     setTimeout(() => {
       if (!bar.isConnected) return;
