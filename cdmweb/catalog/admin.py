@@ -8,10 +8,10 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from .models import Connector
-from .registry import get_catalog
+from .registry import SIDE_LABELS, get_catalog
 
-# The sections of a connector's inputs (SIDE_LABELS of the Django-free registry, translated).
-SECTION_LABELS = {"from": _("Source"), "to": _("Destination"), "driver": _("Driver"), "link": _("Link")}
+# The sections of a connector's inputs: the registry's side labels, translated, and its link inputs.
+SECTION_LABELS = {**{side: _(label) for side, label in SIDE_LABELS.items()}, "link": _("Link")}
 
 
 @admin.register(Connector)

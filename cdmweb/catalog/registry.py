@@ -20,14 +20,15 @@ from functools import cache, lru_cache
 from pathlib import Path
 from typing import Any
 
-from cdmweb.translation import gettext, is_chinese
+from cdmweb.translation import gettext, gettext_noop, is_chinese
 
 DATA_FILE = Path(__file__).resolve().parent / "data" / "catalog.json"
 CHINESE_FILE = Path(__file__).resolve().parent / "data" / "catalog.zh-hans.json"
 
 SIDES = ("from", "to", "driver")
 SIDE_GROUP = {"from": "fromJobConfig", "to": "toJobConfig"}
-SIDE_LABELS = {"from": "Source", "to": "Destination", "driver": "Driver"}
+# English, marked for the catalogue: the web translates them where it shows them (gettext).
+SIDE_LABELS = {"from": gettext_noop("Source"), "to": gettext_noop("Destination"), "driver": gettext_noop("Driver")}
 
 # Custom inputs the catalogue does not know are still masked when their key names a secret.
 SECRET_KEY = re.compile(r"(?i)(password|passwd|secret|securitykey|securitytoken|\.sk$|\.dek$|\.iv$|token$)")

@@ -9,7 +9,6 @@ from django import forms
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext, gettext_lazy
-from django.utils.translation import gettext as _
 
 from cdmweb.accounts.models import ADMIN, EDITOR, REVIEWER, Team
 from cdmweb.catalog.registry import get_catalog
@@ -268,7 +267,7 @@ class ReviewDecisionForm(forms.Form):
     def clean(self) -> dict[str, Any]:
         data = super().clean()
         if data.get("decision") == "changes" and not (data.get("comment") or "").strip():
-            self.add_error("comment", _("Say what should change."))
+            self.add_error("comment", gettext("Say what should change."))
         return data
 
 
@@ -356,8 +355,8 @@ class ClusterCheckboxes(_GreysOutSomeOptions, forms.CheckboxSelectMultiple):
 def _cluster_label(cluster: dict[str, Any], running: bool) -> str:
     """ "prod-1 (running)", "prod-2 (status 900)": a cluster as the submit form lists it."""
     if running:
-        return _("%(name)s (running)") % {"name": cluster["name"]}
-    return _("%(name)s (status %(status)s)") % {"name": cluster["name"], "status": cluster["status"]}
+        return gettext("%(name)s (running)") % {"name": cluster["name"]}
+    return gettext("%(name)s (status %(status)s)") % {"name": cluster["name"], "status": cluster["status"]}
 
 
 class SubmitForm(forms.Form):
@@ -397,15 +396,15 @@ class SubmitForm(forms.Form):
     def clean(self) -> dict[str, Any]:
         data = super().clean()
         if data.get("mode") == "cluster" and not data.get("cluster_id"):
-            self.add_error("cluster_id", _("Choose the cluster to create the job in."))
+            self.add_error("cluster_id", gettext("Choose the cluster to create the job in."))
         if data.get("mode") == "pool" and not data.get("pool"):
-            self.add_error("pool", _("Tick at least one cluster for the random pick."))
+            self.add_error("pool", gettext("Tick at least one cluster for the random pick."))
         chosen = [data.get("cluster_id")] if data.get("mode") == "cluster" else data.get("pool") or []
         stopped = [self.not_running[cluster] for cluster in chosen if cluster in self.not_running]
         if stopped:
             field = "cluster_id" if data.get("mode") == "cluster" else "pool"
             self.add_error(
-                field, _("Not running, so CDM would refuse it: %(clusters)s.") % {"clusters": ", ".join(stopped)}
+                field, gettext("Not running, so CDM would refuse it: %(clusters)s.") % {"clusters": ", ".join(stopped)}
             )
         return data
 
@@ -491,7 +490,7 @@ class TargetForm(forms.ModelForm):
         if self.instance.pk and self.instance.secret_encrypted and moved and not data.get("new_secret"):
             self.add_error(
                 "new_secret",
-                _("You changed %(fields)s: type the secret again, it is never sent anywhere new unseen.")
+                gettext("You changed %(fields)s: type the secret again, it is never sent anywhere new unseen.")
                 % {"fields": ", ".join(moved)},
             )
         return data
@@ -525,7 +524,7 @@ class TeamTargetForm(TargetForm):
         prefix = self.variable_prefix
         if value and not value.startswith(prefix):
             raise forms.ValidationError(
-                _("Name a variable starting with %(prefix)s, e.g. %(prefix)sPROD_SK.") % {"prefix": prefix}
+                gettext("Name a variable starting with %(prefix)s, e.g. %(prefix)sPROD_SK.") % {"prefix": prefix}
             )
         return value
 
@@ -538,11 +537,15 @@ class TeamTargetForm(TargetForm):
     def clean(self) -> dict[str, Any]:
         data = super().clean()
         if not data.get("endpoint"):
-            self.add_error("endpoint", _("A team's target needs its CDM endpoint; the sandbox is everyone's already."))
+            self.add_error(
+                "endpoint", gettext("A team's target needs its CDM endpoint; the sandbox is everyone's already.")
+            )
         has_secret = data.get("new_secret") or data.get("secret_source") or self.instance.secret_encrypted
         if not has_secret:
-            self.add_error("new_secret", _("Type the secret (stored encrypted), or name the variable holding it."))
+            self.add_error(
+                "new_secret", gettext("Type the secret (stored encrypted), or name the variable holding it.")
+            )
         needs_ak = data.get("auth_mode") == Target.AuthMode.AKSK
         if needs_ak and not (data.get("access_key") or data.get("access_key_source")):
-            self.add_error("access_key", _("AK/SK signing needs the AK, or the variable holding it."))
+            self.add_error("access_key", gettext("AK/SK signing needs the AK, or the variable holding it."))
         return data

@@ -11,7 +11,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from cdmweb.jobspec.constants import SIDES
+from cdmweb.jobspec.constants import SIDE_LABELS, SIDES
 from cdmweb.jobspec.payload import (
     INPUTS_ABSENT,
     INPUTS_LIST,
@@ -30,9 +30,8 @@ from .audit import AuditEvent
 from .reviews import Review
 
 HEADER_FIELDS = ["job_type", "name", "from_connector", "from_link", "to_connector", "to_link"]
-# The sides' labels (SIDE_LABELS of the Django-free core) as the admin shows them.
-_SIDE_NAMES = {"from": _("Source"), "to": _("Destination"), "driver": _("Driver")}
-SIDE_CHOICES = [(side, _SIDE_NAMES[side]) for side in SIDES]
+# The sides' labels of the Django-free core, translated where the admin shows them.
+SIDE_CHOICES = [(side, _(SIDE_LABELS[side])) for side in SIDES]
 INPUTS_FORM_CHOICES = [
     (INPUTS_LIST, _("list")),
     (INPUTS_OBJECT, _("empty object {}")),
